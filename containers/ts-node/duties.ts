@@ -1,0 +1,80 @@
+/**
+ * Attestation duties: at the start of every slot each of this node's
+ * validators publishes one attestation on its subnet topic. Received
+ * attestations are reported as msg_received; coverage is the harness's
+ * business (it reads the events), the node only reports facts.
+ */
+import type { GossipsubMessage } from '@libp2p/gossipsub'
+import { attestationTopic, decodeAttestation, encodeAttestation, messageId, subnetOf, toHex } from './attestation.ts'
+import type { NodeConfig } from './config.ts'
+import type { EventLog } from './events.ts'
+import type { MeshNode } from './node.ts'
+
+export function allTopics (duties: NodeConfig['duties']): string[] {
+  return Array.from({ length: duties.subnets }, (_, s) => attestationTopic(duties.forkDigest, s))
+}
+
+export class Duties {
+  private readonly node: MeshNode
+  private readonly duties: NodeConfig['duties']
+  private readonly events: EventLog
+  private timer?: NodeJS.Timeout
+  private nextSlot = 0
+
+  constructor (node: MeshNode, duties: NodeConfig['duties'], events: EventLog) {
+    this.node = node
+    this.duties = duties
+    this.events = events
+  }
+
+  start (): void {
+    for (const topic of allTopics(this.duties)) this.node.gossip.subscribe(topic)
+    this.node.gossip.addEventListener('gossipsub:message', evt => { this.onMessage(evt.detail) })
+    const now = Date.now()
+    this.nextSlot = Math.max(0, Math.ceil((now - this.duties.genesisMs) / this.duties.slotMs))
+    this.schedule()
+  }
+
+  stop (): void {
+    clearTimeout(this.timer)
+  }
+
+  async publish (slot: number, validator: number): Promise<Record<string, unknown>> {
+    const topic = attestationTopic(this.duties.forkDigest, subnetOf(validator, this.duties.subnets))
+    const data = encodeAttestation({ slot, validator, publishedAtMs: Date.now() }, this.duties.paddingBytes)
+    const msgId = toHex(messageId(topic, data))
+    let recipients: string[] = []
+    let error: string | undefined
+    try {
+      const result = await this.node.gossip.publish(topic, data)
+      recipients = result.recipients.map(p => p.toString())
+    } catch (err) {
+      error = (err as Error).message
+    }
+    const fields = { topic, msgId, slot, validator, recipients, ...(error != null ? { publishError: error } : {}) }
+    this.events.emit('msg_published', fields)
+    return fields
+  }
+
+  private schedule (): void {
+    const { slots, genesisMs, slotMs } = this.duties
+    if (slots != null && this.nextSlot >= slots) return
+    const delay = Math.max(0, genesisMs + this.nextSlot * slotMs - Date.now())
+    this.timer = setTimeout(() => {
+      const slot = this.nextSlot++
+      for (const v of this.duties.validators) void this.publish(slot, v)
+      this.schedule()
+    }, delay)
+  }
+
+  private onMessage (m: GossipsubMessage): void {
+    const att = decodeAttestation(m.msg.data)
+    const peer = m.propagationSource.toString()
+    const inbound = this.node.internals.streamsInbound.get(peer)
+    const leg = this.node.observer.legOf(inbound?.rawStream)
+    this.events.emit('msg_received', {
+      topic: m.msg.topic, msgId: m.msgId, slot: att?.slot, validator: att?.validator,
+      from: peer, leg: leg?.id, latencyMs: att != null ? Date.now() - att.publishedAtMs : undefined
+    })
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Builds the libp2p node for one config: QUIC and/or TCP listeners, noise +
+ * yamux on TCP, identify, @libp2p/gossipsub with StrictNoSign and the
+ * content-addressed message id, and the chosen gossip policy.
+ */
+import { createLibp2p } from 'libp2p'
+import { quic } from '@chainsafe/libp2p-quic'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { gossipsub } from '@libp2p/gossipsub'
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { Libp2p } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { identityKey } from './identity.ts'
+import { messageId, toHex } from './attestation.ts'
+import type { NodeConfig } from './config.ts'
+import type { EventLog } from './events.ts'
+import { LegBook } from './leg-book.ts'
+import { StreamObserver } from './stream-observer.ts'
+import { installLegDiscipline } from './leg-discipline.ts'
+import { internalsOf } from './gossip-internals.ts'
+import type { GossipInternals } from './gossip-internals.ts'
+
+export interface MeshNode {
+  libp2p: Libp2p<{ pubsub: GossipSub }>
+  gossip: GossipSub
+  internals: GossipInternals
+  legs: LegBook
+  observer: StreamObserver
+}
+
+export async function buildNode (config: NodeConfig, events: EventLog): Promise<MeshNode> {
+  // Set once the LegBook exists; until then nothing may be dialed at all.
+  let allowDial: (addr: string) => boolean = () => false
+  const libp2p = await createLibp2p({
+    privateKey: identityKey(config.seed, config.index),
+    addresses: { listen: config.listen },
+    transports: [
+      quic({
+        maxIdleTimeout: config.quic.maxIdleTimeoutMs,
+        keepAliveInterval: config.quic.keepAliveIntervalMs,
+        handshakeTimeout: config.quic.handshakeTimeoutMs
+      }),
+      tcp()
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: {
+      // No leg may bypass its proxy: only configured dial addresses are dialed,
+      // never what identify or the peer store learned.
+      denyDialMultiaddr: (ma: Multiaddr) => !allowDial(ma.toString()),
+      denyDialPeer: () => false
+    },
+    connectionManager: { maxConnections: 1000 },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: (msg: Message) => messageId(msg.topic, msg.data),
+        msgIdToStrFn: (id: Uint8Array) => toHex(id),
+        D: config.gossip.D,
+        Dlo: config.gossip.Dlo,
+        Dhi: config.gossip.Dhi,
+        Dlazy: config.gossip.Dlazy,
+        heartbeatInterval: config.gossip.heartbeatMs,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        scoreParams: { IPColocationFactorWeight: 0 }
+      })
+    },
+    start: false
+  })
+  const legs = new LegBook(libp2p, events, config.redial)
+  allowDial = addr => legs.isAllowedDial(addr)
+  const gossip = libp2p.services.pubsub
+  const internals = internalsOf(gossip)
+  const observer = new StreamObserver(internals, events)
+  if (config.gossipPolicy === 'leg-aware') installLegDiscipline(internals, legs, observer, events)
+  return { libp2p, gossip, internals, legs, observer }
+}
