@@ -1,0 +1,109 @@
+/**
+ * The run history: the ONE record of a run that verdicts and reports read
+ * (written as `history.ndjson`, one entry per line, on one clock: unix ms).
+ *
+ *   run_start ─┬─ node events (every node's NDJSON, tagged with its name)
+ *              ├─ fault entries (what the fault plane did, to which leg)
+ *              ├─ node_exit (a node process/container ended)
+ *   run_end  ──┘
+ *
+ * Nothing else is bookkept beside it: if a verdict or a chart needs a fact,
+ * the fact goes into the history first.
+ */
+
+/** Harness-level leg name: the dialer's leg to the listener, e.g. "A>B". Stable across redials
+ *  (every incarnation of A's outbound leg to B goes through the same proxy). */
+export type LegName = `${string}>${string}`
+
+export type TransportName = 'quic' | 'tcp'
+
+export interface RunNode {
+  name: string
+  index: number
+  peerId: string
+  impl: string
+  gossipPolicy: string
+  validators: number[]
+  aggregator: boolean
+}
+
+export interface RunLeg {
+  name: LegName
+  dialer: string
+  listener: string
+  transport: TransportName
+  /** the address the dialer is handed (the proxy's listen address) */
+  proxyAddr: string
+  /** the listener's real address the proxy forwards to */
+  upstreamAddr: string
+  /** the fault engine proxy name */
+  proxy: string
+}
+
+export interface RunStart {
+  kind: 'run_start'
+  ts: number
+  runId: string
+  scenario: string
+  seed: number
+  runtime: string
+  genesisMs: number
+  slotMs: number
+  slots: number
+  validatorCount: number
+  nodes: RunNode[]
+  legs: RunLeg[]
+  /** the resolved scenario, as run (for rerun bundles and reports) */
+  resolved?: unknown
+}
+
+/** One line of a node's event stream (containers/CONTRACT.md "Events"), tagged with the node's name. */
+export interface NodeEntry {
+  kind: 'node'
+  node: string
+  seq: number
+  ts: number
+  type: 'ready' | 'leg_open' | 'leg_close' | 'stream_open' | 'stream_close' | 'subscribe_replayed' |
+  'msg_published' | 'msg_received' | 'error'
+  [field: string]: unknown
+}
+
+export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind'
+
+/** One fault plane action on one leg. A fault with a duration gives an `apply` and a later `heal` entry. */
+export interface FaultEntry {
+  kind: 'fault'
+  ts: number
+  /** scenario fault id (e.g. "faults[0]#3" for its 3rd repetition) or a test's own label */
+  fault: string
+  action: FaultAction
+  phase: 'apply' | 'heal'
+  leg: LegName
+  /** the selector that chose the leg, as written, e.g. "bearing-of: A (A,B)" */
+  selector?: string
+  /** the node-local connection ids the leg had when the fault was applied */
+  dialerLeg?: string
+  listenerLeg?: string
+  params?: Record<string, unknown>
+}
+
+export interface NodeExit {
+  kind: 'node_exit'
+  ts: number
+  node: string
+  code: number | null
+  signal: string | null
+  expected: boolean
+  lastLines: string[]
+}
+
+export interface RunEnd {
+  kind: 'run_end'
+  ts: number
+  reason: 'completed' | 'interrupted' | 'node-failed' | 'setup-failed'
+  detail?: string
+}
+
+export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | RunEnd
+
+export type History = readonly HistoryEntry[]

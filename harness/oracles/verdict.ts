@@ -1,0 +1,37 @@
+/**
+ * A verdict is a pure function's judgement of one expectation over a history
+ * (Jepsen's checker shape): pass, fail, or unknown when the history cannot say
+ * (e.g. a node never became ready). `compose` lets fail beat unknown beat pass.
+ */
+export type VerdictStatus = 'pass' | 'fail' | 'unknown'
+
+/** One concrete thing that went wrong, in the words a node developer uses. */
+export interface Finding {
+  message: string
+  /** e.g. "A->B" for a direction, "A>B" for a leg */
+  direction?: string
+  leg?: string
+  stream?: string
+  node?: string
+  fromMs?: number
+  toMs?: number
+  slot?: number
+}
+
+export interface Verdict {
+  /** expectation kind, e.g. "delivery-gap" */
+  expectation: string
+  /** human title, e.g. "delivery-gap <= 1000 ms" */
+  title: string
+  status: VerdictStatus
+  summary: string
+  findings: Finding[]
+  /** extra numbers for reports (per-slot coverage lines, measured reopen delays, ...) */
+  evidence?: Record<string, unknown>
+}
+
+export function composeStatus (statuses: VerdictStatus[]): VerdictStatus {
+  if (statuses.includes('fail')) return 'fail'
+  if (statuses.includes('unknown')) return 'unknown'
+  return 'pass'
+}
