@@ -1,0 +1,83 @@
+/**
+ * Where nodes and fault engines run. One interface, two rooms:
+ * `process-runtime.ts` (local processes on 127.0.0.1, the fast default) and
+ * `docker-runtime.ts` (one container per node/engine on the run's own network).
+ *
+ *   harness ──control API──> RunningNode        (controlUrl: reachable from the harness)
+ *   dialer node ──proxyAddr──> FaultEngine proxy ──upstream──> listener node
+ *
+ * Addresses handed to nodes (listen, proxy listen, upstream) are in the runtime's
+ * own network; `controlUrl` and the engine's `apiUrl` are what the harness uses.
+ */
+import type { NodeConfig } from '../../containers/ts-node/config.ts'
+
+export type RuntimeName = 'process' | 'docker'
+export type EngineKind = 'toxiproxy' | 'udp'
+
+export interface NodeLaunch {
+  name: string
+  /** 'ts' | 'go' | 'external' */
+  impl: string
+  /** the contract config (containers/node-config.schema.json); the runtime may rewrite control/listen hosts */
+  config: NodeConfig
+  /** external impl, process runtime: the command to run (config path appended) */
+  command?: string[]
+  /** external impl, docker runtime: the image to run (config mounted at /config/node.json) */
+  image?: string
+}
+
+/** One line of a node's stdout, parsed (containers/CONTRACT.md section 6). */
+export interface NodeEvent {
+  seq: number
+  ts: number
+  type: string
+  [field: string]: unknown
+}
+
+export interface NodeExitInfo {
+  code: number | null
+  signal: string | null
+  /** true when the harness asked it to stop */
+  expected: boolean
+}
+
+export interface RunningNode {
+  readonly name: string
+  readonly peerId: string
+  /** base URL of the node's control API, reachable from the harness */
+  readonly controlUrl: string
+  /** listen multiaddrs as reachable from inside the runtime's network (what proxies forward to) */
+  readonly listen: string[]
+  /** file with the node's full stdout+stderr log */
+  readonly logPath: string
+  /** resolves when the node process/container ends, for whatever reason */
+  readonly exited: Promise<NodeExitInfo>
+  /** every event, in order, including those emitted before the listener was added */
+  onEvent: (listener: (event: NodeEvent) => void) => void
+  /** the last n lines of the node's log (stderr and stdout) */
+  lastLines: (n: number) => string[]
+  /** SIGTERM, then SIGKILL after a grace period */
+  stop: () => Promise<void>
+  /** SIGKILL now (crash tests) */
+  kill: () => Promise<void>
+}
+
+export interface Runtime extends AsyncDisposable {
+  readonly name: RuntimeName
+  /** host nodes listen on inside this runtime (process: 127.0.0.1; docker: 0.0.0.0) */
+  readonly listenHost: string
+  startNode: (launch: NodeLaunch, options?: { signal?: AbortSignal }) => Promise<RunningNode>
+  /** starts a fault engine reachable by every node; its proxies listen inside the runtime's network */
+  startFaultEngine: (kind: EngineKind, options?: { signal?: AbortSignal }) => Promise<StartedEngine>
+  /** stops everything this runtime started (idempotent) */
+  dispose: () => Promise<void>
+}
+
+export interface StartedEngine {
+  readonly kind: EngineKind
+  /** toxiproxy-compatible HTTP API, reachable from the harness */
+  readonly apiUrl: string
+  /** host proxies listen on, as dialers inside the runtime reach it (process: 127.0.0.1) */
+  readonly proxyHost: string
+  stop: () => Promise<void>
+}
