@@ -1,0 +1,91 @@
+/**
+ * A delay line for one direction of one flow: datagrams wait until their due
+ * time, then leave through `send`. One timer per line, armed for the earliest
+ * due datagram, instead of one timer per datagram.
+ *
+ * Order: datagrams leave in due-time order. With jitter 0 that is arrival
+ * order; with jitter a later datagram may overtake an earlier one, as on a
+ * real jittery path (toxiproxy's TCP latency never reorders: TCP cannot).
+ */
+import type { RandomSource } from './random.ts'
+
+export class DelayLine {
+  private readonly send: (msg: Buffer) => void
+  private readonly random: RandomSource
+  private readonly now: () => number
+  // parallel arrays sorted by due time, read from `head` (no per-item objects)
+  private due: number[] = []
+  private msgs: Buffer[] = []
+  private head = 0
+  private timer: NodeJS.Timeout | undefined
+  private readonly onTimer = (): void => { this.timer = undefined; this.drain() }
+
+  constructor (send: (msg: Buffer) => void, random: RandomSource, now: () => number = performance.now.bind(performance)) {
+    this.send = send
+    this.random = random
+    this.now = now
+  }
+
+  get size (): number {
+    return this.due.length - this.head
+  }
+
+  /** Holds `msg` for latencyMs +- jitterMs (uniform, never below 0). */
+  push (msg: Buffer, latencyMs: number, jitterMs: number): void {
+    const delay = jitterMs > 0 ? Math.max(0, latencyMs + (this.random() * 2 - 1) * jitterMs) : latencyMs
+    const due = this.now() + delay
+    let i = this.due.length
+    while (i > this.head && (this.due[i - 1] ?? 0) > due) i--
+    if (i === this.due.length) {
+      this.due.push(due)
+      this.msgs.push(msg)
+    } else {
+      this.due.splice(i, 0, due)
+      this.msgs.splice(i, 0, msg)
+    }
+    if (i === this.head) this.arm()
+  }
+
+  /** Sends everything now (the latency toxic was removed: toxiproxy flushes too). */
+  flush (): void {
+    for (let i = this.head; i < this.msgs.length; i++) this.send(this.msgs[i] as Buffer)
+    this.clear()
+  }
+
+  /** Forgets everything (the proxy was disabled or closed: datagrams in flight are lost). */
+  clear (): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.due = []
+    this.msgs = []
+    this.head = 0
+  }
+
+  private drain (): void {
+    const now = this.now()
+    // setTimeout may fire up to ~1 ms early relative to performance.now(): accept that slack
+    while (this.head < this.due.length && (this.due[this.head] ?? 0) <= now + 0.5) {
+      const msg = this.msgs[this.head] as Buffer
+      this.head++
+      this.send(msg)
+    }
+    if (this.head === this.due.length) {
+      this.due.length = 0
+      this.msgs.length = 0
+      this.head = 0
+    } else if (this.head > 1024) {
+      this.due = this.due.slice(this.head)
+      this.msgs = this.msgs.slice(this.head)
+      this.head = 0
+    }
+    this.arm()
+  }
+
+  private arm (): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    const first = this.due[this.head]
+    if (first === undefined) return
+    this.timer = setTimeout(this.onTimer, Math.max(0, first - this.now()))
+  }
+}
