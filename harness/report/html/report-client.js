@@ -1,0 +1,53 @@
+// meshflap report.html chart script: inlined after uPlot; reads the JSON data
+// block and draws one coverage chart per aggregator (quorum line, fault
+// windows shaded). Plain ES2017, no imports: the page must open offline.
+(function () {
+  'use strict'
+  var dataEl = document.getElementById('meshflap-data')
+  if (!dataEl || typeof uPlot !== 'function') return
+  var data = JSON.parse(dataEl.textContent)
+  var cov = data.coverage
+  if (!cov) return
+
+  function shadeFaults (u) {
+    var ctx = u.ctx
+    var top = u.bbox.top
+    var height = u.bbox.height
+    ctx.save()
+    ctx.beginPath()
+    ctx.rect(u.bbox.left, top, u.bbox.width, height)
+    ctx.clip()
+    cov.faults.forEach(function (f) {
+      var x0 = u.valToPos(f.from, 'x', true)
+      var x1 = u.valToPos(f.to, 'x', true)
+      if (f.instant) {
+        ctx.fillStyle = 'rgba(207, 34, 46, 0.7)'
+        ctx.fillRect(x0 - 1, top, 2, height)
+      } else {
+        ctx.fillStyle = 'rgba(207, 34, 46, 0.14)'
+        ctx.fillRect(x0, top, Math.max(x1 - x0, 2), height)
+      }
+    })
+    ctx.restore()
+  }
+
+  cov.aggregators.forEach(function (agg, i) {
+    var el = document.getElementById('coverage-chart-' + i)
+    if (!el) return
+    var quorumLine = cov.slots.map(function () { return cov.quorum })
+    var opts = {
+      width: Math.max(480, Math.min(1100, (el.clientWidth || 900))),
+      height: 220,
+      scales: { x: { time: false, range: [cov.xMin, cov.xMax] }, y: { range: [0, cov.validatorCount] } },
+      axes: [{ label: 'slot' }, { label: 'validators' }],
+      series: [
+        { label: 'slot' },
+        { label: 'coverage ' + agg.name, stroke: '#0969da', width: 2, points: { show: true, size: 5 } },
+        { label: 'quorum ' + cov.quorum + '/' + cov.validatorCount, stroke: '#cf222e', dash: [6, 4], width: 1, points: { show: false } }
+      ],
+      hooks: { drawClear: [shadeFaults] }
+    }
+    // eslint-disable-next-line no-new
+    new uPlot(opts, [cov.slots, agg.counts, quorumLine], el)
+  })
+})()
