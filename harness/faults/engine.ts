@@ -1,0 +1,86 @@
+/**
+ * One interface over both fault engines. Each speaks toxiproxy's HTTP API and
+ * is driven through the same `toxiproxy-node-client`:
+ *
+ *   kind 'toxiproxy' ── the real toxiproxy-server (TCP legs), a child process
+ *   kind 'udp'       ── meshflap's UDP proxy (QUIC legs), in this process
+ *
+ *   FaultEngine ── client: Toxiproxy ──HTTP──> engine ── one proxy per leg
+ *
+ * Engines run by another runtime (containers) are wrapped with
+ * connectFaultEngine(started) and offer the same interface.
+ */
+import { Toxiproxy } from 'toxiproxy-node-client'
+import type { Proxy } from 'toxiproxy-node-client'
+import type { EngineKind, StartedEngine } from '../runtime/runtime.ts'
+import { ToxiproxyServer } from './toxiproxy-server.ts'
+import { UdpProxyServer } from './udp-proxy/udp-proxy-server.ts'
+
+/** A started engine plus the client to drive it. Dispose it (or `await using`) to stop the engine. */
+export interface FaultEngine extends StartedEngine, AsyncDisposable {
+  /** the one client for both engines */
+  readonly client: Toxiproxy
+  /** the engine's own process when it runs as a child of this one (toxiproxy), for leak checks */
+  readonly pid?: number
+  /**
+   * Creates a proxy; `listen` may use port 0. The returned proxy carries the real listen address
+   * (what the dialer must be handed).
+   */
+  createProxy: (name: string, listen: string, upstream: string) => Promise<Proxy>
+  /** names of the proxies the engine has now */
+  proxyNames: () => Promise<string[]>
+  /** stops the engine (idempotent); same as stop() */
+  dispose: () => Promise<void>
+}
+
+export interface StartFaultEngineOptions {
+  /** host the API and, by default, proxies listen on; default 127.0.0.1 */
+  host?: string
+  /** toxiproxy: the binary (default .tools/bin/toxiproxy-server) */
+  toxiproxyBinary?: string
+  /** udp: seed of the loss random source */
+  seed?: number
+  signal?: AbortSignal
+}
+
+/** Wraps any started engine (this process's, or a container's) with a client. */
+export function connectFaultEngine (started: StartedEngine, pid?: number): FaultEngine {
+  const client = new Toxiproxy(started.apiUrl)
+  let stopped: Promise<void> | undefined
+  const dispose = async (): Promise<void> => {
+    stopped ??= started.stop()
+    await stopped
+  }
+  return {
+    kind: started.kind,
+    apiUrl: started.apiUrl,
+    proxyHost: started.proxyHost,
+    client,
+    pid,
+    createProxy: async (name, listen, upstream) => await client.createProxy({ name, listen, upstream, enabled: true }),
+    proxyNames: async () => Object.keys(await client.getAll()),
+    stop: dispose,
+    dispose,
+    [Symbol.asyncDispose]: dispose
+  }
+}
+
+/** Starts the real toxiproxy-server as a child process (it dies with this process). */
+export async function startToxiproxyEngine (options: StartFaultEngineOptions = {}): Promise<FaultEngine> {
+  const host = options.host ?? '127.0.0.1'
+  const server = await ToxiproxyServer.start({ binary: options.toxiproxyBinary, host, signal: options.signal })
+  return connectFaultEngine({ kind: 'toxiproxy', apiUrl: server.apiUrl, proxyHost: host, stop: async () => { await server.stop() } }, server.pid)
+}
+
+/** Starts the UDP proxy's API in this process. */
+export async function startUdpEngine (options: StartFaultEngineOptions = {}): Promise<FaultEngine & { server: UdpProxyServer }> {
+  const host = options.host ?? '127.0.0.1'
+  const server = await new UdpProxyServer({ host, seed: options.seed }).start({ signal: options.signal })
+  const engine = connectFaultEngine({ kind: 'udp', apiUrl: server.apiUrl, proxyHost: host, stop: async () => { await server.stop() } })
+  return { ...engine, server }
+}
+
+/** The engine for a transport's legs: toxiproxy for TCP, the UDP proxy for QUIC. */
+export async function startFaultEngine (kind: EngineKind, options: StartFaultEngineOptions = {}): Promise<FaultEngine> {
+  return kind === 'toxiproxy' ? await startToxiproxyEngine(options) : await startUdpEngine(options)
+}

@@ -1,0 +1,249 @@
+/**
+ * A Leg handle: one leg (dialer -> listener over one transport) and the
+ * engine proxy it runs through, with the faults a scenario can apply to it.
+ *
+ *   scenario ── leg.down() ──> toxiproxy-node-client ──> engine proxy "A>B"   (TCP: toxiproxy, QUIC: UDP proxy)
+ *                   └────────> record({kind:'fault', ts, leg:'A>B', action:'down', phase:'apply', ...})
+ *
+ * Every action is recorded after the engine confirmed it, so `ts` is the moment
+ * from which the fault is in force. Which engine feature each action maps to
+ * (and why TCP's blackhole is a bandwidth of 0) is in harness/faults/README.md.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Proxy, ToxicType } from 'toxiproxy-node-client'
+import type { FaultAction, FaultEntry, LegName, TransportName } from '../history/types.ts'
+
+export type Direction = 'upstream' | 'downstream' | 'both'
+type Stream = 'upstream' | 'downstream'
+
+/** Time, injectable so a fault schedule can be unit-tested without waiting. */
+export interface LegClock {
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+/** What ties a history entry to the scenario: copied into every FaultEntry the action records. */
+export interface FaultTag {
+  /** scenario fault id, e.g. "faults[0]"; default: the Leg's `label` */
+  fault?: string
+  selector?: string
+  dialerLeg?: string
+  listenerLeg?: string
+}
+
+/** Constructor input of a Leg. */
+export interface LegOptions {
+  name: LegName
+  dialer: string
+  listener: string
+  transport: TransportName
+  /** the engine proxy of this leg (toxiproxy-node-client), as created */
+  proxy: Proxy
+  /** asks a node's control API to close the leg (for close()) */
+  closeVia?: () => Promise<void>
+  /** appends to the run history */
+  record: (entry: FaultEntry) => void
+  clock?: LegClock
+  /** default FaultEntry.fault, default "manual" */
+  label?: string
+}
+
+/** A fault this leg's transport/engine cannot do (loss on TCP, reset on QUIC, ...). */
+export class UnsupportedFaultError extends Error {
+  constructor (action: string, transport: TransportName, hint: string) {
+    super(`${action} is not supported on a ${transport} leg: ${hint}`)
+    this.name = 'UnsupportedFaultError'
+  }
+}
+
+interface ToxicJson {
+  name: string
+  type: string
+  stream: Stream
+  toxicity: number
+  attributes: Record<string, number>
+}
+
+const systemClock: LegClock = {
+  now: () => Date.now(),
+  sleep: async (ms, signal) => { await sleep(ms, undefined, { signal }) }
+}
+
+const streams = (direction: Direction): Stream[] => direction === 'both' ? ['upstream', 'downstream'] : [direction]
+
+export class Leg {
+  readonly name: LegName
+  readonly dialer: string
+  readonly listener: string
+  readonly transport: TransportName
+  private proxy: Proxy
+  private readonly closeVia: (() => Promise<void>) | undefined
+  private readonly record: (entry: FaultEntry) => void
+  private readonly clock: LegClock
+  private readonly label: string
+
+  constructor (options: LegOptions) {
+    this.name = options.name
+    this.dialer = options.dialer
+    this.listener = options.listener
+    this.transport = options.transport
+    this.proxy = options.proxy
+    this.closeVia = options.closeVia
+    this.record = options.record
+    this.clock = options.clock ?? systemClock
+    this.label = options.label ?? 'manual'
+  }
+
+  /** the proxy's name in its engine */
+  get proxyName (): string { return this.proxy.name }
+  /** the address the dialer is handed (host:port) */
+  get proxyAddr (): string { return this.proxy.listen }
+  /** the listener's real address */
+  get upstreamAddr (): string { return this.proxy.upstream }
+
+  /** Drops the leg: toxiproxy closes its listener and every connection; the UDP proxy drops every datagram both ways. */
+  async down (tag: FaultTag = {}): Promise<void> {
+    await this.setEnabled(false)
+    this.emit('down', 'apply', tag)
+  }
+
+  async up (tag: FaultTag = {}): Promise<void> {
+    await this.setEnabled(true)
+    this.emit('up', 'heal', tag)
+  }
+
+  /**
+   * `times` x (down, wait downMs, up), with upMs between cycles. Each cycle is
+   * recorded as fault "<fault>#<n>". Aborting brings the leg up before rejecting.
+   */
+  async flap (plan: { times: number, downMs: number, upMs: number }, options: FaultTag & { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal, ...tag } = options
+    const base = tag.fault ?? this.label
+    let isDown = false
+    try {
+      for (let i = 1; i <= plan.times; i++) {
+        signal?.throwIfAborted()
+        await this.down({ ...tag, fault: `${base}#${i}` })
+        isDown = true
+        await this.clock.sleep(plan.downMs, signal)
+        await this.up({ ...tag, fault: `${base}#${i}` })
+        isDown = false
+        if (i < plan.times) await this.clock.sleep(plan.upMs, signal)
+      }
+    } finally {
+      if (isDown) await this.up({ ...tag, fault: `${base}#aborted` })
+    }
+  }
+
+  /**
+   * Passes nothing in `direction` but keeps the leg's connections: on TCP a bandwidth
+   * toxic of rate 0 (bytes wait, and flow on after heal()), on QUIC a blackhole toxic (datagrams are lost).
+   */
+  async blackhole (direction: Direction = 'both', tag: FaultTag = {}): Promise<void> {
+    for (const stream of streams(direction)) {
+      if (this.transport === 'tcp') await this.putToxic(`blackhole_${stream}`, 'bandwidth', stream, { rate: 0 })
+      else await this.putToxic(`blackhole_${stream}`, 'blackhole', stream, {})
+    }
+    this.emit('blackhole', 'apply', tag, { direction })
+  }
+
+  /** Adds ms +- jitterMs to every byte/datagram in `direction` (default both: each one-way delivery is delayed by ms). 0 ms removes it. */
+  async latency (ms: number, jitterMs = 0, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const { direction = 'both', ...tag } = options
+    if (!Number.isInteger(ms) || !Number.isInteger(jitterMs) || ms < 0 || jitterMs < 0) throw new RangeError('latency and jitter must be non-negative integers (ms)')
+    for (const stream of streams(direction)) {
+      if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
+      else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs })
+    }
+    this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction })
+  }
+
+  /** QUIC only: drops each datagram in `direction` with probability p. 0 removes it. */
+  async loss (p: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const { direction = 'both', ...tag } = options
+    if (this.transport !== 'quic') throw new UnsupportedFaultError('loss', this.transport, 'TCP retransmits; use latency, bandwidth or blackhole')
+    if (!(p >= 0 && p <= 1)) throw new RangeError('loss probability must be in [0, 1]')
+    for (const stream of streams(direction)) {
+      if (p === 0) await this.dropToxic(`loss_${stream}`)
+      else await this.putToxic(`loss_${stream}`, 'loss', stream, { probability: p })
+    }
+    this.emit('loss', p === 0 ? 'heal' : 'apply', tag, { p, direction })
+  }
+
+  /** TCP only: limits each direction to `rateKBps` kilobytes per second (toxiproxy's unit). */
+  async bandwidth (rateKBps: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const { direction = 'both', ...tag } = options
+    if (this.transport !== 'tcp') throw new UnsupportedFaultError('bandwidth', this.transport, 'the UDP proxy has no rate limit; use loss or latency')
+    if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
+    for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
+    this.emit('bandwidth', 'apply', tag, { rateKBps, direction })
+  }
+
+  /**
+   * TCP only: toxiproxy's reset_peer. The leg's connections are closed as soon as
+   * data passes (RST on connections made while it is on), and every redial is too, until heal().
+   */
+  async reset (tag: FaultTag = {}): Promise<void> {
+    if (this.transport !== 'tcp') throw new UnsupportedFaultError('reset', this.transport, 'QUIC has no RST; use down() or close()')
+    for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 })
+    this.emit('reset', 'apply', tag)
+  }
+
+  /** QUIC only: moves the leg's flows to a new upstream source port (a NAT rebinding; QUIC path migration). */
+  async rebind (tag: FaultTag = {}): Promise<void> {
+    if (this.transport !== 'quic') throw new UnsupportedFaultError('rebind', this.transport, 'a TCP connection cannot change its source port')
+    await this.putToxic('rebind', 'rebind', 'upstream', {})
+    await this.dropToxic('rebind')
+    this.emit('rebind', 'apply', tag)
+  }
+
+  /** Asks an endpoint to close the leg through its control API (a graceful close, not a network fault). */
+  async close (tag: FaultTag = {}): Promise<void> {
+    if (this.closeVia === undefined) throw new Error(`leg ${this.name} has no closeVia: the harness did not give it a node control API`)
+    await this.closeVia()
+    this.emit('close', 'apply', tag)
+  }
+
+  /** Removes every toxic of the leg's proxy and enables it. */
+  async heal (tag: FaultTag = {}): Promise<void> {
+    for (const toxic of await this.toxics()) await this.dropToxic(toxic.name)
+    await this.setEnabled(true)
+    this.emit('heal', 'heal', tag)
+  }
+
+  /** The toxics the proxy has now, as the engine reports them. */
+  async toxics (): Promise<ToxicJson[]> {
+    const res = await this.proxy.api.get(`${this.proxy.getPath()}/toxics`)
+    return res.data as ToxicJson[]
+  }
+
+  private async setEnabled (enabled: boolean): Promise<void> {
+    this.proxy = await this.proxy.update({ enabled, listen: this.proxy.listen, upstream: this.proxy.upstream })
+  }
+
+  /** Adds the toxic, or updates it in place when it exists (a second latency() changes the first). */
+  private async putToxic (name: string, type: string, stream: Stream, attributes: Record<string, number>): Promise<void> {
+    const existing = (await this.toxics()).find((t) => t.name === name)
+    if (existing !== undefined && existing.type === type) {
+      await this.proxy.api.post(`${this.proxy.getPath()}/toxics/${encodeURIComponent(name)}`, { attributes, toxicity: 1 })
+      return
+    }
+    if (existing !== undefined) await this.dropToxic(name)
+    // the client's ToxicType lists toxiproxy's types only; the UDP proxy adds loss, blackhole, rebind
+    await this.proxy.addToxic({ name, type: type as ToxicType, stream, toxicity: 1, attributes })
+  }
+
+  private async dropToxic (name: string): Promise<void> {
+    if (!(await this.toxics()).some((t) => t.name === name)) return
+    await this.proxy.api.delete(`${this.proxy.getPath()}/toxics/${encodeURIComponent(name)}`)
+  }
+
+  private emit (action: FaultAction, phase: 'apply' | 'heal', tag: FaultTag, params?: Record<string, unknown>): void {
+    const entry: FaultEntry = { kind: 'fault', ts: this.clock.now(), fault: tag.fault ?? this.label, action, phase, leg: this.name }
+    if (tag.selector !== undefined) entry.selector = tag.selector
+    if (tag.dialerLeg !== undefined) entry.dialerLeg = tag.dialerLeg
+    if (tag.listenerLeg !== undefined) entry.listenerLeg = tag.listenerLeg
+    if (params !== undefined) entry.params = params
+    this.record(entry)
+  }
+}
