@@ -20,11 +20,13 @@ export interface GossipInternals {
   createOutboundStream: (peerId: PeerId, connection: Connection) => Promise<void>
   onIncomingStream: (stream: Stream, connection: Connection) => void
   handlePeerReadStreamError: (err: Error, peerId: PeerId) => void
+  /** encodes and writes one RPC to the peer's outbound stream; false when there is none */
+  sendRpc: (id: string, rpc: unknown) => boolean
 }
 
 export function internalsOf (gossip: unknown): GossipInternals {
   const g = gossip as Partial<GossipInternals>
-  for (const key of ['streamsOutbound', 'streamsInbound', 'peers', 'createOutboundStream', 'onIncomingStream', 'handlePeerReadStreamError'] as const) {
+  for (const key of ['streamsOutbound', 'streamsInbound', 'peers', 'createOutboundStream', 'onIncomingStream', 'handlePeerReadStreamError', 'sendRpc'] as const) {
     if (g[key] == null) throw new Error(`@libp2p/gossipsub no longer has "${key}": the leg discipline needs to be re-checked against this version`)
   }
   return g as GossipInternals

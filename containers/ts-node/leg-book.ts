@@ -34,6 +34,7 @@ export class LegBook {
   private readonly closingByApi = new Set<string>()
   private readonly closeReasons = new Map<string, string>()
   private readonly dialFailedListeners: Array<(peer: string) => void> = []
+  private readonly closedListeners: Array<(leg: Connection) => void> = []
   private stopped = false
 
   constructor (node: Libp2p, events: EventLog, redial: NodeConfig['redial']) {
@@ -66,6 +67,11 @@ export class LegBook {
 
   onDialFailed (listener: (peer: string) => void): void {
     this.dialFailedListeners.push(listener)
+  }
+
+  /** Called as soon as libp2p reports a leg closed, before its streams' own close events may arrive. */
+  onLegClosed (listener: (leg: Connection) => void): void {
+    this.closedListeners.push(listener)
   }
 
   setRedial (enabled: boolean): void {
@@ -164,6 +170,7 @@ export class LegBook {
     this.closeReasons.delete(conn.id)
     const peer = conn.remotePeer.toString()
     this.events.emit('leg_close', { leg: conn.id, peer, direction: conn.direction, reason })
+    for (const l of this.closedListeners) l(conn)
     const state = this.peers.get(peer)
     if (conn.direction === 'outbound' && state != null) this.ensureOutbound(state)
   }

@@ -8,6 +8,8 @@
  *   - a leg closing that does not carry the stream leaves the stream alone (stock already does);
  *   - the stream's own leg closing while another leg survives: reopen on the
  *     survivor at once; opening the stream sends our SUBSCRIBEs (the replay);
+ *     RPCs sent while the reopen is in flight wait for the new stream instead
+ *     of being dropped (up to MAX_HELD_RPCS per peer);
  *   - an inbound stream failing while another leg survives does not drop the peer;
  *   - the peer is forgotten only when its last leg closes (the registrar's onDisconnect).
  */
@@ -16,34 +18,65 @@ import type { EventLog } from './events.ts'
 import type { GossipInternals } from './gossip-internals.ts'
 import type { LegBook } from './leg-book.ts'
 import type { StreamObserver } from './stream-observer.ts'
+import { streamKey } from './stream-observer.ts'
+
+const MAX_HELD_RPCS = 1024
 
 export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, observer: StreamObserver, events: EventLog): void {
   const reopening = new Map<string, { since: number, from: string }>()
+  const inFlight = new Set<string>()
+  const held = new Map<string, unknown[]>()
 
   const pickLeg = (peer: string, exclude?: Connection): Connection | undefined => {
     const open = legs.openLegsTo(peer).filter(c => c !== exclude)
     return open.find(c => c.direction === 'outbound') ?? open[0]
   }
 
+  // One stream creation per peer at a time: gossipsub's own queue serialises its
+  // calls, but a reopen comes from a close event and would race it.
   const createOutbound = gossip.createOutboundStream.bind(gossip)
+  const openOn = async (peerId: PeerId, leg: Connection): Promise<void> => {
+    const peer = peerId.toString()
+    if (inFlight.has(peer) || gossip.streamsOutbound.has(peer)) return
+    inFlight.add(peer)
+    try {
+      await createOutbound(peerId, leg)
+    } finally {
+      inFlight.delete(peer)
+      held.delete(peer) // flushed on open; anything left had no stream to go to
+    }
+  }
+
+  const sendRpc = gossip.sendRpc.bind(gossip)
+  gossip.sendRpc = (id, rpc) => {
+    if (gossip.streamsOutbound.has(id) || !inFlight.has(id)) return sendRpc(id, rpc)
+    const queue = held.get(id) ?? []
+    if (queue.length >= MAX_HELD_RPCS) return false
+    queue.push(rpc)
+    held.set(id, queue)
+    return true
+  }
+
   gossip.createOutboundStream = async (peerId, connection) => {
     const peer = peerId.toString()
-    if (gossip.streamsOutbound.has(peer)) return
     // Our outbound leg to this peer is being dialed: let its onConnect place the stream there.
     if (connection.direction === 'inbound' && legs.isDialing(peer) && !reopening.has(peer)) return
     const leg = connection.direction === 'outbound' && connection.status === 'open' ? connection : pickLeg(peer) ?? connection
-    await createOutbound(peerId, leg)
+    await openOn(peerId, leg)
   }
 
   // The outbound dial failed: the stream must not wait for a leg that is not coming.
   legs.onDialFailed(peer => {
     const peerId = gossip.peers.get(peer)
     const leg = pickLeg(peer)
-    if (peerId != null && leg != null && !gossip.streamsOutbound.has(peer)) void gossip.createOutboundStream(peerId, leg)
+    if (peerId != null && leg != null) void openOn(peerId, leg)
   })
 
   observer.onOutboundOpened((peerId, placement) => {
     const peer = peerId.toString()
+    const queue = held.get(peer)
+    held.delete(peer)
+    for (const rpc of queue ?? []) sendRpc(peer, rpc)
     const pending = reopening.get(peer)
     if (pending != null) {
       reopening.delete(peer)
@@ -55,13 +88,24 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     placement.stream.addEventListener('close', () => { reopenIfPeerSurvives(peerId, placement.leg, placement.key) }, { once: true })
   })
 
+  // A leg's close can be reported before the close event of the stream riding it;
+  // every publish in between would go into a dead stream, so act on the first news.
+  legs.onLegClosed(conn => {
+    const peer = conn.remotePeer.toString()
+    const out = gossip.streamsOutbound.get(peer)
+    if (out == null || observer.legOf(out.rawStream) !== conn) return
+    gossip.streamsOutbound.delete(peer)
+    out.rawStream.abort(new Error('its leg closed'))
+    reopenIfPeerSurvives(conn.remotePeer, conn, streamKey(conn, out.rawStream))
+  })
+
   const reopenIfPeerSurvives = (peerId: PeerId, closedLeg: Connection, closedKey: string): void => {
     const peer = peerId.toString()
-    if (!gossip.peers.has(peer) || gossip.streamsOutbound.has(peer)) return
+    if (!gossip.peers.has(peer) || gossip.streamsOutbound.has(peer) || inFlight.has(peer)) return
     const survivor = pickLeg(peer, closedLeg)
     if (survivor == null) return // the last leg is going: onDisconnect forgets the peer
     reopening.set(peer, { since: Date.now(), from: closedKey })
-    void gossip.createOutboundStream(peerId, survivor)
+    void openOn(peerId, survivor)
   }
 
   const onReadError = gossip.handlePeerReadStreamError.bind(gossip)

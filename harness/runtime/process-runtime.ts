@@ -1,0 +1,75 @@
+/**
+ * The process runtime: every node a local child process on 127.0.0.1, the
+ * fault engines as a local toxiproxy-server process and an in-process UDP
+ * proxy. The fast default for reproducing a field bug on a laptop.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { GO_PEER_BIN, TS_NODE_MAIN } from '../util/paths.ts'
+import { NodeProcess, NodeStartError } from './node-process.ts'
+import type { EngineKind, NodeLaunch, RunningNode, Runtime, StartedEngine } from './runtime.ts'
+import { startEngine } from './process-engines.ts'
+
+export interface ProcessRuntimeOptions {
+  /** where configs and logs go */
+  dir: string
+  readyTimeoutMs?: number
+}
+
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process' as const
+  readonly listenHost = '127.0.0.1'
+  private readonly dir: string
+  private readonly readyTimeoutMs: number
+  private readonly nodes: NodeProcess[] = []
+  private readonly engines: StartedEngine[] = []
+
+  constructor (opts: ProcessRuntimeOptions) {
+    this.dir = opts.dir
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 20_000
+  }
+
+  async startNode (launch: NodeLaunch, options: { signal?: AbortSignal } = {}): Promise<RunningNode> {
+    await mkdir(this.dir, { recursive: true })
+    const configPath = join(this.dir, `${launch.name}.config.json`)
+    const config = { ...launch.config, exitOnStdinClose: true, control: { host: '127.0.0.1', port: 0 } }
+    await writeFile(configPath, JSON.stringify(config, null, 2))
+    const node = await NodeProcess.start({
+      name: launch.name,
+      command: [...commandFor(launch), configPath],
+      logPath: join(this.dir, `${launch.name}.log`),
+      readyTimeoutMs: this.readyTimeoutMs,
+      signal: options.signal
+    })
+    this.nodes.push(node)
+    return node
+  }
+
+  async startFaultEngine (kind: EngineKind, options: { signal?: AbortSignal } = {}): Promise<StartedEngine> {
+    const engine = await startEngine(kind, { host: '127.0.0.1', logDir: this.dir, signal: options.signal })
+    this.engines.push(engine)
+    return engine
+  }
+
+  async dispose (): Promise<void> {
+    const nodes = this.nodes.splice(0)
+    const engines = this.engines.splice(0)
+    await Promise.allSettled(nodes.map(async n => { await n.stop() }))
+    await Promise.allSettled(engines.map(async e => { await e.stop() }))
+  }
+
+  async [Symbol.asyncDispose] (): Promise<void> {
+    await this.dispose()
+  }
+}
+
+function commandFor (launch: NodeLaunch): string[] {
+  switch (launch.impl) {
+    case 'ts': return [process.execPath, TS_NODE_MAIN]
+    case 'go': return [GO_PEER_BIN]
+    case 'external':
+      if (launch.command == null || launch.command.length === 0) throw new NodeStartError(`node ${launch.name}: impl "external" needs a command for the process runtime`)
+      return launch.command
+    default: throw new NodeStartError(`node ${launch.name}: unknown impl "${launch.impl}"`)
+  }
+}
