@@ -1,0 +1,249 @@
+/**
+ * What only the UDP proxy does: loss, blackhole per direction, rebind, one
+ * upstream socket per client source address, down keeps the port and the
+ * flow; and the proxy as its own process (bin.ts).
+ */
+import { spawn } from 'node:child_process'
+import { createSocket } from 'node:dgram'
+import type { Socket } from 'node:dgram'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'chai'
+import { Toxiproxy } from 'toxiproxy-node-client'
+import type { Proxy, ToxicType } from 'toxiproxy-node-client'
+import { startUdpEngine } from '../../harness/faults/engine.ts'
+import type { FaultEngine } from '../../harness/faults/engine.ts'
+import type { UdpProxyServer } from '../../harness/faults/udp-proxy/udp-proxy-server.ts'
+import { startUdpEcho } from './support/echo.ts'
+import type { EchoServer } from './support/echo.ts'
+import { countHandles, eventually, isAlive } from './support/leaks.ts'
+import { openUdpProbe } from './support/probe.ts'
+
+const BIN = fileURLToPath(new URL('../../harness/faults/udp-proxy/bin.ts', import.meta.url))
+
+/** A raw client socket that counts replies. */
+async function client (): Promise<{ socket: Socket, replies: Buffer[], send: (to: string, payload: Buffer) => void }> {
+  const socket = createSocket('udp4')
+  const replies: Buffer[] = []
+  socket.on('message', (msg) => { replies.push(msg) })
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const send = (to: string, payload: Buffer): void => {
+    const i = to.lastIndexOf(':')
+    socket.send(payload, Number(to.slice(i + 1)), to.slice(0, i))
+  }
+  return { socket, replies, send }
+}
+
+async function closeSocket (socket: Socket): Promise<void> {
+  await new Promise<void>((resolve) => socket.close(() => { resolve() }))
+}
+
+const toxic = (name: string, type: string, stream: 'upstream' | 'downstream', attributes: Record<string, number> = {}, toxicity = 1):
+Parameters<Proxy['addToxic']>[0] => ({ name, type: type as ToxicType, stream, toxicity, attributes })
+
+describe('UDP proxy: datagram faults', function () {
+  this.timeout(20_000)
+  let engine: FaultEngine & { server: UdpProxyServer }
+  let echo: EchoServer
+  let proxy: Proxy
+  const sockets: Socket[] = []
+  let udpHandles = 0
+
+  before(async () => { engine = await startUdpEngine({ seed: 42 }) })
+  after(async () => { await engine.dispose() })
+  beforeEach(async () => {
+    udpHandles = countHandles('UDPWrap')
+    echo = await startUdpEcho()
+    proxy = await engine.createProxy('leg', '127.0.0.1:0', echo.addr)
+  })
+  afterEach(async function () {
+    await proxy.remove()
+    for (const s of sockets.splice(0)) await closeSocket(s)
+    await echo.close()
+    if (this.currentTest?.state !== 'passed') return
+    expect(await engine.proxyNames()).to.deep.equal([])
+    expect(await eventually(() => countHandles('UDPWrap') === udpHandles), 'UDP sockets left open').to.equal(true)
+  })
+  const newClient = async (): Promise<Awaited<ReturnType<typeof client>>> => {
+    const c = await client()
+    sockets.push(c.socket)
+    return c
+  }
+
+  it('loss 0.3 drops 30 % +- 5 % of 2000 datagrams', async () => {
+    await proxy.addToxic(toxic('lossy', 'loss', 'upstream', { probability: 0.3 }))
+    const c = await newClient()
+    const payload = Buffer.alloc(100)
+    for (let i = 0; i < 2000; i++) {
+      c.send(proxy.listen, payload)
+      if (i % 50 === 49) await sleep(1) // stay far below any socket buffer: only the toxic may drop
+    }
+    await eventually(() => c.replies.length === echo.received, 1000)
+    await sleep(100)
+    const dropped = 1 - echo.received / 2000
+    expect(dropped, `${echo.received} of 2000 arrived`).to.be.within(0.25, 0.35)
+    expect(c.replies.length, 'replies (no downstream loss)').to.equal(echo.received)
+  })
+
+  it('blackhole upstream: the server gets nothing; blackhole downstream: the server gets it, the client gets no reply', async () => {
+    const c = await newClient()
+    const probe = Buffer.from('x')
+    c.send(proxy.listen, probe)
+    expect(await eventually(() => c.replies.length === 1, 1000), 'no echo before any fault').to.equal(true)
+
+    await proxy.addToxic(toxic('bh_up', 'blackhole', 'upstream'))
+    for (let i = 0; i < 5; i++) c.send(proxy.listen, probe)
+    await sleep(200)
+    expect(echo.received, 'server received through an upstream blackhole').to.equal(1)
+    expect(c.replies.length).to.equal(1)
+    await (await proxy.getToxic('bh_up')).remove()
+
+    await proxy.addToxic(toxic('bh_down', 'blackhole', 'downstream'))
+    for (let i = 0; i < 5; i++) c.send(proxy.listen, probe)
+    expect(await eventually(() => echo.received === 6, 1000), 'server did not get the datagrams').to.equal(true)
+    await sleep(100)
+    expect(c.replies.length, 'client got replies through a downstream blackhole').to.equal(1)
+    await (await proxy.getToxic('bh_down')).remove()
+
+    c.send(proxy.listen, probe)
+    expect(await eventually(() => c.replies.length === 2, 1000), 'no echo after removing the blackholes').to.equal(true)
+  })
+
+  it('rebind moves the client to a new upstream source port; replies still reach it', async () => {
+    const c = await newClient()
+    c.send(proxy.listen, Buffer.from('a'))
+    expect(await eventually(() => c.replies.length === 1, 1000)).to.equal(true)
+    const before = echo.sources[0]
+    await proxy.addToxic(toxic('rebind', 'rebind', 'upstream'))
+    expect((await proxy.getToxic('rebind')).type).to.equal('rebind')
+    // the swap completes once the new socket is connected: poll with datagrams
+    const moved = await eventually(async () => {
+      c.send(proxy.listen, Buffer.from('b'))
+      await sleep(20)
+      return echo.sources.at(-1) !== before
+    }, 2000)
+    expect(moved, `source port stayed ${before}`).to.equal(true)
+    const after = echo.sources.at(-1)
+    expect(after).to.be.a('number').and.not.equal(before)
+    const repliesBefore = c.replies.length
+    c.send(proxy.listen, Buffer.from('c'))
+    expect(await eventually(() => c.replies.length === repliesBefore + 1, 1000), 'no reply after rebind').to.equal(true)
+    expect(echo.sources.at(-1)).to.equal(after)
+    expect(engine.server.proxies.get('leg').flowCount).to.equal(1)
+  })
+
+  it('one upstream socket per client source address, and each client gets its own replies', async () => {
+    const a = await newClient()
+    const b = await newClient()
+    for (let i = 0; i < 3; i++) {
+      a.send(proxy.listen, Buffer.from('from-a'))
+      b.send(proxy.listen, Buffer.from('from-b'))
+    }
+    expect(await eventually(() => a.replies.length === 3 && b.replies.length === 3, 1000)).to.equal(true)
+    expect(a.replies.map(String)).to.deep.equal(['from-a', 'from-a', 'from-a'])
+    expect(b.replies.map(String)).to.deep.equal(['from-b', 'from-b', 'from-b'])
+    expect(new Set(echo.sources).size, `server saw source ports ${echo.sources.join(',')}`).to.equal(2)
+    const ports = engine.server.proxies.get('leg').flowPorts()
+    expect(ports.size).to.equal(2)
+    expect(new Set(ports.values())).to.deep.equal(new Set(echo.sources))
+  })
+
+  it('down drops both ways but keeps the listen port and the flow (no path change after up)', async () => {
+    const c = await newClient()
+    c.send(proxy.listen, Buffer.from('1'))
+    expect(await eventually(() => c.replies.length === 1, 1000)).to.equal(true)
+    const down = await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream })
+    for (let i = 0; i < 5; i++) c.send(proxy.listen, Buffer.from('2'))
+    await sleep(200)
+    expect(echo.received).to.equal(1)
+    expect(c.replies.length).to.equal(1)
+    const up = await down.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream })
+    expect(up.listen).to.equal(proxy.listen)
+    c.send(proxy.listen, Buffer.from('3'))
+    expect(await eventually(() => c.replies.length === 2, 1000)).to.equal(true)
+    expect(new Set(echo.sources).size, 'the upstream saw a new source port after up').to.equal(1)
+  })
+
+  it('latency without jitter keeps datagram order', async () => {
+    await proxy.addToxic(toxic('lat', 'latency', 'upstream', { latency: 30, jitter: 0 }))
+    const c = await newClient()
+    for (let i = 0; i < 50; i++) c.send(proxy.listen, Buffer.from(String(i)))
+    expect(await eventually(() => c.replies.length === 50, 2000)).to.equal(true)
+    expect(c.replies.map(String)).to.deep.equal(Array.from({ length: 50 }, (_, i) => String(i)))
+  })
+
+  it('removing a latency toxic releases the held datagrams at once', async () => {
+    await proxy.addToxic(toxic('lat', 'latency', 'upstream', { latency: 5000, jitter: 0 }))
+    const c = await newClient()
+    for (let i = 0; i < 3; i++) c.send(proxy.listen, Buffer.from('held'))
+    await sleep(100)
+    expect(echo.received).to.equal(0)
+    await (await proxy.getToxic('lat')).remove()
+    expect(await eventually(() => c.replies.length === 3, 500), 'held datagrams not released').to.equal(true)
+  })
+
+  it('toxicity 0 leaves a flow untouched; unknown attributes and out-of-range values are refused', async () => {
+    await proxy.addToxic(toxic('never', 'blackhole', 'upstream', {}, 0))
+    const p = await openUdpProbe(proxy.listen)
+    try {
+      expect(await p.ping(), 'a toxicity-0 blackhole dropped').to.be.a('number')
+    } finally { await p.close() }
+    for (const body of [
+      { type: 'loss', attributes: { probabilty: 0.3 } },
+      { type: 'loss', attributes: { probability: 1.5 } },
+      { type: 'latency', attributes: { latency: -1 } },
+      { type: 'latency', attributes: { latency: 1.5 } },
+      { type: 'blackhole', toxicity: 2 }
+    ]) {
+      const res = await fetch(`${engine.apiUrl}/proxies/leg/toxics`, { method: 'POST', body: JSON.stringify(body) })
+      const answer = await res.json() as { error: string, status: number }
+      expect(res.status, JSON.stringify(body)).to.equal(400)
+      expect(answer.status).to.equal(400)
+      expect(answer.error).to.match(/^bad request body: /)
+    }
+  })
+})
+
+describe('UDP proxy as its own process (bin.ts)', function () {
+  this.timeout(20_000)
+
+  async function startBin (...args: string[]): Promise<{ child: ReturnType<typeof spawn>, ready: { apiUrl: string, pid: number } }> {
+    const child = spawn(process.execPath, [BIN, '--host', '127.0.0.1', '--port', '0', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const lines = createInterface({ input: child.stdout })
+    const [line] = await once(lines, 'line') as [string]
+    lines.close()
+    return { child, ready: JSON.parse(line) as { apiUrl: string, pid: number } }
+  }
+
+  it('prints one ready line, is driven by toxiproxy-node-client, and exits 0 on SIGTERM', async () => {
+    await using echo = await startUdpEcho()
+    const { child, ready } = await startBin('--seed', '1')
+    expect(ready).to.include({ type: 'ready', pid: child.pid })
+    expect(ready.apiUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const client = new Toxiproxy(ready.apiUrl)
+    expect(await client.getVersion()).to.include('meshflap-udp-proxy')
+    const proxy = await client.createProxy({ name: 'leg', listen: '127.0.0.1:0', upstream: echo.addr })
+    await using probe = await openUdpProbe(proxy.listen)
+    expect(await probe.ping()).to.be.a('number')
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>
+    child.kill('SIGTERM')
+    const [code] = await exited
+    expect(code).to.equal(0)
+    // its proxy's port is free again
+    const socket = createSocket('udp4')
+    const port = Number(proxy.listen.split(':')[1])
+    await new Promise<void>((resolve, reject) => { socket.once('error', reject); socket.bind(port, '127.0.0.1', resolve) })
+    await closeSocket(socket)
+  })
+
+  it('--exit-on-stdin-close: exits 0 when its parent closes stdin', async () => {
+    const { child } = await startBin('--exit-on-stdin-close')
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>
+    child.stdin?.end()
+    const [code] = await exited
+    expect(code).to.equal(0)
+    expect(isAlive(child.pid ?? -1)).to.equal(false)
+  })
+})
