@@ -9,8 +9,9 @@
  *         <failure message="<summary>" type="delivery-gap"> findings, one per line </failure>   (fail)
  *         <error   message="<summary>" type="unknown">     ...                                (unknown)
  *
- * A run that did not complete (or produced no verdict) gets one extra `run`
- * testcase with an <error>, so CI never shows an empty suite as green.
+ * A run that did not complete (interrupted, node-failed, set-up failure, no
+ * run_end) or produced no verdict gets one extra `run` testcase with an <error>,
+ * so CI never shows a cut-short or empty suite as green.
  *
  * Written with xmlbuilder2 rather than junit-report-builder: the latter keeps a
  * process-wide default builder and writes files itself, while we need a pure
@@ -22,7 +23,7 @@ import { create } from 'xmlbuilder2'
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js'
 import type { History } from '../history/types.ts'
 import type { Verdict } from '../oracles/verdict.ts'
-import { formatFinding, overallStatus, runLabel } from './run-label.ts'
+import { formatFinding, runLabel } from './run-label.ts'
 import { runResults } from './results-json.ts'
 
 /** One run to render into a junit document. */
@@ -85,8 +86,7 @@ function addSuite (root: XMLBuilder, run: JunitRun): { tests: number, failures: 
   const start = run.history.find(e => e.kind === 'run_start')
   const genesisMs = start?.kind === 'run_start' ? start.genesisMs : 0
   const name = start?.kind === 'run_start' ? runLabel(start) : results.scenario
-  const incomplete = overallStatus(run.history, run.verdicts) === 'unknown' &&
-    (results.endReason !== 'completed' || run.verdicts.length === 0)
+  const incomplete = results.endReason !== 'completed' || run.verdicts.length === 0
   const tests = run.verdicts.length + (incomplete ? 1 : 0)
   const failures = results.counts.fail
   const errors = results.counts.unknown + (incomplete ? 1 : 0)

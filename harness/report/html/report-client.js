@@ -39,7 +39,7 @@
       width: Math.max(480, Math.min(1100, (el.clientWidth || 900))),
       height: 220,
       scales: { x: { time: false, range: [cov.xMin, cov.xMax] }, y: { range: [0, cov.validatorCount] } },
-      axes: [{ label: 'slot' }, { label: 'validators' }],
+      axes: [{ label: 'slot', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] }, { label: 'validators' }],
       series: [
         { label: 'slot' },
         { label: 'coverage ' + agg.name, stroke: '#0969da', width: 2, points: { show: true, size: 5 } },

@@ -16,6 +16,8 @@ const ROW_GAP = 2
 const LANE_GAP = 8
 const AXIS_H = 16
 const ROWS = 4
+/** longer row labels (long node names) are cut, the full text is in the tooltip */
+const MAX_LABEL = 24
 
 /** The time window a timeline is drawn over and its mapping to x pixels. */
 interface Scale {
@@ -72,7 +74,8 @@ function laneSvg (s: Scale, lane: LegLane, top: number): string {
     `gossip ${lane.listener}→${lane.dialer}`
   ]
   labels.forEach((text, r) => {
-    out.push(`<text class="row-label" x="${LABEL_W - 6}" y="${rowY(r) + ROW_H - 2}" text-anchor="end">${esc(text)}</text>`)
+    const shown = text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text
+    out.push(`<text class="row-label" x="${LABEL_W - 6}" y="${rowY(r) + ROW_H - 2}" text-anchor="end"><title>${esc(text)}</title>${esc(shown)}</text>`)
   })
   for (const iv of lane.openAtDialer) out.push(bar(s, rowY(0), iv, 'open', `${lane.leg} open at ${lane.dialer} (conn ${iv.id}) ${when(s, iv, iv.open)}${iv.reason !== undefined ? ` closed: ${iv.reason}` : ''}`))
   for (const iv of lane.openAtListener) out.push(bar(s, rowY(1), iv, 'open', `${lane.leg} open at ${lane.listener} (conn ${iv.id}) ${when(s, iv, iv.open)}${iv.reason !== undefined ? ` closed: ${iv.reason}` : ''}`))
