@@ -1,0 +1,249 @@
+/**
+ * The Leg handle over both engines (TCP: real toxiproxy-server, QUIC: the UDP
+ * proxy), against raw echo servers: each action changes what passes, and is
+ * recorded as a FaultEntry with its timestamp.
+ */
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import type { Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { expect } from 'chai'
+import type { Proxy } from 'toxiproxy-node-client'
+import { startFaultEngine } from '../../harness/faults/engine.ts'
+import type { FaultEngine } from '../../harness/faults/engine.ts'
+import { Leg, UnsupportedFaultError } from '../../harness/faults/leg.ts'
+import type { LegClock } from '../../harness/faults/leg.ts'
+import type { FaultEntry, TransportName } from '../../harness/history/types.ts'
+import { startTcpEcho, startUdpEcho } from './support/echo.ts'
+import type { EchoServer } from './support/echo.ts'
+import { eventually, isAlive } from './support/leaks.ts'
+import { openTcpProbe, openUdpProbe } from './support/probe.ts'
+import type { Probe } from './support/probe.ts'
+
+/** A clock whose sleeps take no time but are logged (the schedule is what is under test). */
+function fakeClock (): LegClock & { sleeps: number[], t: number } {
+  const clock = {
+    t: 1_000_000,
+    sleeps: [] as number[],
+    now: () => clock.t,
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      signal?.throwIfAborted()
+      clock.sleeps.push(ms)
+      clock.t += ms
+      await Promise.resolve()
+    }
+  }
+  return clock
+}
+
+async function openConn (addr: string): Promise<Socket> {
+  const i = addr.lastIndexOf(':')
+  const conn = connect(Number(addr.slice(i + 1)), addr.slice(0, i))
+  conn.on('error', () => { /* resets are what some tests cause */ })
+  await once(conn, 'connect')
+  return conn
+}
+
+for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportName[]) {
+  describe(`Leg over ${transport === 'tcp' ? 'toxiproxy-server' : 'the UDP proxy'} (${transport})`, function () {
+    this.timeout(20_000)
+    let engine: FaultEngine
+    let echo: EchoServer
+    let proxy: Proxy
+    let probe: Probe
+    let entries: FaultEntry[]
+    const makeLeg = (extra: Partial<ConstructorParameters<typeof Leg>[0]> = {}): Leg =>
+      new Leg({ name: 'A>B', dialer: 'A', listener: 'B', transport, proxy, record: (e) => { entries.push(e) }, ...extra })
+
+    before(async () => { engine = await startFaultEngine(transport === 'tcp' ? 'toxiproxy' : 'udp', { seed: 3 }) })
+    after(async () => {
+      const pid = engine.pid
+      await engine.dispose()
+      if (pid !== undefined) expect(await eventually(() => !isAlive(pid), 5000)).to.equal(true)
+    })
+    beforeEach(async () => {
+      entries = []
+      echo = transport === 'tcp' ? await startTcpEcho() : await startUdpEcho()
+      proxy = await engine.createProxy('A>B', '127.0.0.1:0', echo.addr)
+      probe = transport === 'tcp' ? await openTcpProbe(proxy.listen) : await openUdpProbe(proxy.listen)
+    })
+    afterEach(async function () {
+      await probe.close()
+      await proxy.remove()
+      const gone = await eventually(() => echo.openConnections === 0)
+      await echo.close()
+      if (this.currentTest?.state !== 'passed') return
+      expect(await engine.proxyNames()).to.deep.equal([])
+      expect(gone, 'proxied connections left open').to.equal(true)
+    })
+
+    it('down blocks and up restores, each recorded after the engine confirmed it', async () => {
+      const leg = makeLeg()
+      expect(leg.proxyAddr).to.equal(proxy.listen)
+      const t0 = Date.now()
+      await leg.down({ fault: 'faults[0]', selector: 'leg: A>B', dialerLeg: 'c1' })
+      const t1 = Date.now()
+      expect(await probe.ping(300)).to.equal(undefined)
+      await leg.up({ fault: 'faults[0]' })
+      expect(await probe.ping()).to.be.a('number')
+      expect(entries).to.have.length(2)
+      expect(entries[0]).to.deep.include({ kind: 'fault', fault: 'faults[0]', action: 'down', phase: 'apply', leg: 'A>B', selector: 'leg: A>B', dialerLeg: 'c1' })
+      expect(entries[0]?.ts).to.be.within(t0, t1)
+      expect(entries[1]).to.deep.include({ kind: 'fault', fault: 'faults[0]', action: 'up', phase: 'heal', leg: 'A>B' })
+    })
+
+    it('flap runs times x (down, downMs, up) with upMs between, each cycle numbered', async () => {
+      const clock = fakeClock()
+      const leg = makeLeg({ clock, label: 'flapper' })
+      await leg.flap({ times: 3, downMs: 200, upMs: 500 })
+      expect(clock.sleeps).to.deep.equal([200, 500, 200, 500, 200])
+      expect(entries.map((e) => `${e.fault} ${e.action} ${e.ts - 1_000_000}`)).to.deep.equal([
+        'flapper#1 down 0', 'flapper#1 up 200', 'flapper#2 down 700', 'flapper#2 up 900', 'flapper#3 down 1400', 'flapper#3 up 1600'
+      ])
+      expect(await probe.ping(), 'leg down after flap').to.be.a('number')
+    })
+
+    it('an aborted flap leaves the leg up and says so', async () => {
+      const leg = makeLeg()
+      const controller = new AbortController()
+      const flapping = leg.flap({ times: 5, downMs: 5000, upMs: 100 }, { fault: 'f', signal: controller.signal })
+      await eventually(() => entries.length === 1)
+      controller.abort()
+      const err = await flapping.then(() => undefined, (e: unknown) => e)
+      expect((err as Error).name).to.equal('AbortError')
+      expect(entries.map((e) => `${e.fault} ${e.action}`)).to.deep.equal(['f#1 down', 'f#aborted up'])
+      expect(await probe.ping(), 'leg left down').to.be.a('number')
+    })
+
+    it('latency sets one toxic per stream, a second call changes it, 0 removes it', async () => {
+      const leg = makeLeg()
+      await leg.latency(40, 5)
+      expect((await leg.toxics()).map((t) => [t.name, t.type, t.stream, t.attributes.latency, t.attributes.jitter]))
+        .to.deep.equal([['latency_upstream', 'latency', 'upstream', 40, 5], ['latency_downstream', 'latency', 'downstream', 40, 5]])
+      await leg.latency(60, 0, { direction: 'downstream' })
+      expect((await leg.toxics()).map((t) => [t.name, t.attributes.latency])).to.deep.equal([['latency_upstream', 40], ['latency_downstream', 60]])
+      const rtt = await probe.ping(2000)
+      expect(rtt).to.be.within(90, 140)
+      await leg.latency(0, 0)
+      expect(await leg.toxics()).to.deep.equal([])
+      expect(entries.map((e) => [e.action, e.phase, e.params])).to.deep.equal([
+        ['latency', 'apply', { ms: 40, jitterMs: 5, direction: 'both' }],
+        ['latency', 'apply', { ms: 60, jitterMs: 0, direction: 'downstream' }],
+        ['latency', 'heal', { ms: 0, jitterMs: 0, direction: 'both' }]
+      ])
+    })
+
+    it('blackhole blocks both ways; heal removes every toxic (also foreign ones) and enables', async () => {
+      const leg = makeLeg()
+      await leg.blackhole('both')
+      expect(await probe.ping(300)).to.equal(undefined)
+      await proxy.addToxic({ name: 'foreign', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 1000, jitter: 0 } })
+      await leg.down()
+      await leg.heal({ fault: 'cleanup' })
+      expect(await leg.toxics()).to.deep.equal([])
+      expect(await probe.ping(), 'no echo after heal').to.be.a('number')
+      expect(entries.map((e) => `${e.action}/${e.phase}`)).to.deep.equal(['blackhole/apply', 'down/apply', 'heal/heal'])
+      expect(entries[0]?.params).to.deep.equal({ direction: 'both' })
+    })
+
+    it('close asks the node through closeVia; without it, close fails and records nothing', async () => {
+      let asked = 0
+      await makeLeg({ closeVia: async () => { asked++ } }).close({ fault: 'x' })
+      expect(asked).to.equal(1)
+      expect(entries.map((e) => e.action)).to.deep.equal(['close'])
+      const err = await makeLeg().close().then(() => undefined, (e: unknown) => e)
+      expect((err as Error).message).to.include('closeVia')
+      expect(entries).to.have.length(1)
+    })
+
+    it(`refuses what ${transport} cannot do, recording nothing`, async () => {
+      const leg = makeLeg()
+      const refused = transport === 'tcp'
+        ? [async () => { await leg.loss(0.1) }, async () => { await leg.rebind() }]
+        : [async () => { await leg.bandwidth(10) }, async () => { await leg.reset() }]
+      for (const attempt of refused) {
+        const err = await attempt().then(() => undefined, (e: unknown) => e)
+        expect(err).to.be.instanceOf(UnsupportedFaultError)
+      }
+      expect(entries).to.deep.equal([])
+      expect(await leg.toxics()).to.deep.equal([])
+    })
+
+    if (transport === 'tcp') {
+      it('blackhole keeps the connection and holds the bytes; heal delivers them', async () => {
+        const leg = makeLeg()
+        const conn = await openConn(proxy.listen)
+        let got = ''
+        conn.on('data', (d) => { got += d.toString() })
+        conn.write('a')
+        expect(await eventually(() => got === 'a', 1000)).to.equal(true)
+        await leg.blackhole('both')
+        conn.write('b')
+        await sleep(400)
+        expect(got, 'bytes passed a blackhole').to.equal('a')
+        expect(conn.destroyed, 'blackhole closed the connection').to.equal(false)
+        await leg.heal()
+        expect(await eventually(() => got === 'ab', 1000), `after heal got "${got}"`).to.equal(true)
+        conn.write('c')
+        expect(await eventually(() => got === 'abc', 1000)).to.equal(true)
+        conn.destroy()
+      })
+
+      it('reset closes the live connection when data passes, and every new one until heal', async () => {
+        const leg = makeLeg()
+        const conn = await openConn(proxy.listen)
+        const closed = once(conn, 'close')
+        await leg.reset()
+        conn.write('x')
+        await closed
+        expect(await probe.ping(300), 'a new connection passed a reset leg').to.equal(undefined)
+        await leg.heal()
+        expect(await probe.ping(), 'no echo after heal').to.be.a('number')
+      })
+
+      it('bandwidth limits the rate (KB/s)', async () => {
+        const leg = makeLeg()
+        await leg.bandwidth(50, { direction: 'downstream' })
+        const conn = await openConn(proxy.listen)
+        let got = 0
+        conn.on('data', (d) => { got += d.length })
+        const start = performance.now()
+        conn.write(Buffer.alloc(40_000))
+        expect(await eventually(() => got === 40_000, 5000)).to.equal(true)
+        // 40 KB at 50 KB/s: 0.8 s
+        expect(performance.now() - start).to.be.within(600, 2000)
+        conn.destroy()
+      })
+    } else {
+      it('loss(1) drops everything, loss(0) removes it', async () => {
+        const leg = makeLeg()
+        await leg.loss(1, { direction: 'upstream' })
+        expect((await leg.toxics()).map((t) => [t.name, t.type, t.attributes.probability])).to.deep.equal([['loss_upstream', 'loss', 1]])
+        expect(await probe.ping(300)).to.equal(undefined)
+        await leg.loss(0, { direction: 'upstream' })
+        expect(await leg.toxics()).to.deep.equal([])
+        expect(await probe.ping()).to.be.a('number')
+        expect(entries.map((e) => `${e.action}/${e.phase}`)).to.deep.equal(['loss/apply', 'loss/heal'])
+      })
+
+      it('rebind changes the source port the listener sees and leaves no toxic behind', async () => {
+        const leg = makeLeg()
+        expect(await probe.ping()).to.be.a('number')
+        const first = echo.sources[0]
+        await leg.rebind()
+        expect(await leg.toxics()).to.deep.equal([])
+        const moved = await eventually(async () => { await probe.ping(); return echo.sources.at(-1) !== first }, 2000)
+        expect(moved, 'source port unchanged').to.equal(true)
+        expect(entries.map((e) => e.action)).to.deep.equal(['rebind'])
+      })
+
+      it('blackhole upstream only: the listener gets nothing', async () => {
+        const leg = makeLeg()
+        await leg.blackhole('upstream')
+        expect(await probe.ping(300)).to.equal(undefined)
+        expect(echo.received).to.equal(0)
+        expect((await leg.toxics()).map((t) => `${t.type}/${t.stream}`)).to.deep.equal(['blackhole/upstream'])
+      })
+    }
+  })
+}
