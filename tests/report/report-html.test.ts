@@ -66,10 +66,11 @@ describe('report: report.html', () => {
     expect(textOf(parseHtml(pages.pass))).to.contain('slot 6: coverage=24/32 late=8 diff=+0/-8')
 
     const dataEl = elements(root).find(e => attr(e, 'id') === 'meshflap-data')
-    const data = JSON.parse(textOf(dataEl ?? root)) as { coverage: { quorum: number, aggregators: Array<{ name: string, counts: number[] }>, faults: Array<{ from: number, to: number }> } }
+    const data = JSON.parse(textOf(dataEl ?? root)) as { coverage: { quorum: number, aggregators: Array<{ name: string, counts: number[] }>, faults: Array<{ from: number, to: number, ends: string[] }> } }
     expect(data.coverage.quorum).to.equal(22)
     expect(data.coverage.aggregators).to.deep.equal([{ name: 'D', counts: coverageSeries(buildRunView(fx.fail))[0]?.slots.map(s => s.count) }])
     expect(data.coverage.faults.map(f => [f.from, f.to])).to.deep.equal([[2.2, 5.2], [2.4, 5.4]])
+    expect(data.coverage.faults.every(f => f.ends.includes('D'))).to.equal(true)
     expect(elements(root).filter(e => attr(e, 'id') === 'coverage-chart-0')).to.have.length(1)
   })
 

@@ -17,7 +17,8 @@ export interface CoverageChartData {
   validatorCount: number
   quorum: number
   aggregators: Array<{ name: string, counts: number[] }>
-  faults: Array<{ from: number, to: number, instant: boolean }>
+  /** `ends`: the leg's dialer and listener, so a chart can shade faults on its aggregator's own legs darker */
+  faults: Array<{ from: number, to: number, instant: boolean, ends: string[] }>
 }
 
 export function coverageChartData (view: RunView, series: readonly AggregatorCoverage[]): CoverageChartData {
@@ -29,7 +30,11 @@ export function coverageChartData (view: RunView, series: readonly AggregatorCov
     validatorCount: view.start.validatorCount,
     quorum: quorumCount(view.start.validatorCount),
     aggregators: series.map(a => ({ name: a.aggregator, counts: a.slots.map(s => s.count) })),
-    faults: view.faultWindows.map(w => ({ from: slotAt(view, w.fromMs), to: slotAt(view, w.toMs), instant: w.instant }))
+    faults: view.faultWindows.map(w => {
+      const leg = view.start.legs.find(l => l.name === w.leg)
+      const ends = leg !== undefined ? [leg.dialer, leg.listener] : w.leg.split('>')
+      return { from: slotAt(view, w.fromMs), to: slotAt(view, w.toMs), instant: w.instant, ends }
+    })
   }
 }
 

@@ -9,7 +9,8 @@
   var cov = data.coverage
   if (!cov) return
 
-  function shadeFaults (u) {
+  // faults on the aggregator's own legs are shaded darker than faults elsewhere in the mesh
+  function shadeFaults (u, aggregator) {
     var ctx = u.ctx
     var top = u.bbox.top
     var height = u.bbox.height
@@ -18,13 +19,14 @@
     ctx.rect(u.bbox.left, top, u.bbox.width, height)
     ctx.clip()
     cov.faults.forEach(function (f) {
+      var own = f.ends.indexOf(aggregator) >= 0
       var x0 = u.valToPos(f.from, 'x', true)
       var x1 = u.valToPos(f.to, 'x', true)
       if (f.instant) {
-        ctx.fillStyle = 'rgba(207, 34, 46, 0.7)'
+        ctx.fillStyle = own ? 'rgba(207, 34, 46, 0.8)' : 'rgba(207, 34, 46, 0.35)'
         ctx.fillRect(x0 - 1, top, 2, height)
       } else {
-        ctx.fillStyle = 'rgba(207, 34, 46, 0.14)'
+        ctx.fillStyle = own ? 'rgba(207, 34, 46, 0.22)' : 'rgba(207, 34, 46, 0.07)'
         ctx.fillRect(x0, top, Math.max(x1 - x0, 2), height)
       }
     })
@@ -45,7 +47,7 @@
         { label: 'coverage ' + agg.name, stroke: '#0969da', width: 2, points: { show: true, size: 5 } },
         { label: 'quorum ' + cov.quorum + '/' + cov.validatorCount, stroke: '#cf222e', dash: [6, 4], width: 1, points: { show: false } }
       ],
-      hooks: { drawClear: [shadeFaults] }
+      hooks: { drawClear: [function (u) { shadeFaults(u, agg.name) }] }
     }
     // eslint-disable-next-line no-new
     new uPlot(opts, [cov.slots, agg.counts, quorumLine], el)

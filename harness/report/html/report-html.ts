@@ -52,7 +52,7 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
     '</head><body>',
     header(view, status, options.versions ?? {}),
     `<section id="verdicts"><h2>Verdicts</h2>${verdictSection(verdicts, view.start.genesisMs)}</section>`,
-    `<section id="coverage"><h2>Coverage per slot</h2><p class="muted">distinct validators whose attestation for the slot arrived before the slot's end; quorum ${esc(data.coverage.quorum)}/${esc(view.start.validatorCount)} (3·count ≥ 2·validators); fault windows shaded</p>${coverageSection(view, coverage)}</section>`,
+    `<section id="coverage"><h2>Coverage per slot</h2><p class="muted">distinct validators whose attestation for the slot arrived before the slot's end; quorum ${esc(data.coverage.quorum)}/${esc(view.start.validatorCount)} (3·count ≥ 2·validators); fault windows shaded, darker on the aggregator's own legs</p>${coverageSection(view, coverage)}</section>`,
     `<section id="delivery"><h2>Delivery: publisher × receiver</h2>${heatmapSection(deliveryMatrix(view), view.start.genesisMs)}</section>`,
     `<section id="legs"><h2>Leg timeline</h2>${timelineSection(view, legTimeline(view))}</section>`,
     `<section id="nodes"><h2>Nodes</h2>${nodesSection(view)}</section>`,
