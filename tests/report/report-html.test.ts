@@ -128,4 +128,13 @@ describe('report: report.html', () => {
     expect(text).to.contain('last log lines of C')
     expect(text).to.contain('crashed at')
   })
+
+  it('renders a run that never got going (only run_start): unknown status, empty sections say so', () => {
+    const start = fx.pass.find(e => e.kind === 'run_start')
+    if (start?.kind !== 'run_start') throw new Error('fixture shape')
+    const html = renderReportHtml([{ ...start, nodes: start.nodes.map(n => ({ ...n, aggregator: false })), legs: [] }], [], { assets })
+    const text = textOf(parseHtml(html))
+    expect(textOf(byClass(parseHtml(html), 'badge')[0] ?? parseHtml(html))).to.equal('unknown')
+    for (const s of ['No verdicts were recorded', 'No aggregator in this run', 'No legs in this run', 'no run_end (run did not finish)', 'running at run end']) expect(text).to.contain(s)
+  })
 })
