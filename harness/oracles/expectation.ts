@@ -1,0 +1,77 @@
+/**
+ * What a scenario expects of a run, resolved (defaults applied, slots turned
+ * into ms). The scenario loader produces these; `judge` hands each one to its
+ * oracle. Durations are ms; slot counts stay slot counts where the oracle
+ * reasons in slots.
+ *
+ *   scenario YAML                                   Expectation
+ *   - streams-survive                               { kind: 'streams-survive', graceMs: slotMs }
+ *   - reopen-within: { ms: 1000 }                   { kind: 'reopen-within', ms: 1000 }
+ *   - delivery-gap: { maxSlots: 1 }                 { kind: 'delivery-gap', maxMs: slotMs }
+ *   - coverage: { from-slot: 1 }                    { kind: 'coverage', fromSlot: 1 }
+ *   - coverage: { within-slots-after-fault: 1 }     { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 }
+ *   - no-decay: { within-slots: 1 }                 { kind: 'no-decay', withinSlots: 1 }
+ */
+
+/** Every gossip stream on a leg that was not faulted keeps its id across each fault. */
+export interface StreamsSurviveExpectation {
+  kind: 'streams-survive'
+  /** a fault's window is [apply, heal + graceMs]: closes that late are still the fault's doing */
+  graceMs: number
+}
+
+/** A gossip outbound stream closed because its leg was faulted reopens to the same peer within `ms`. */
+export interface ReopenWithinExpectation {
+  kind: 'reopen-within'
+  ms: number
+  /** a fault's window is [apply, heal + graceMs] (as streams-survive) */
+  graceMs: number
+}
+
+/** No publisher->receiver delivery gap longer than `maxMs` while the pair had a live leg. */
+export interface DeliveryGapExpectation {
+  kind: 'delivery-gap'
+  maxMs: number
+}
+
+/** Every aggregator reaches `min` (default: quorum) every slot from `fromSlot`, except the slots just after a fault. */
+export interface CoverageExpectation {
+  kind: 'coverage'
+  fromSlot: number
+  /** when set, slots overlapping [fault apply, apply + k slots) may fall short */
+  withinSlotsAfterFault?: number
+  /** minimum count; absent = quorum (3*count >= 2*validators) */
+  min?: number
+}
+
+/** A validator dropped from an aggregator's coverage while its publisher had a live leg path comes back within k slots. */
+export interface NoDecayExpectation {
+  kind: 'no-decay'
+  withinSlots: number
+}
+
+export type Expectation =
+  | StreamsSurviveExpectation
+  | ReopenWithinExpectation
+  | DeliveryGapExpectation
+  | CoverageExpectation
+  | NoDecayExpectation
+
+export type ExpectationKind = Expectation['kind']
+
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay']
+
+/** The verdict title for an expectation, e.g. "delivery-gap <= 1000 ms". */
+export function expectationTitle (e: Expectation): string {
+  switch (e.kind) {
+    case 'streams-survive': return 'streams-survive'
+    case 'reopen-within': return `reopen-within ${e.ms} ms`
+    case 'delivery-gap': return `delivery-gap <= ${e.maxMs} ms`
+    case 'coverage': {
+      const target = e.min === undefined ? 'quorum' : `${e.min}`
+      const after = e.withinSlotsAfterFault === undefined ? '' : `, back within ${e.withinSlotsAfterFault} slot(s) after each fault`
+      return `coverage >= ${target} every slot from slot ${e.fromSlot}${after}`
+    }
+    case 'no-decay': return `no-decay within ${e.withinSlots} slot(s)`
+  }
+}

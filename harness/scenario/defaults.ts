@@ -1,0 +1,35 @@
+/**
+ * Every default a scenario field takes when the file leaves it out. The JSON
+ * Schema repeats them as `default` for editors; tests/scenario/schema.test.ts
+ * checks the two agree, so this file is the one to change.
+ */
+import type { GossipPolicyName, LegDirection, NodeImpl, TransportChoice } from './types.ts'
+
+export const DEFAULTS = {
+  seed: 1,
+  validators: 32,
+  subnets: 4,
+  slotMs: 1000,
+  slots: 10,
+  genesisDelayMs: 1500,
+  transport: 'quic' as TransportChoice,
+  impl: 'ts' as NodeImpl,
+  gossipPolicy: 'leg-aware' as GossipPolicyName,
+  // short on purpose: a blackholed QUIC leg must die within a couple of slots of a short run
+  quic: { maxIdleTimeoutMs: 2000, keepAliveIntervalMs: 500, handshakeTimeoutMs: 5000 },
+  redial: { enabled: true, minMs: 100, maxMs: 1000 },
+  // the lean consensus network's values (field-notes.md)
+  gossip: { D: 8, Dlo: 6, Dhi: 12, Dlazy: 6, heartbeatMs: 700 },
+  flap: { times: 1, downMs: 500, upMs: 500 },
+  direction: 'both' as LegDirection,
+  latencyJitterMs: 0,
+  closeAbort: false,
+  repeat: 1,
+  coverageFromSlot: 0,
+  noDecayWithinSlots: 1
+} as const
+
+/** Node names for `nodes: { count: n }`: A, B, ..., Z, then N26, N27, ... */
+export function defaultNodeName (index: number): string {
+  return index < 26 ? String.fromCharCode(65 + index) : `N${index}`
+}

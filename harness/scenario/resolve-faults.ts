@@ -1,0 +1,205 @@
+/**
+ * The `faults` list, resolved: times in ms from genesis, action parameters
+ * with defaults, targets as a tagged union, and every static check that can
+ * be made before a node starts (names, timing inside the run, repetitions
+ * that fit, actions the targeted legs' transports support).
+ */
+import type { TransportName } from '../history/types.ts'
+import { DEFAULTS } from './defaults.ts'
+import { pairIssues, unknownNode } from './resolve-nodes.ts'
+import type { FieldIssue, FieldPath } from './scenario-error.ts'
+import type { ActionFile, FaultFile, SpanFile, TargetFile } from './scenario-file.ts'
+import type { FaultActionSpec, LegDirection, LegRole, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+
+/** What the fault resolver needs to know about the run. */
+export interface FaultContext {
+  nodes: readonly ScenarioNode[]
+  legs: readonly ScenarioLeg[]
+  slotMs: number
+  slots: number
+  /** "file:line" of a field path */
+  where: (path: FieldPath) => string
+}
+
+const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
+  ['bearing-of', 'bearing'], ['non-bearing-of', 'non-bearing'], ['outbound-of', 'outbound'], ['inbound-of', 'inbound']
+]
+const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of'] as const
+
+/** Actions a transport cannot do (harness/faults/leg.ts throws UnsupportedFaultError for these). */
+const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp' }
+/** Actions that take no `duration`: they are over at once or bring their own timing. */
+const NO_DURATION: ReadonlySet<FaultActionSpec['kind']> = new Set(['flap', 'up', 'close', 'rebind'])
+
+export function spanMs (span: SpanFile, slotMs: number): number {
+  return span.ms ?? Math.round((span.slots ?? 0) * slotMs)
+}
+
+export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, issues: FieldIssue[]): ScenarioFault[] {
+  const out: ScenarioFault[] = []
+  faults.forEach((f, index) => {
+    const path: FieldPath = ['faults', index]
+    const before = issues.length
+    const atMs = resolveStart(f, path, ctx, issues)
+    const action = resolveAction(f.action, [...path, 'action'], issues)
+    const target = targetOf(f.target, [...path, 'target'], ctx, issues)
+    const durationMs = f.duration === undefined ? undefined : spanMs(f.duration, ctx.slotMs)
+    if (durationMs !== undefined && action !== undefined && NO_DURATION.has(action.kind)) {
+      issues.push({ path: [...path, 'duration'], at: 'key', message: `${action.kind} takes no duration`, expected: action.kind === 'flap' ? 'flap: { times, downMs, upMs } for its timing' : 'no duration' })
+    }
+    const repeat = f.repeat ?? DEFAULTS.repeat
+    const everyMs = f.every === undefined ? undefined : spanMs(f.every, ctx.slotMs)
+    const jitterMs = f.jitter === undefined ? 0 : spanMs(f.jitter, ctx.slotMs)
+    if (repeat > 1 && everyMs === undefined) issues.push({ path: [...path, 'repeat'], message: `repeat ${repeat} without every`, expected: 'every: { slots: n } or { ms: n } with repeat' })
+    if (repeat === 1 && everyMs !== undefined) issues.push({ path: [...path, 'every'], at: 'key', message: 'every without repeat', expected: 'repeat: n (n >= 2) with every' })
+    if (repeat === 1 && f.jitter !== undefined) issues.push({ path: [...path, 'jitter'], at: 'key', message: 'jitter without repeat', expected: 'repeat: n (n >= 2) with jitter' })
+    if (action !== undefined && everyMs !== undefined && repeat > 1) {
+      const lasts = action.kind === 'flap' ? action.times * (action.downMs + action.upMs) : durationMs ?? 0
+      if (lasts + jitterMs > everyMs) {
+        issues.push({ path: [...path, 'every'], message: `repetitions overlap: each lasts ${lasts} ms${jitterMs > 0 ? ` (+ up to ${jitterMs} ms jitter)` : ''} but they start every ${everyMs} ms`, expected: `every >= ${lasts + jitterMs} ms` })
+      }
+    }
+    if (atMs !== undefined && everyMs !== undefined && repeat > 1) {
+      const endMs = ctx.slots * ctx.slotMs
+      const lastStart = atMs + (repeat - 1) * everyMs + jitterMs
+      if (lastStart >= endMs) {
+        const fits = Math.max(1, Math.floor((endMs - 1 - atMs - jitterMs) / everyMs) + 1)
+        issues.push({
+          path: [...path, 'repeat'],
+          message: `repetition ${repeat} may start at ${lastStart} ms (slot ${Math.floor(lastStart / ctx.slotMs)}), after the last slot (${ctx.slots - 1})`,
+          expected: `repeat <= ${fits}, or more slots`
+        })
+      }
+    }
+    if (action !== undefined && target !== undefined) transportIssues(action, target, [...path, 'action'], ctx, issues)
+    if (issues.length > before || atMs === undefined || action === undefined || target === undefined) return
+    out.push({
+      id: `faults[${index}]`,
+      index,
+      ...(f.name !== undefined ? { name: f.name } : {}),
+      atMs,
+      action,
+      target,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      repeat,
+      ...(everyMs !== undefined ? { everyMs } : {}),
+      jitterMs,
+      where: ctx.where(path)
+    })
+  })
+  return out
+}
+
+function resolveStart (f: FaultFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): number | undefined {
+  const endMs = ctx.slots * ctx.slotMs
+  if (f.slot !== undefined && f.atMs !== undefined) {
+    issues.push({ path: [...path, 'atMs'], at: 'key', message: 'both slot and atMs are given', expected: 'one of slot or atMs' })
+    return undefined
+  }
+  if (f.slot !== undefined) {
+    if (f.slot >= ctx.slots) {
+      issues.push({ path: [...path, 'slot'], message: `slot ${f.slot} is after the last slot (${ctx.slots - 1})`, expected: `a slot in 0..${ctx.slots - 1} (slots: ${ctx.slots})` })
+      return undefined
+    }
+    return f.slot * ctx.slotMs
+  }
+  if (f.atMs !== undefined) {
+    if (f.atMs >= endMs) {
+      issues.push({ path: [...path, 'atMs'], message: `atMs ${f.atMs} is after the last slot ends (${ctx.slots} slots x ${ctx.slotMs} ms = ${endMs} ms)`, expected: `atMs < ${endMs}` })
+      return undefined
+    }
+    return f.atMs
+  }
+  issues.push({ path, message: 'fault has no start', expected: 'slot: n or atMs: n' })
+  return undefined
+}
+
+function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | undefined {
+  if (typeof a === 'string') {
+    switch (a) {
+      case 'flap': return { kind: 'flap', ...DEFAULTS.flap }
+      case 'down': case 'up': case 'reset': case 'rebind': return { kind: a }
+      case 'blackhole': return { kind: 'blackhole', direction: DEFAULTS.direction }
+      case 'close': return { kind: 'close', abort: DEFAULTS.closeAbort }
+      case 'latency': issues.push({ path, message: 'latency needs parameters', expected: '{ latency: { ms: 100, jitter: 10 } }' }); return undefined
+      case 'loss': issues.push({ path, message: 'loss needs parameters', expected: '{ loss: { probability: 0.2 } }' }); return undefined
+      case 'bandwidth': issues.push({ path, message: 'bandwidth needs parameters', expected: '{ bandwidth: { kbps: 64 } }' }); return undefined
+    }
+  }
+  // the schema guarantees exactly one known key
+  const [kind, params] = Object.entries(a)[0] as [string, Record<string, unknown> | null]
+  const p = params ?? {}
+  const direction = (p.direction as LegDirection | undefined) ?? DEFAULTS.direction
+  switch (kind) {
+    case 'flap': {
+      const times = (p.times as number | undefined) ?? DEFAULTS.flap.times
+      return { kind, times, downMs: (p.downMs as number | undefined) ?? DEFAULTS.flap.downMs, upMs: (p.upMs as number | undefined) ?? DEFAULTS.flap.upMs }
+    }
+    case 'down': case 'up': case 'reset': case 'rebind': return { kind }
+    case 'blackhole': return { kind, direction }
+    case 'latency': return { kind, ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction }
+    case 'loss': return { kind, probability: p.probability as number, direction }
+    case 'bandwidth': return { kind, kbps: p.kbps as number, direction }
+    case 'close': return { kind, abort: (p.abort as boolean | undefined) ?? DEFAULTS.closeAbort }
+  }
+  issues.push({ path, message: `unknown action "${kind}"` })
+  return undefined
+}
+
+function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | undefined {
+  const names = ctx.nodes.map(n => n.name)
+  const given = SELECTOR_KEYS.filter(k => t[k] !== undefined)
+  if (given.length === 0) {
+    issues.push({ path, message: t.pair !== undefined ? 'pair without a leg role' : 'target names no legs', expected: `one of: ${SELECTOR_KEYS.join(', ')}` })
+    return undefined
+  }
+  if (given.length > 1) {
+    issues.push({ path: [...path, given[1] as string], at: 'key', message: `target has both ${given[0]} and ${given[1]}`, expected: `one of: ${SELECTOR_KEYS.join(', ')}` })
+    return undefined
+  }
+  const before = issues.length
+  if (t.pair !== undefined) issues.push(...pairIssues(t.pair, [...path, 'pair'], names))
+  const key = given[0] as typeof SELECTOR_KEYS[number]
+  if (key === 'all-legs-of') {
+    const node = t['all-legs-of'] as string
+    const issue = unknownNode(node, [...path, key], names)
+    if (issue !== undefined) issues.push(issue)
+    if (t.pair !== undefined) issues.push({ path: [...path, 'pair'], at: 'key', message: 'all-legs-of takes no pair', expected: '{ all-legs-of: A } alone, or { pair: [A, B], outbound-of: A }' })
+    return issues.length > before ? undefined : { kind: 'all-legs-of', node }
+  }
+  if (key === 'random') return issues.length > before ? undefined : { kind: 'random', ...(t.pair !== undefined ? { pair: t.pair } : {}) }
+  const role = (ROLE_KEYS.find(([k]) => k === key) as [string, LegRole])[1]
+  const of = t[key] as string
+  const issue = unknownNode(of, [...path, key], names)
+  if (issue !== undefined) issues.push(issue)
+  else if (t.pair !== undefined && !t.pair.includes(of)) {
+    issues.push({ path: [...path, key], message: `${key}: ${of} is not in pair [${t.pair.join(', ')}]`, expected: `a node of the pair (${t.pair.join(' or ')})` })
+  }
+  if (issues.length > before) return undefined
+  return { kind: 'role', role, of, ...(t.pair !== undefined ? { pair: t.pair } : {}) }
+}
+
+/** The legs a target could hit, whatever the live status says (for static checks). */
+export function candidateLegs (target: Target, legs: readonly ScenarioLeg[]): ScenarioLeg[] {
+  const inPair = (l: ScenarioLeg, p: readonly [string, string]): boolean => (l.dialer === p[0] && l.listener === p[1]) || (l.dialer === p[1] && l.listener === p[0])
+  switch (target.kind) {
+    case 'all-legs-of': return legs.filter(l => l.dialer === target.node || l.listener === target.node)
+    case 'random': return target.pair === undefined ? [...legs] : legs.filter(l => inPair(l, target.pair as [string, string]))
+    case 'role': {
+      const touches = legs.filter(l => target.pair === undefined ? (l.dialer === target.of || l.listener === target.of) : inPair(l, target.pair))
+      if (target.role === 'outbound') return touches.filter(l => l.dialer === target.of)
+      if (target.role === 'inbound') return touches.filter(l => l.listener === target.of)
+      return touches
+    }
+  }
+}
+
+function transportIssues (action: FaultActionSpec, target: Target, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): void {
+  const needs = NEEDS[action.kind]
+  if (needs === undefined) return
+  const wrong = candidateLegs(target, ctx.legs).filter(l => l.transport !== needs)
+  if (wrong.length === 0) return
+  const list = wrong.slice(0, 4).map(l => `${l.name} is ${l.transport}`).join(', ') + (wrong.length > 4 ? ', ...' : '')
+  issues.push({ path, message: `${action.kind} works on ${needs.toUpperCase()} legs only, and this target can hit other legs (${list})`, expected: `a target whose legs are all ${needs}` })
+}
+

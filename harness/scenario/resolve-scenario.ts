@@ -1,0 +1,69 @@
+/**
+ * From a schema-valid scenario file to the resolved `Scenario`: defaults,
+ * names, validators, legs, faults, expectations, and every semantic check the
+ * schema cannot express. Returns the issues instead of throwing so the loader
+ * can locate them all in the file at once.
+ */
+import { DEFAULTS } from './defaults.ts'
+import { resolveExpectations } from './resolve-expectations.ts'
+import { resolveFaults } from './resolve-faults.ts'
+import { resolveLegs, resolveNodes } from './resolve-nodes.ts'
+import type { FieldIssue, FieldPath } from './scenario-error.ts'
+import type { ScenarioFile } from './scenario-file.ts'
+import type { Scenario } from './types.ts'
+
+export interface ResolveOptions {
+  /** the file name recorded in the scenario (and in fault `where`s) */
+  file: string
+  /** "file:line" of a field path; default: just the file */
+  where?: (path: FieldPath) => string
+}
+
+export interface Resolved {
+  scenario: Scenario | undefined
+  issues: FieldIssue[]
+}
+
+export function resolveScenario (file: ScenarioFile, options: ResolveOptions): Resolved {
+  const issues: FieldIssue[] = []
+  const where = options.where ?? (() => options.file)
+  const slotMs = file.slotMs ?? DEFAULTS.slotMs
+  const slots = file.slots ?? DEFAULTS.slots
+  const validatorCount = file.validators ?? DEFAULTS.validators
+  const nodes = resolveNodes(file, issues)
+  const legs = resolveLegs(nodes, file.transport, issues)
+  const gossip = { ...DEFAULTS.gossip, ...file.gossip }
+  if (!(gossip.Dlo <= gossip.D && gossip.D <= gossip.Dhi)) {
+    issues.push({ path: ['gossip'], message: `Dlo ${gossip.Dlo}, D ${gossip.D}, Dhi ${gossip.Dhi} are out of order`, expected: 'Dlo <= D <= Dhi' })
+  }
+  const redial = { ...DEFAULTS.redial, ...file.redial }
+  if (redial.minMs > redial.maxMs) issues.push({ path: ['redial', 'minMs'], message: `minMs ${redial.minMs} is above maxMs ${redial.maxMs}`, expected: 'minMs <= maxMs' })
+  const quic = { ...DEFAULTS.quic, ...file.quic }
+  if (quic.keepAliveIntervalMs >= quic.maxIdleTimeoutMs) {
+    issues.push({ path: ['quic', 'keepAliveIntervalMs'], message: `keep-alive ${quic.keepAliveIntervalMs} ms is not below the idle timeout ${quic.maxIdleTimeoutMs} ms: idle legs would die`, expected: 'keepAliveIntervalMs < maxIdleTimeoutMs' })
+  }
+  const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
+  const expectations = resolveExpectations(file.expectations, { slotMs, slots, validatorCount }, issues)
+  if (issues.length > 0) return { scenario: undefined, issues }
+  return {
+    issues,
+    scenario: {
+      name: file.name,
+      description: file.description,
+      seed: file.seed ?? DEFAULTS.seed,
+      file: options.file,
+      validatorCount,
+      subnets: file.subnets ?? DEFAULTS.subnets,
+      slotMs,
+      slots,
+      genesisDelayMs: file.genesisDelayMs ?? DEFAULTS.genesisDelayMs,
+      nodes,
+      legs,
+      quic,
+      redial,
+      gossip,
+      faults,
+      expectations
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Selectors, decided: a fault's `target` plus the live status of every node
+ * -> the harness legs to hit, each with the node-local connection ids it has
+ * right now. Pure (Jepsen's "decide, then apply"): the runner reads status,
+ * calls this, then applies the action to the legs it returns.
+ *
+ *   pair (A, B) has two legs:   A>B  (A dialed; at A "outbound" to B, at B "inbound" from A)
+ *                               B>A  (B dialed; at A "inbound" from B, at B "outbound" to A)
+ *   bearing-of: A      the leg whose connection at A holds A's gossip `outbound` stream to B
+ *   non-bearing-of: A  the pair's other leg
+ *   outbound-of: A     A>B            inbound-of: A   B>A
+ *
+ * When the status cannot tell (A holds no outbound gossip stream to B right
+ * now, or no status from A), the pair is returned as `unresolved` with the
+ * reason: never a guess.
+ */
+import type { LegName } from '../history/types.ts'
+import { pickIndex, type Rng } from './seeded-rng.ts'
+import type { LegView, StatusSnapshot } from './status-snapshot.ts'
+import type { LegRole, Target } from './types.ts'
+
+/** One leg a target resolved to. */
+export interface TargetedLeg {
+  leg: LegName
+  dialer: string
+  listener: string
+  /** the dialer's connection id for this leg now (absent: the leg has no live connection at the dialer) */
+  dialerLeg?: string
+  /** the listener's connection id for this leg now */
+  listenerLeg?: string
+  /** the selector as written plus the pair, e.g. "bearing-of: A (A,B)" (FaultEntry.selector) */
+  selector: string
+  /** why this leg, e.g. "holds A's outbound gossip stream to B (stream 3/o1 on A's connection 3)" */
+  why: string
+}
+
+/** A pair the status could not decide for. */
+export interface UnresolvedPair {
+  pair: [string, string]
+  selector: string
+  reason: string
+}
+
+export interface TargetResolution {
+  legs: TargetedLeg[]
+  unresolved: UnresolvedPair[]
+}
+
+const ROLE_KEY: Record<LegRole, string> = { bearing: 'bearing-of', 'non-bearing': 'non-bearing-of', outbound: 'outbound-of', inbound: 'inbound-of' }
+
+/** The selector as a user wrote it, e.g. "bearing-of: A (A,B)", "bearing-of: A (every peer)", "random (any leg)". */
+export function selectorText (target: Target, pair?: readonly [string, string]): string {
+  const p = pair ?? (target.kind === 'all-legs-of' ? undefined : target.pair)
+  const scope = p !== undefined ? `(${p[0]},${p[1]})` : target.kind === 'role' ? '(every peer)' : '(any leg)'
+  switch (target.kind) {
+    case 'role': return `${ROLE_KEY[target.role]}: ${target.of} ${scope}`
+    case 'random': return `random ${scope}`
+    case 'all-legs-of': return `all-legs-of: ${target.node}`
+  }
+}
+
+export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rng): TargetResolution {
+  const out: TargetResolution = { legs: [], unresolved: [] }
+  const ends = new LegEnds(snapshot)
+  switch (target.kind) {
+    case 'all-legs-of': {
+      for (const peer of snapshot.nodes) {
+        if (peer === target.node) continue
+        const selector = selectorText(target)
+        out.legs.push(ends.leg(target.node, peer, selector, `dialed by ${target.node}`))
+        out.legs.push(ends.leg(peer, target.node, selector, `dialed by ${peer}`))
+      }
+      return out
+    }
+    case 'random': {
+      const candidates: Array<[string, string]> = target.pair !== undefined
+        ? [[target.pair[0], target.pair[1]], [target.pair[1], target.pair[0]]]
+        : snapshot.nodes.flatMap(d => snapshot.nodes.filter(l => l !== d).map((l): [string, string] => [d, l]))
+      const [dialer, listener] = candidates[pickIndex(rng, candidates.length)] as [string, string]
+      out.legs.push(ends.leg(dialer, listener, selectorText(target), `drawn from ${candidates.length} leg(s) by the seed`))
+      return out
+    }
+    case 'role': {
+      const peers = target.pair !== undefined
+        ? [target.pair[0] === target.of ? target.pair[1] : target.pair[0]]
+        : snapshot.nodes.filter(n => n !== target.of)
+      for (const peer of peers) resolveRole(target.role, target.of, peer, selectorText(target, [target.of, peer]), ends, out)
+      return out
+    }
+  }
+}
+
+function resolveRole (role: LegRole, a: string, b: string, selector: string, ends: LegEnds, out: TargetResolution): void {
+  if (role === 'outbound') { out.legs.push(ends.leg(a, b, selector, `${a} dialed it`)); return }
+  if (role === 'inbound') { out.legs.push(ends.leg(b, a, selector, `${b} dialed it`)); return }
+  const status = ends.snapshot.status.get(a)
+  if (status === undefined) {
+    out.unresolved.push({ pair: [a, b], selector, reason: `no status from ${a}: cannot tell which leg holds its outbound gossip stream to ${b}` })
+    return
+  }
+  const bPeer = ends.peerIdOf(b)
+  const bearing = status.legs.filter(l => l.peer === bPeer && l.streams.some(s => s.gossip === 'outbound'))
+  if (bearing.length !== 1) {
+    const reason = bearing.length === 0
+      ? `${a} holds no outbound gossip stream to ${b} right now`
+      : `${a} has outbound gossip streams to ${b} on ${bearing.length} connections (${bearing.map(l => l.id).join(', ')})`
+    out.unresolved.push({ pair: [a, b], selector, reason })
+    return
+  }
+  const conn = bearing[0] as LegView
+  const stream = conn.streams.find(s => s.gossip === 'outbound')?.id ?? '?'
+  const bearingLeg: [string, string] = conn.direction === 'outbound' ? [a, b] : [b, a]
+  if (role === 'bearing') {
+    out.legs.push(ends.leg(bearingLeg[0], bearingLeg[1], selector, `holds ${a}'s outbound gossip stream to ${b} (stream ${stream} on ${a}'s connection ${conn.id})`))
+  } else {
+    out.legs.push(ends.leg(bearingLeg[1], bearingLeg[0], selector, `the other leg: ${a}'s outbound gossip stream to ${b} is on ${bearingLeg.join('>')} (stream ${stream} on ${a}'s connection ${conn.id})`))
+  }
+}
+
+/** Finds each end's connection of a harness leg in the snapshot. */
+class LegEnds {
+  readonly snapshot: StatusSnapshot
+  private readonly peerIds: Map<string, string>
+
+  constructor (snapshot: StatusSnapshot) {
+    this.snapshot = snapshot
+    this.peerIds = new Map([...snapshot.names].map(([id, name]) => [name, id]))
+  }
+
+  peerIdOf (name: string): string | undefined {
+    return this.peerIds.get(name) ?? this.snapshot.status.get(name)?.peerId
+  }
+
+  leg (dialer: string, listener: string, selector: string, why: string): TargetedLeg {
+    const dialerLeg = this.connection(dialer, listener, 'outbound')
+    const listenerLeg = this.connection(listener, dialer, 'inbound')
+    return {
+      leg: `${dialer}>${listener}`,
+      dialer,
+      listener,
+      ...(dialerLeg !== undefined ? { dialerLeg } : {}),
+      ...(listenerLeg !== undefined ? { listenerLeg } : {}),
+      selector,
+      why
+    }
+  }
+
+  /** `node`'s connection to `peer` in `direction`; with several (a redial overlapping the old one), the one with gossip streams, then the newest. */
+  private connection (node: string, peer: string, direction: string): string | undefined {
+    const peerId = this.peerIdOf(peer)
+    const conns = (this.snapshot.status.get(node)?.legs ?? []).filter(l => l.peer === peerId && l.direction === direction)
+    conns.sort((x, y) => Number(y.streams.some(s => s.gossip !== undefined)) - Number(x.streams.some(s => s.gossip !== undefined)) ||
+      (y.openedAt ?? 0) - (x.openedAt ?? 0))
+    return conns[0]?.id
+  }
+}

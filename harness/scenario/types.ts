@@ -1,0 +1,115 @@
+/**
+ * The resolved scenario: what `loadScenario` returns and the runner consumes.
+ * Every default is applied and every name is checked, so the runner never
+ * looks at the YAML (nor guesses a default) again.
+ *
+ *   scenario.yaml ──parse+validate──> raw object ──resolveScenario──> Scenario
+ *                                                   └─ planFaults(scenario, seed) ──> PlannedFault[]
+ *                                                         (run time) resolveTarget(target, status, rng) ──> legs
+ */
+import type { LegName, TransportName } from '../history/types.ts'
+import type { Expectation } from '../oracles/expectation.ts'
+
+export type NodeImpl = 'ts' | 'go' | 'external'
+export type GossipPolicyName = 'leg-aware' | 'stock'
+export type TransportChoice = TransportName | 'mixed'
+/** Which way of a leg a fault acts on: upstream = dialer->listener, downstream = listener->dialer. */
+export type LegDirection = 'upstream' | 'downstream' | 'both'
+
+/** One node of the run. */
+export interface ScenarioNode {
+  name: string
+  /** position in `nodes` (fixes the identity with the seed) */
+  index: number
+  impl: NodeImpl
+  /** external impl on the process runtime: argv to run (the config path is appended) */
+  command?: string[]
+  /** external impl on the docker runtime: the image to run */
+  image?: string
+  gossipPolicy: GossipPolicyName
+  /** validator indices this node publishes for, ascending */
+  validators: number[]
+  aggregator: boolean
+}
+
+/** One harness leg: the dialer's connection to the listener, through its own proxy. */
+export interface ScenarioLeg {
+  name: LegName
+  dialer: string
+  listener: string
+  transport: TransportName
+}
+
+/** What a fault does to the legs it hits (see harness/faults/leg.ts for how each is done). */
+export type FaultActionSpec =
+  | { kind: 'flap', times: number, downMs: number, upMs: number }
+  | { kind: 'down' }
+  | { kind: 'up' }
+  | { kind: 'blackhole', direction: LegDirection }
+  | { kind: 'latency', ms: number, jitterMs: number, direction: LegDirection }
+  | { kind: 'loss', probability: number, direction: LegDirection }
+  | { kind: 'bandwidth', kbps: number, direction: LegDirection }
+  | { kind: 'reset' }
+  | { kind: 'close', abort: boolean }
+  | { kind: 'rebind' }
+
+export type FaultActionKind = FaultActionSpec['kind']
+
+/** A leg role relative to node `of` in a pair (A, B):
+ *  bearing = the leg whose connection at A holds A's outbound gossip stream to B; non-bearing = the pair's other leg;
+ *  outbound = "A>B"; inbound = "B>A". */
+export type LegRole = 'bearing' | 'non-bearing' | 'outbound' | 'inbound'
+
+/**
+ * Which legs a fault hits, decided at run time from live node status (`resolveTarget`).
+ * `pair` absent on a role target means: that role for every peer of `of`.
+ */
+export type Target =
+  | { kind: 'role', role: LegRole, of: string, pair?: [string, string] }
+  | { kind: 'random', pair?: [string, string] }
+  | { kind: 'all-legs-of', node: string }
+
+/** One entry of `faults`, resolved (times in ms from genesis). */
+export interface ScenarioFault {
+  /** "faults[2]" */
+  id: string
+  index: number
+  name?: string
+  /** first application, ms after genesis */
+  atMs: number
+  action: FaultActionSpec
+  target: Target
+  /** apply -> heal; absent = until an `up` (or the end of the run), or nothing to heal (reset, close, rebind, flap) */
+  durationMs?: number
+  /** how many times the fault is applied (1 = once) */
+  repeat: number
+  /** ms between the starts of two repetitions (set when repeat > 1) */
+  everyMs?: number
+  /** each repetition after the first starts up to this many ms late (drawn from the seed) */
+  jitterMs: number
+  /** where it was written, "file:line" */
+  where: string
+}
+
+/** The fully resolved scenario. */
+export interface Scenario {
+  name: string
+  description: string
+  seed: number
+  /** the file it was loaded from (or the label given to parseScenario) */
+  file: string
+  validatorCount: number
+  subnets: number
+  slotMs: number
+  slots: number
+  /** ms between "every node is ready" and genesis (slot 0), so meshes can form */
+  genesisDelayMs: number
+  nodes: ScenarioNode[]
+  /** every ordered pair's leg, "A>B" for each A != B, in node order */
+  legs: ScenarioLeg[]
+  quic: { maxIdleTimeoutMs: number, keepAliveIntervalMs: number, handshakeTimeoutMs: number }
+  redial: { enabled: boolean, minMs: number, maxMs: number }
+  gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
+  faults: ScenarioFault[]
+  expectations: Expectation[]
+}
