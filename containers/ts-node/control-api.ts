@@ -14,6 +14,7 @@ export interface ControlHandlers {
   dial: (peerId: string, addr: string, name?: string) => Promise<{ leg: string }>
   publish: (slot: number, validator: number) => Promise<unknown>
   setRedial: (enabled: boolean) => void
+  setGenesis: (genesisMs: number) => void
 }
 
 class HttpError extends Error {
@@ -89,6 +90,14 @@ export async function startControlApi (host: string, port: number, h: ControlHan
       const body = await readJson(req)
       h.setRedial(field<boolean>(body, 'enabled', 'boolean', true) === true)
       send(res, 200, { enabled: body.enabled })
+      return
+    }
+    if (path === '/v1/duties') {
+      only(method, 'POST')
+      const body = await readJson(req)
+      const genesisMs = field<number>(body, 'genesisMs', 'number', true) as number
+      h.setGenesis(genesisMs)
+      send(res, 200, { genesisMs })
       return
     }
     throw new HttpError(404, `no route ${method} ${path}`)

@@ -16,7 +16,7 @@ export function allTopics (duties: NodeConfig['duties']): string[] {
 
 export class Duties {
   private readonly node: MeshNode
-  private readonly duties: NodeConfig['duties']
+  private duties: NodeConfig['duties']
   private readonly events: EventLog
   private timer?: NodeJS.Timeout
   private nextSlot = 0
@@ -30,8 +30,14 @@ export class Duties {
   start (): void {
     for (const topic of allTopics(this.duties)) this.node.gossip.subscribe(topic)
     this.node.gossip.addEventListener('gossipsub:message', evt => { this.onMessage(evt.detail) })
-    const now = Date.now()
-    this.nextSlot = Math.max(0, Math.ceil((now - this.duties.genesisMs) / this.duties.slotMs))
+    this.setGenesis(this.duties.genesisMs)
+  }
+
+  /** (Re)schedules publishing from this genesis: the next slot to start from now on. */
+  setGenesis (genesisMs: number): void {
+    clearTimeout(this.timer)
+    this.duties = { ...this.duties, genesisMs }
+    this.nextSlot = Math.max(0, Math.ceil((Date.now() - genesisMs) / this.duties.slotMs))
     this.schedule()
   }
 

@@ -64,7 +64,8 @@ async function main (argv: string[]): Promise<void> {
       closeLeg: async (id, abort) => await node!.legs.closeLeg(id, abort),
       dial: async (peerId, addr, name) => ({ leg: (await node!.legs.addPeer({ peerId, addr, name })).id }),
       publish: async (slot, validator) => await duties!.publish(slot, validator),
-      setRedial: enabled => { node!.legs.setRedial(enabled) }
+      setRedial: enabled => { node!.legs.setRedial(enabled) },
+      setGenesis: genesisMs => { duties!.setGenesis(genesisMs) }
     }, events, metrics)
     server = api.server
     await node.libp2p.start()

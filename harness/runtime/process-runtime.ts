@@ -7,8 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { GO_PEER_BIN, TS_NODE_MAIN } from '../util/paths.ts'
 import { NodeProcess, NodeStartError } from './node-process.ts'
-import type { EngineKind, NodeLaunch, RunningNode, Runtime, StartedEngine } from './runtime.ts'
-import { startEngine } from './process-engines.ts'
+import type { EngineKind, NodeLaunch, RunningNode, Runtime } from './runtime.ts'
+import { startFaultEngine } from '../faults/engine.ts'
+import type { FaultEngine } from '../faults/engine.ts'
 
 export interface ProcessRuntimeOptions {
   /** where configs and logs go */
@@ -22,7 +23,7 @@ export class ProcessRuntime implements Runtime {
   private readonly dir: string
   private readonly readyTimeoutMs: number
   private readonly nodes: NodeProcess[] = []
-  private readonly engines: StartedEngine[] = []
+  private readonly engines: FaultEngine[] = []
 
   constructor (opts: ProcessRuntimeOptions) {
     this.dir = opts.dir
@@ -45,8 +46,8 @@ export class ProcessRuntime implements Runtime {
     return node
   }
 
-  async startFaultEngine (kind: EngineKind, options: { signal?: AbortSignal } = {}): Promise<StartedEngine> {
-    const engine = await startEngine(kind, { host: '127.0.0.1', logDir: this.dir, signal: options.signal })
+  async startFaultEngine (kind: EngineKind, options: { signal?: AbortSignal, seed?: number } = {}): Promise<FaultEngine> {
+    const engine = await startFaultEngine(kind, { host: '127.0.0.1', seed: options.seed, signal: options.signal })
     this.engines.push(engine)
     return engine
   }

@@ -68,7 +68,7 @@ export interface Runtime extends AsyncDisposable {
   readonly listenHost: string
   startNode: (launch: NodeLaunch, options?: { signal?: AbortSignal }) => Promise<RunningNode>
   /** starts a fault engine reachable by every node; its proxies listen inside the runtime's network */
-  startFaultEngine: (kind: EngineKind, options?: { signal?: AbortSignal }) => Promise<StartedEngine>
+  startFaultEngine: (kind: EngineKind, options?: { signal?: AbortSignal, seed?: number }) => Promise<StartedEngine>
   /** stops everything this runtime started (idempotent) */
   dispose: () => Promise<void>
 }

@@ -1,0 +1,334 @@
+/**
+ * A started devnet: the one engine behind both front doors (the CLI's scenario
+ * runner and the library API of harness/index.ts).
+ *
+ *   Devnet.start(scenario)
+ *     ├─ runtime.startNode(...) for every node  ──NDJSON──> HistoryRecorder
+ *     ├─ one proxy per leg "A>B" (UDP proxy for QUIC, toxiproxy for TCP)
+ *     ├─ POST /v1/dial: each dialer is handed its leg's proxy address
+ *     ├─ wait until every pair holds 2 legs and gossip streams both ways
+ *     └─ POST /v1/duties: genesis = now + genesisDelayMs, run_start recorded
+ *
+ * Stop it with `await using` (or stop()): nodes, proxies and engines are gone after.
+ */
+import { mkdir } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import type { Proxy } from 'toxiproxy-node-client'
+import { peerIdFor } from '../../containers/ts-node/identity.ts'
+import type { NodeConfig } from '../../containers/ts-node/config.ts'
+import type { HistoryEntry, LegName, RunEnd, RunLeg, RunStart, TransportName } from '../history/types.ts'
+import type { Scenario, ScenarioNode } from '../scenario/types.ts'
+import { Leg } from '../faults/leg.ts'
+import { connectFaultEngine } from '../faults/engine.ts'
+import type { FaultEngine } from '../faults/engine.ts'
+import type { EngineKind, RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
+import { ProcessRuntime } from '../runtime/process-runtime.ts'
+import type { StatusSnapshot } from '../contract/node-status.ts'
+import { HistoryRecorder } from './history-recorder.ts'
+import { NodeClient } from './node-client.ts'
+import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
+
+export class DevnetSetupError extends Error {
+  override name = 'DevnetSetupError'
+}
+
+export interface DevnetOptions {
+  /** 'process' (default), 'docker', or a runtime you constructed */
+  runtime?: RuntimeName | Runtime
+  /** run directory for configs, logs and history.ndjson (default: a new folder under runs/) */
+  dir?: string
+  runId?: string
+  signal?: AbortSignal
+  /** how long the devnet may take to connect every pair (default 20 s + 1 s per node) */
+  meshTimeoutMs?: number
+  /** called for every history entry as it is recorded (progress lines, live assertions) */
+  onEntry?: (entry: HistoryEntry) => void
+}
+
+/** A node of a started devnet. */
+export interface DevnetNode {
+  readonly spec: ScenarioNode
+  readonly running: RunningNode
+  readonly client: NodeClient
+}
+
+const PARKED_GENESIS_MS = 3_600_000
+
+export class Devnet implements AsyncDisposable {
+  readonly scenario: Scenario
+  readonly runId: string
+  readonly dir: string
+  readonly runtime: Runtime
+  readonly recorder: HistoryRecorder
+  genesisMs = 0
+  private readonly nodesByName = new Map<string, DevnetNode>()
+  private readonly legsByName = new Map<LegName, Leg>()
+  private readonly engines: FaultEngine[] = []
+  private readonly exitListeners: Array<(node: string) => void> = []
+  private stopping: Promise<void> | undefined
+
+  private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
+    this.scenario = scenario
+    this.runId = runId
+    this.dir = dir
+    this.runtime = runtime
+    this.recorder = recorder
+  }
+
+  static async start (scenario: Scenario, options: DevnetOptions = {}): Promise<Devnet> {
+    const runId = options.runId ?? `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 6)}`
+    const dir = options.dir ?? join('runs', `${scenario.name}-seed${scenario.seed}-${runId}`)
+    await mkdir(dir, { recursive: true })
+    const recorder = new HistoryRecorder(join(dir, 'history.ndjson'))
+    if (options.onEntry != null) recorder.onEntry(options.onEntry)
+    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir)
+    const devnet = new Devnet(scenario, runId, dir, runtime, recorder)
+    try {
+      await devnet.boot(options)
+      return devnet
+    } catch (err) {
+      await devnet.stop('setup-failed', (err as Error).message)
+      throw err
+    }
+  }
+
+  /** A node by name. */
+  node (name: string): DevnetNode {
+    const node = this.nodesByName.get(name)
+    if (node == null) throw new Error(`no node "${name}" in this devnet (nodes: ${[...this.nodesByName.keys()].join(', ')})`)
+    return node
+  }
+
+  nodes (): DevnetNode[] {
+    return [...this.nodesByName.values()]
+  }
+
+  /** One harness leg, e.g. leg('A>B') = A's outbound leg to B. */
+  leg (name: LegName): Leg {
+    const leg = this.legsByName.get(name)
+    if (leg == null) throw new Error(`no leg "${name}" in this devnet (legs: ${[...this.legsByName.keys()].join(', ')})`)
+    return leg
+  }
+
+  /** Both legs of a pair: [a>b, b>a]. */
+  legs (a: string, b: string): [Leg, Leg] {
+    return [this.leg(`${a}>${b}`), this.leg(`${b}>${a}`)]
+  }
+
+  allLegs (): Leg[] {
+    return [...this.legsByName.values()]
+  }
+
+  /** Every node's live status (a node that does not answer is left out and reported). */
+  async snapshot (): Promise<StatusSnapshot> {
+    const statuses: StatusSnapshot['statuses'] = {}
+    const names: StatusSnapshot['names'] = {}
+    await Promise.all(this.nodes().map(async n => {
+      names[n.running.peerId] = n.spec.name
+      try {
+        statuses[n.spec.name] = await n.client.status()
+      } catch { /* a silent node is visible as a missing status; its exit or hang is recorded elsewhere */ }
+    }))
+    return { ts: Date.now(), statuses, names }
+  }
+
+  /** The history so far, in time order. */
+  history (): HistoryEntry[] {
+    return this.recorder.entries()
+  }
+
+  /** Called when a node ends without the harness asking it to. */
+  onNodeFailed (listener: (node: string) => void): void {
+    this.exitListeners.push(listener)
+  }
+
+  /** Start of slot `slot` (unix ms). */
+  slotStart (slot: number): number {
+    return this.genesisMs + slot * this.scenario.slotMs
+  }
+
+  /** Stops every node, proxy and engine (idempotent); records run_end. */
+  async stop (reason: RunEnd['reason'] = 'completed', detail?: string): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.allSettled(this.nodes().map(async n => { await n.running.stop() }))
+      await Promise.allSettled(this.engines.map(async e => { await e.dispose() }))
+      await this.runtime.dispose()
+      this.recorder.append({ kind: 'run_end', ts: Date.now(), reason, ...(detail != null ? { detail } : {}) })
+      await this.recorder.close()
+    })()
+    await this.stopping
+  }
+
+  async [Symbol.asyncDispose] (): Promise<void> {
+    await this.stop()
+  }
+
+  private async boot (options: DevnetOptions): Promise<void> {
+    const { scenario } = this
+    const signal = options.signal
+    const kinds = new Set<EngineKind>(scenario.legs.map(l => engineFor(l.transport)))
+    const enginesStarting = Promise.all([...kinds].map(async kind => {
+      const started = await this.runtime.startFaultEngine(kind, { signal, seed: scenario.seed })
+      const engine = 'client' in started ? started as FaultEngine : connectFaultEngine(started)
+      this.engines.push(engine)
+      return engine
+    }))
+    const nodesStarting = Promise.all(scenario.nodes.map(async spec => { await this.startNode(spec, signal) }))
+    const [engines] = await Promise.all([enginesStarting, nodesStarting])
+    signal?.throwIfAborted()
+
+    const runLegs: RunLeg[] = []
+    await Promise.all(scenario.legs.map(async l => {
+      const engine = engines.find(e => e.kind === engineFor(l.transport))!
+      const listener = this.node(l.listener)
+      const listenAddr = listenFor(listener.running.listen, l.transport)
+      if (listenAddr == null) throw new DevnetSetupError(`node ${l.listener} does not listen on ${l.transport} (listen: ${listener.running.listen.join(', ')})`)
+      const proxy: Proxy = await engine.createProxy(l.name, `${engine.proxyHost}:0`, hostPortOf(listenAddr))
+      const dialer = this.node(l.dialer)
+      this.legsByName.set(l.name, new Leg({
+        name: l.name,
+        dialer: l.dialer,
+        listener: l.listener,
+        transport: l.transport,
+        proxy,
+        record: entry => { this.recorder.append(entry) },
+        closeVia: async () => { await this.closeCurrentLeg(dialer, listener) }
+      }))
+      runLegs.push({ name: l.name, dialer: l.dialer, listener: l.listener, transport: l.transport, proxyAddr: multiaddrOf(proxy.listen, l.transport), upstreamAddr: listenAddr, proxy: proxy.name })
+    }))
+    await Promise.all(runLegs.map(async l => {
+      await this.node(l.dialer).client.dial(this.node(l.listener).running.peerId, l.proxyAddr, l.listener)
+    }))
+    await this.waitUntilMeshed(options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length, signal)
+    await this.assertEveryLegProxied(runLegs)
+
+    this.genesisMs = Date.now() + scenario.genesisDelayMs
+    await Promise.all(this.nodes().map(async n => { await n.client.setGenesis(this.genesisMs) }))
+    const start: RunStart = {
+      kind: 'run_start',
+      ts: Date.now(),
+      runId: this.runId,
+      scenario: scenario.name,
+      seed: scenario.seed,
+      runtime: this.runtime.name,
+      genesisMs: this.genesisMs,
+      slotMs: scenario.slotMs,
+      slots: scenario.slots,
+      validatorCount: scenario.validatorCount,
+      nodes: this.nodes().map(n => ({
+        name: n.spec.name, index: n.spec.index, peerId: n.running.peerId, impl: n.spec.impl,
+        gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator
+      })),
+      legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
+      resolved: scenario
+    }
+    this.recorder.append(start)
+  }
+
+  private async startNode (spec: ScenarioNode, signal?: AbortSignal): Promise<void> {
+    const { scenario } = this
+    const transports = new Set<TransportName>(scenario.legs.filter(l => l.dialer === spec.name || l.listener === spec.name).map(l => l.transport))
+    const host = this.runtime.listenHost
+    const config: NodeConfig = {
+      name: spec.name,
+      index: spec.index,
+      seed: scenario.seed,
+      impl: spec.impl,
+      control: { host: '127.0.0.1', port: 0 },
+      listen: [...transports].map(t => t === 'quic' ? `/ip4/${host}/udp/0/quic-v1` : `/ip4/${host}/tcp/0`),
+      peers: [],
+      gossipPolicy: spec.gossipPolicy,
+      redial: scenario.redial,
+      quic: scenario.quic,
+      gossip: scenario.gossip,
+      duties: {
+        genesisMs: Date.now() + PARKED_GENESIS_MS,
+        slotMs: scenario.slotMs,
+        validators: spec.validators,
+        subnets: scenario.subnets,
+        forkDigest: '12345678',
+        paddingBytes: 64
+      },
+      exitOnStdinClose: true
+    }
+    const running = await this.runtime.startNode({ name: spec.name, impl: spec.impl, config, command: spec.command, image: spec.image }, { signal })
+    const expected = peerIdFor(scenario.seed, spec.index)
+    if (running.peerId !== expected) {
+      throw new DevnetSetupError(`node ${spec.name} (${spec.impl}) reported peer id ${running.peerId}, but seed ${scenario.seed} and index ${spec.index} give ${expected}: its identity derivation does not follow containers/CONTRACT.md section 3`)
+    }
+    const node: DevnetNode = { spec, running, client: new NodeClient(spec.name, running.controlUrl) }
+    this.nodesByName.set(spec.name, node)
+    running.onEvent(event => { this.recorder.append({ ...event, kind: 'node', node: spec.name } as HistoryEntry) })
+    void running.exited.then(info => {
+      this.recorder.append({ kind: 'node_exit', ts: Date.now(), node: spec.name, code: info.code, signal: info.signal, expected: info.expected, lastLines: running.lastLines(20) })
+      if (!info.expected) for (const l of this.exitListeners) l(spec.name)
+    })
+  }
+
+  /** Closes the dialer's current connection of a leg through the dialer's control API. */
+  private async closeCurrentLeg (dialer: DevnetNode, listener: DevnetNode): Promise<void> {
+    const status = await dialer.client.status()
+    const conn = status.legs.find(l => l.direction === 'outbound' && l.peer === listener.running.peerId)
+    if (conn == null) throw new Error(`leg ${dialer.spec.name}>${listener.spec.name} has no open connection to close`)
+    await dialer.client.closeLeg(conn.id)
+  }
+
+  private async waitUntilMeshed (timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let missing: string[] = []
+    while (Date.now() < deadline) {
+      signal?.throwIfAborted()
+      const snap = await this.snapshot()
+      missing = this.unmeshed(snap)
+      if (missing.length === 0) return
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    throw new DevnetSetupError(`the devnet did not connect within ${timeoutMs} ms; still missing:\n  ${missing.slice(0, 12).join('\n  ')}`)
+  }
+
+  /** What is not there yet: per ordered pair, both legs and a gossip stream each way. */
+  private unmeshed (snap: StatusSnapshot): string[] {
+    const missing: string[] = []
+    for (const n of this.nodes()) {
+      const s = snap.statuses[n.spec.name]
+      if (s == null) { missing.push(`${n.spec.name}: no status answer`); continue }
+      for (const peer of this.nodes()) {
+        if (peer === n) continue
+        const legs = s.legs.filter(l => l.peer === peer.running.peerId)
+        if (!legs.some(l => l.direction === 'outbound')) missing.push(`${n.spec.name}>${peer.spec.name}: no outbound leg at ${n.spec.name}`)
+        if (!legs.some(l => l.direction === 'inbound')) missing.push(`${peer.spec.name}>${n.spec.name}: no inbound leg at ${n.spec.name}`)
+        const gossip = legs.flatMap(l => l.streams.map(st => st.gossip))
+        if (!gossip.includes('outbound')) missing.push(`${n.spec.name}->${peer.spec.name}: no outbound gossip stream`)
+      }
+    }
+    return missing
+  }
+
+  /** No leg may bypass its proxy: every dialer-side remote address must be its leg's proxy. */
+  private async assertEveryLegProxied (legs: RunLeg[]): Promise<void> {
+    const snap = await this.snapshot()
+    for (const n of this.nodes()) {
+      for (const conn of snap.statuses[n.spec.name]?.legs ?? []) {
+        if (conn.direction !== 'outbound') continue
+        const peerName = snap.names[conn.peer]
+        const leg = legs.find(l => l.dialer === n.spec.name && l.listener === peerName)
+        const remote = conn.remote.replace(/\/p2p\/.*$/, '')
+        if (leg == null || remote !== leg.proxyAddr) {
+          throw new DevnetSetupError(`leg ${n.spec.name}>${peerName ?? conn.peer} bypasses its proxy: dialer-side remote address ${remote}, proxy ${leg?.proxyAddr ?? '(none)'}`)
+        }
+      }
+    }
+  }
+}
+
+function engineFor (transport: TransportName): EngineKind {
+  return transport === 'quic' ? 'udp' : 'toxiproxy'
+}
+
+async function createRuntime (name: RuntimeName, dir: string): Promise<Runtime> {
+  if (name === 'process') return new ProcessRuntime({ dir })
+  const dockerModule = '../runtime/docker-runtime.ts'
+  const { DockerRuntime } = await import(dockerModule) as { DockerRuntime: new (o: { dir: string }) => Runtime }
+  return new DockerRuntime({ dir })
+}
