@@ -54,7 +54,7 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
     if (repeat === 1 && everyMs !== undefined) issues.push({ path: [...path, 'every'], at: 'key', message: 'every without repeat', expected: 'repeat: n (n >= 2) with every' })
     if (repeat === 1 && f.jitter !== undefined) issues.push({ path: [...path, 'jitter'], at: 'key', message: 'jitter without repeat', expected: 'repeat: n (n >= 2) with jitter' })
     if (action !== undefined && everyMs !== undefined && repeat > 1) {
-      const lasts = action.kind === 'flap' ? action.times * (action.downMs + action.upMs) : durationMs ?? 0
+      const lasts = action.kind === 'flap' ? action.times * action.downMs + (action.times - 1) * action.upMs : durationMs ?? 0
       if (lasts + jitterMs > everyMs) {
         issues.push({ path: [...path, 'every'], message: `repetitions overlap: each lasts ${lasts} ms${jitterMs > 0 ? ` (+ up to ${jitterMs} ms jitter)` : ''} but they start every ${everyMs} ms`, expected: `every >= ${lasts + jitterMs} ms` })
       }
@@ -169,7 +169,12 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
   }
   if (key === 'random') return issues.length > before ? undefined : { kind: 'random', ...(t.pair !== undefined ? { pair: t.pair } : {}) }
   const role = (ROLE_KEYS.find(([k]) => k === key) as [string, LegRole])[1]
-  const of = t[key] as string
+  const of = t[key] as string | { random: number }
+  if (typeof of === 'object') {
+    if (of.random > names.length) issues.push({ path: [...path, key, 'random'], message: `${of.random} nodes asked for, the run has ${names.length}`, expected: `random: 1..${names.length}` })
+    if (t.pair !== undefined) issues.push({ path: [...path, 'pair'], at: 'key', message: `${key}: { random: n } takes no pair (it applies to every peer of each node drawn)`, expected: `a node name in ${key}, or no pair` })
+    return issues.length > before ? undefined : { kind: 'role-of-random', role, count: of.random }
+  }
   const issue = unknownNode(of, [...path, key], names)
   if (issue !== undefined) issues.push(issue)
   else if (t.pair !== undefined && !t.pair.includes(of)) {
@@ -185,6 +190,7 @@ export function candidateLegs (target: Target, legs: readonly ScenarioLeg[]): Sc
   switch (target.kind) {
     case 'all-legs-of': return legs.filter(l => l.dialer === target.node || l.listener === target.node)
     case 'random': return target.pair === undefined ? [...legs] : legs.filter(l => inPair(l, target.pair as [string, string]))
+    case 'role-of-random': return [...legs]
     case 'role': {
       const touches = legs.filter(l => target.pair === undefined ? (l.dialer === target.of || l.listener === target.of) : inPair(l, target.pair))
       if (target.role === 'outbound') return touches.filter(l => l.dialer === target.of)

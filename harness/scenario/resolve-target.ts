@@ -50,10 +50,13 @@ const ROLE_KEY: Record<LegRole, string> = { bearing: 'bearing-of', 'non-bearing'
 
 /** The selector as a user wrote it, e.g. "bearing-of: A (A,B)", "bearing-of: A (every peer)", "random (any leg)". */
 export function selectorText (target: Target, pair?: readonly [string, string]): string {
-  const p = pair ?? (target.kind === 'all-legs-of' ? undefined : target.pair)
-  const scope = p !== undefined ? `(${p[0]},${p[1]})` : target.kind === 'role' ? '(every peer)' : '(any leg)'
+  const p = pair ?? (target.kind === 'role' || target.kind === 'random' ? target.pair : undefined)
+  const scope = p !== undefined ? `(${p[0]},${p[1]})` : target.kind === 'random' ? '(any leg)' : '(every peer)'
   switch (target.kind) {
     case 'role': return `${ROLE_KEY[target.role]}: ${target.of} ${scope}`
+    case 'role-of-random': return p === undefined
+      ? `${ROLE_KEY[target.role]}: ${target.count} random node(s)`
+      : `${ROLE_KEY[target.role]}: ${p[0]} ${scope}, drawn from ${target.count} random node(s)`
     case 'random': return `random ${scope}`
     case 'all-legs-of': return `all-legs-of: ${target.node}`
   }
@@ -78,6 +81,24 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
         : snapshot.nodes.flatMap(d => snapshot.nodes.filter(l => l !== d).map((l): [string, string] => [d, l]))
       const [dialer, listener] = candidates[pickIndex(rng, candidates.length)] as [string, string]
       out.legs.push(ends.leg(dialer, listener, selectorText(target), `drawn from ${candidates.length} leg(s) by the seed`))
+      return out
+    }
+    case 'role-of-random': {
+      // draw `count` distinct nodes: a seeded partial Fisher-Yates over the run's node order
+      const pool = [...snapshot.nodes]
+      const drawn: string[] = []
+      for (let i = 0; i < Math.min(target.count, pool.length); i++) {
+        const j = i + pickIndex(rng, pool.length - i)
+        const tmp = pool[i] as string
+        pool[i] = pool[j] as string
+        pool[j] = tmp
+        drawn.push(pool[i] as string)
+      }
+      for (const of of drawn) {
+        for (const peer of snapshot.nodes) {
+          if (peer !== of) resolveRole(target.role, of, peer, selectorText(target, [of, peer]), ends, out)
+        }
+      }
       return out
     }
     case 'role': {

@@ -49,12 +49,15 @@ export interface ActionParamsFile {
 
 export type ActionFile = ActionName | ActionParamsFile
 
+/** A role's node: a name, or n distinct nodes drawn from the seed. */
+export type RoleNodeFile = string | { random: number }
+
 export interface TargetFile {
   pair?: [string, string]
-  'bearing-of'?: string
-  'non-bearing-of'?: string
-  'outbound-of'?: string
-  'inbound-of'?: string
+  'bearing-of'?: RoleNodeFile
+  'non-bearing-of'?: RoleNodeFile
+  'outbound-of'?: RoleNodeFile
+  'inbound-of'?: RoleNodeFile
   random?: true
   'all-legs-of'?: string
 }

@@ -66,6 +66,8 @@ export type LegRole = 'bearing' | 'non-bearing' | 'outbound' | 'inbound'
  */
 export type Target =
   | { kind: 'role', role: LegRole, of: string, pair?: [string, string] }
+  /** the role for every peer of `count` distinct nodes drawn from the seed when the fault is due */
+  | { kind: 'role-of-random', role: LegRole, count: number }
   | { kind: 'random', pair?: [string, string] }
   | { kind: 'all-legs-of', node: string }
 
