@@ -120,10 +120,11 @@ function article (type: string): string {
   return type.split(',').map(t => t === 'integer' || t === 'object' || t === 'array' ? `an ${t}` : `a ${t}`).join(' or ')
 }
 
-/** The allowed name nearest to a misspelt one (edit distance <= 3), if any. */
+/** The allowed name nearest to a misspelt one (edit distance <= 3 and shorter than the word), if any. */
 export function closest (word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined
-  let bestDistance = 4
+  // a one-letter node name is "near" every other one: only suggest when part of the word survives
+  let bestDistance = Math.min(4, word.length)
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase())
     if (d < bestDistance) { best = c; bestDistance = d }

@@ -1,0 +1,102 @@
+/**
+ * resolveTarget on /v1/status snapshots: the bearing leg is the one whose
+ * connection at A holds A's gossip outbound stream to B, whichever way it was
+ * dialed; when the snapshot cannot tell, it says so.
+ */
+import { expect } from 'chai'
+import { resolveTarget, selectorText } from '../../harness/scenario/resolve-target.ts'
+import { seededRng } from '../../harness/scenario/seeded-rng.ts'
+import { statusSnapshot, type LegView, type StatusView } from '../../harness/scenario/status-snapshot.ts'
+import type { Target } from '../../harness/scenario/types.ts'
+
+const nodes = [{ name: 'A', peerId: 'pA' }, { name: 'B', peerId: 'pB' }, { name: 'C', peerId: 'pC' }]
+const conn = (id: string, peer: string, direction: 'outbound' | 'inbound', gossip: Array<'outbound' | 'inbound'> = [], openedAt = 1): LegView => ({
+  id, peer, direction, openedAt, streams: gossip.map((g, i) => ({ id: `${id}/s${i}`, protocol: '/meshsub/1.2.0', direction: g, gossip: g }))
+})
+const status = (name: string, legs: LegView[]): StatusView => ({ name, peerId: `p${name}`, legs })
+
+// A's stream to B rides A>B (A dialed); B's stream to A rides the other leg, A's inbound "a-in-b" = B>A
+const A = status('A', [conn('a-out-b', 'pB', 'outbound', ['outbound']), conn('a-in-b', 'pB', 'inbound', ['inbound']),
+  conn('a-out-c', 'pC', 'outbound', ['inbound']), conn('a-in-c', 'pC', 'inbound', ['outbound'])])
+const B = status('B', [conn('b-in-a', 'pA', 'inbound', ['inbound']), conn('b-out-a', 'pA', 'outbound', ['outbound']),
+  conn('b-out-c', 'pC', 'outbound', ['outbound', 'inbound'])])
+const C = status('C', [conn('c-in-a', 'pA', 'inbound', ['outbound']), conn('c-out-a', 'pA', 'outbound', ['inbound']), conn('c-in-b', 'pB', 'inbound', ['outbound', 'inbound'])])
+const snap = statusSnapshot(nodes, [A, B, C])
+const rng = seededRng(1)
+const legsOf = (t: Target, s = snap) => resolveTarget(t, s, rng).legs.map(l => l.leg)
+
+describe('scenario: resolveTarget', () => {
+  it('bearing-of: A (A,B) is A>B when A\'s outbound gossip stream is on A\'s outbound connection, with both ends\' connection ids', () => {
+    const r = resolveTarget({ kind: 'role', role: 'bearing', of: 'A', pair: ['A', 'B'] }, snap, rng)
+    expect(r.unresolved).to.deep.equal([])
+    expect(r.legs).to.have.length(1)
+    expect(r.legs[0]).to.deep.include({ leg: 'A>B', dialer: 'A', listener: 'B', dialerLeg: 'a-out-b', listenerLeg: 'b-in-a', selector: 'bearing-of: A (A,B)' })
+    expect(r.legs[0]?.why).to.include('a-out-b/s0')
+  })
+
+  it('bearing-of: A (A,C) is C>A when the stream rides the connection C dialed', () => {
+    const r = resolveTarget({ kind: 'role', role: 'bearing', of: 'A', pair: ['C', 'A'] }, snap, rng)
+    expect(r.legs[0]).to.deep.include({ leg: 'C>A', dialerLeg: 'c-out-a', listenerLeg: 'a-in-c', selector: 'bearing-of: A (A,C)' })
+  })
+
+  it('non-bearing-of is the pair\'s other leg, judged per direction', () => {
+    expect(legsOf({ kind: 'role', role: 'non-bearing', of: 'A', pair: ['A', 'B'] })).to.deep.equal(['B>A'])
+    expect(legsOf({ kind: 'role', role: 'non-bearing', of: 'B', pair: ['A', 'B'] })).to.deep.equal(['A>B'])
+    expect(legsOf({ kind: 'role', role: 'non-bearing', of: 'A', pair: ['A', 'C'] })).to.deep.equal(['A>C'])
+  })
+
+  it('without a pair, a role covers every peer of the node', () => {
+    expect(legsOf({ kind: 'role', role: 'bearing', of: 'A' })).to.deep.equal(['A>B', 'C>A'])
+    expect(legsOf({ kind: 'role', role: 'outbound', of: 'B' })).to.deep.equal(['B>A', 'B>C'])
+    expect(legsOf({ kind: 'role', role: 'inbound', of: 'B' })).to.deep.equal(['A>B', 'C>B'])
+  })
+
+  it('says so instead of guessing when the snapshot cannot tell', () => {
+    // B and C share one connection (B>C); C dialed none to B: C's stream to B is on "c-in-b", B's on "b-out-c"
+    expect(legsOf({ kind: 'role', role: 'bearing', of: 'C', pair: ['B', 'C'] })).to.deep.equal(['B>C'])
+    const noStream = statusSnapshot(nodes, [status('A', [conn('a-out-b', 'pB', 'outbound', ['inbound'])]), B, C])
+    const r = resolveTarget({ kind: 'role', role: 'non-bearing', of: 'A', pair: ['A', 'B'] }, noStream, rng)
+    expect(r.legs).to.deep.equal([])
+    expect(r.unresolved).to.deep.equal([{ pair: ['A', 'B'], selector: 'non-bearing-of: A (A,B)', reason: 'A holds no outbound gossip stream to B right now' }])
+    const missing = resolveTarget({ kind: 'role', role: 'bearing', of: 'A', pair: ['A', 'B'] }, statusSnapshot(nodes, [B, C]), rng)
+    expect(missing.unresolved[0]?.reason).to.match(/^no status from A/)
+    const twice = statusSnapshot(nodes, [status('A', [conn('x', 'pB', 'outbound', ['outbound']), conn('y', 'pB', 'inbound', ['outbound'])]), B, C])
+    expect(resolveTarget({ kind: 'role', role: 'bearing', of: 'A', pair: ['A', 'B'] }, twice, rng).unresolved[0]?.reason).to.include('on 2 connections (x, y)')
+  })
+
+  it('outbound-of/inbound-of need no stream and still name a leg with no live connection', () => {
+    const empty = statusSnapshot(nodes, [])
+    const r = resolveTarget({ kind: 'role', role: 'outbound', of: 'A', pair: ['A', 'B'] }, empty, rng)
+    expect(r.legs).to.deep.equal([{ leg: 'A>B', dialer: 'A', listener: 'B', selector: 'outbound-of: A (A,B)', why: 'A dialed it' }])
+  })
+
+  it('with several connections for one leg end (a redial overlapping the old one) picks the one with gossip streams, then the newest', () => {
+    const redialed = statusSnapshot(nodes, [status('A', [conn('old', 'pB', 'outbound', [], 1), conn('new', 'pB', 'outbound', [], 5), conn('in', 'pB', 'inbound', ['outbound'])]), B, C])
+    expect(resolveTarget({ kind: 'role', role: 'non-bearing', of: 'A', pair: ['A', 'B'] }, redialed, rng).legs[0]).to.deep.include({ leg: 'A>B', dialerLeg: 'new' })
+  })
+
+  it('all-legs-of: both legs to every peer', () => {
+    expect(legsOf({ kind: 'all-legs-of', node: 'C' })).to.deep.equal(['C>A', 'A>C', 'C>B', 'B>C'])
+  })
+
+  it('random: a pair\'s leg or any leg, fixed by the seed, and both outcomes happen', () => {
+    const pick = (seed: number, t: Target): string => resolveTarget(t, snap, seededRng(seed)).legs.map(l => l.leg).join()
+    const pairTarget: Target = { kind: 'random', pair: ['A', 'B'] }
+    expect(pick(3, pairTarget)).to.equal(pick(3, pairTarget))
+    const seen = new Set(Array.from({ length: 40 }, (_, i) => pick(i, pairTarget)))
+    expect([...seen].sort()).to.deep.equal(['A>B', 'B>A'])
+    const any = new Set(Array.from({ length: 200 }, (_, i) => pick(i, { kind: 'random' })))
+    expect(any.size).to.equal(6)
+    expect(selectorText({ kind: 'random' })).to.equal('random (any leg)')
+  })
+
+  it('role-of-random: distinct nodes drawn from the seed, the role for every peer of each', () => {
+    const t: Target = { kind: 'role-of-random', role: 'outbound', count: 2 }
+    const r1 = resolveTarget(t, snap, seededRng(9))
+    expect(r1).to.deep.equal(resolveTarget(t, snap, seededRng(9)))
+    const dialers = [...new Set(r1.legs.map(l => l.dialer))]
+    expect(dialers).to.have.length(2)
+    expect(r1.legs).to.have.length(4)
+    expect(r1.legs[0]?.selector).to.match(/^outbound-of: [ABC] \([ABC],[ABC]\), drawn from 2 random node\(s\)$/)
+  })
+})
