@@ -24,10 +24,17 @@ import { connectFaultEngine } from '../faults/engine.ts'
 import type { FaultEngine } from '../faults/engine.ts'
 import type { EngineKind, RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
 import { ProcessRuntime } from '../runtime/process-runtime.ts'
-import type { StatusSnapshot } from '../contract/node-status.ts'
+import type { NodeStatus } from '../contract/node-status.ts'
+import { statusSnapshot } from '../scenario/status-snapshot.ts'
+import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
 import { HistoryRecorder } from './history-recorder.ts'
 import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
+import { applyAction } from './apply-fault.ts'
+import { resolveTarget } from '../scenario/resolve-target.ts'
+import type { TargetResolution } from '../scenario/resolve-target.ts'
+import { seededRng } from '../scenario/seeded-rng.ts'
+import type { FaultActionSpec, Target } from '../scenario/types.ts'
 
 export class DevnetSetupError extends Error {
   override name = 'DevnetSetupError'
@@ -67,6 +74,7 @@ export class Devnet implements AsyncDisposable {
   private readonly engines: FaultEngine[] = []
   private readonly exitListeners: Array<(node: string) => void> = []
   private stopping: Promise<void> | undefined
+  private faultCount = 0
 
   private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
     this.scenario = scenario
@@ -120,17 +128,50 @@ export class Devnet implements AsyncDisposable {
     return [...this.legsByName.values()]
   }
 
-  /** Every node's live status (a node that does not answer is left out and reported). */
-  async snapshot (): Promise<StatusSnapshot> {
-    const statuses: StatusSnapshot['statuses'] = {}
-    const names: StatusSnapshot['names'] = {}
+  /** Every node's live `GET /v1/status`, by node name (a node that does not answer is left out). */
+  async statuses (): Promise<Record<string, NodeStatus>> {
+    const statuses: Record<string, NodeStatus> = {}
     await Promise.all(this.nodes().map(async n => {
-      names[n.running.peerId] = n.spec.name
       try {
         statuses[n.spec.name] = await n.client.status()
-      } catch { /* a silent node is visible as a missing status; its exit or hang is recorded elsewhere */ }
+      } catch { /* a silent node shows as a missing status; its exit or hang is recorded elsewhere */ }
     }))
-    return { ts: Date.now(), statuses, names }
+    return statuses
+  }
+
+  /** The live view selectors decide from (harness/scenario/resolve-target.ts). */
+  async snapshot (): Promise<StatusSnapshot> {
+    const statuses = await this.statuses()
+    return statusSnapshot(this.nodes().map(n => ({ name: n.spec.name, peerId: n.running.peerId })), Object.values(statuses))
+  }
+
+  /** Which legs a selector means right now (decided from live status; pure resolution, nothing applied). */
+  async resolve (target: Target, seed = this.scenario.seed): Promise<TargetResolution> {
+    return resolveTarget(target, await this.snapshot(), seededRng(seed))
+  }
+
+  /**
+   * Applies one fault to the legs a selector resolves to, recorded in the history like a
+   * scenario fault. With `durationMs` a down/blackhole/latency/loss/bandwidth heals itself
+   * after that long (the promise resolves after the heal). Returns the legs it hit.
+   */
+  async fault (target: Target, action: FaultActionSpec | FaultActionSpec['kind'], options: { durationMs?: number, label?: string, signal?: AbortSignal } = {}): Promise<TargetResolution> {
+    const spec = typeof action === 'string' ? defaultAction(action) : action
+    const resolution = await this.resolve(target, this.scenario.seed + (this.faultCount++))
+    if (resolution.legs.length === 0) {
+      throw new Error(`selector resolved to no leg: ${resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'}`)
+    }
+    const label = options.label ?? `test-fault-${this.faultCount}`
+    await Promise.all(resolution.legs.map(async t => {
+      await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg },
+        options.durationMs, options.signal ?? new AbortController().signal)
+    }))
+    return resolution
+  }
+
+  /** peer id -> node name */
+  nameOf (peerId: string): string | undefined {
+    return this.nodes().find(n => n.running.peerId === peerId)?.spec.name
   }
 
   /** The history so far, in time order. */
@@ -279,8 +320,7 @@ export class Devnet implements AsyncDisposable {
     let missing: string[] = []
     while (Date.now() < deadline) {
       signal?.throwIfAborted()
-      const snap = await this.snapshot()
-      missing = this.unmeshed(snap)
+      missing = this.unmeshed(await this.statuses())
       if (missing.length === 0) return
       await new Promise(resolve => setTimeout(resolve, 100))
     }
@@ -288,10 +328,10 @@ export class Devnet implements AsyncDisposable {
   }
 
   /** What is not there yet: per ordered pair, both legs and a gossip stream each way. */
-  private unmeshed (snap: StatusSnapshot): string[] {
+  private unmeshed (statuses: Record<string, NodeStatus>): string[] {
     const missing: string[] = []
     for (const n of this.nodes()) {
-      const s = snap.statuses[n.spec.name]
+      const s = statuses[n.spec.name]
       if (s == null) { missing.push(`${n.spec.name}: no status answer`); continue }
       for (const peer of this.nodes()) {
         if (peer === n) continue
@@ -307,11 +347,11 @@ export class Devnet implements AsyncDisposable {
 
   /** No leg may bypass its proxy: every dialer-side remote address must be its leg's proxy. */
   private async assertEveryLegProxied (legs: RunLeg[]): Promise<void> {
-    const snap = await this.snapshot()
+    const statuses = await this.statuses()
     for (const n of this.nodes()) {
-      for (const conn of snap.statuses[n.spec.name]?.legs ?? []) {
+      for (const conn of statuses[n.spec.name]?.legs ?? []) {
         if (conn.direction !== 'outbound') continue
-        const peerName = snap.names[conn.peer]
+        const peerName = this.nameOf(conn.peer)
         const leg = legs.find(l => l.dialer === n.spec.name && l.listener === peerName)
         const remote = conn.remote.replace(/\/p2p\/.*$/, '')
         if (leg == null || remote !== leg.proxyAddr) {
@@ -319,6 +359,18 @@ export class Devnet implements AsyncDisposable {
         }
       }
     }
+  }
+}
+
+function defaultAction (kind: FaultActionSpec['kind']): FaultActionSpec {
+  switch (kind) {
+    case 'flap': return { kind, times: 1, downMs: 500, upMs: 500 }
+    case 'blackhole': return { kind, direction: 'both' }
+    case 'latency': return { kind, ms: 100, jitterMs: 0, direction: 'both' }
+    case 'loss': return { kind, probability: 0.3, direction: 'both' }
+    case 'bandwidth': return { kind, kbps: 10, direction: 'both' }
+    case 'close': return { kind, abort: false }
+    default: return { kind }
   }
 }
 

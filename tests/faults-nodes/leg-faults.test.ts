@@ -19,9 +19,8 @@ interface ConnIds { out?: string, in?: string, outStream?: string }
 
 /** Per node: its outbound and inbound connection ids and its outbound gossip stream id, as they are now. */
 async function connIds (devnet: Devnet): Promise<Record<string, ConnIds>> {
-  const snap = await devnet.snapshot()
   const ids: Record<string, ConnIds> = {}
-  for (const [name, s] of Object.entries(snap.statuses)) {
+  for (const [name, s] of Object.entries(await devnet.statuses())) {
     ids[name] = {
       out: s.legs.find(l => l.direction === 'outbound')?.id,
       in: s.legs.find(l => l.direction === 'inbound')?.id,
@@ -73,9 +72,9 @@ describe('fault plane on real nodes', function () {
       let start: RunStart
       try {
         start = devnet.history().find((e): e is RunStart => e.kind === 'run_start')!
-        const snap = await devnet.snapshot()
+        const statuses = await devnet.statuses()
         for (const leg of start.legs) {
-          const at = snap.statuses[leg.dialer]!
+          const at = statuses[leg.dialer]!
           const conn = at.legs.find(l => l.direction === 'outbound')!
           expect(conn.remote.replace(/\/p2p\/.*/, ''), leg.name).to.equal(leg.proxyAddr)
           expect(leg.proxyAddr).to.not.equal(leg.upstreamAddr)
@@ -113,7 +112,7 @@ describe('fault plane on real nodes', function () {
 
       await devnet.leg('A>B').up()
       const upAt = Date.now()
-      await waitFor(async () => (await devnet.snapshot()).statuses.A!.legs.some(l => l.direction === 'outbound'), 5000)
+      await waitFor(async () => (await devnet.statuses()).A!.legs.some(l => l.direction === 'outbound'), 5000)
       const reopened = nodeEvents(devnet.history(), 'A', 'leg_open').find(e => e.direction === 'outbound' && e.ts >= upAt)
       expect(reopened, "A's redial through the proxy after up()").to.not.equal(undefined)
     } finally {
