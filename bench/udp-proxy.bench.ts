@@ -6,9 +6,14 @@
  *   proxy (harness): bench ──udp──> UdpProxyServer in this process ──udp──> echo (child)
  *
  * 1. added latency per datagram: ping-pong, one 64-byte datagram in flight; p50/p99 of
- *    the round trip through the proxy minus the direct one's.
- * 2. throughput: 1200-byte datagrams, a window of WINDOW in flight, for SECONDS; echoed
- *    datagrams/s and Mbit/s of payload one way.
+ *    the round trip through the proxy minus the direct one's (ROUNDS x PINGS samples).
+ * 2. throughput, 1200-byte datagrams, median of ROUNDS rounds of SECONDS:
+ *    - echo: WINDOW datagrams in flight, each echo sends the next (how a QUIC leg with a
+ *      congestion window uses the path: round-trip bound);
+ *    - one-way: the sender blasts, the echo child counts what arrives (the relay's capacity;
+ *      a relay pays a receive AND a send per datagram, the sink only a receive).
+ *    Mbit/s is payload, one way.
+ * The paths take turns in every round: on a shared machine, load drifts.
  * 3. TCP leg down: toxiproxy `enabled=false` -> both ends of a live connection see it closed.
  *
  * Goal (issue 3): p50 added latency <= 0.2 ms, throughput >= 50 % of direct.
@@ -27,17 +32,27 @@ import { Toxiproxy } from 'toxiproxy-node-client'
 import { startToxiproxyEngine } from '../harness/faults/engine.ts'
 import { UdpProxyServer } from '../harness/faults/udp-proxy/udp-proxy-server.ts'
 
-const PINGS = 5000
-const WARMUP = 500
-const SECONDS = 3
+const PINGS = 1000
+const WARMUP = 100
+const SECONDS = 1
+/** paths are measured in turns, ROUNDS times, so a load spike from a neighbour hits all of them alike */
+const ROUNDS = 5
 const WINDOW = 64
 const SIZE = 1200
 const DOWN_RUNS = 20
 const BIN = fileURLToPath(new URL('../harness/faults/udp-proxy/bin.ts', import.meta.url))
 
+/** first byte COUNT_ONLY: count, don't echo; a 1-byte QUERY: answer the count so far */
+const COUNT_ONLY = 0xff
+const QUERY = 0xfe
 const ECHO = `import { createSocket } from 'node:dgram'
 const s = createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 })
-s.on('message', (m, r) => { s.send(m, r.port, r.address) })
+let counted = 0
+s.on('message', (m, r) => {
+  if (m[0] === ${COUNT_ONLY}) counted++
+  else if (m.length === 1 && m[0] === ${QUERY}) s.send(String(counted), r.port, r.address)
+  else s.send(m, r.port, r.address)
+})
 s.bind(0, '127.0.0.1', () => { console.log(JSON.stringify({ port: s.address().port })) })`
 
 async function child (args: string[]): Promise<{ proc: ChildProcess, ready: Record<string, unknown> }> {
@@ -78,7 +93,7 @@ async function pingPong (port: number): Promise<number[]> {
 }
 
 /** Echoed datagrams per second with WINDOW in flight. */
-async function throughput (port: number): Promise<number> {
+async function echoThroughput (port: number): Promise<number> {
   const s = await udpClient()
   const buf = Buffer.alloc(SIZE)
   let received = 0
@@ -97,6 +112,36 @@ async function throughput (port: number): Promise<number> {
   const rate = (received - from) / ((performance.now() - t0) / 1000)
   running = false
   clearInterval(stall)
+  s.close()
+  return rate
+}
+
+/** Datagrams per second that reach the echo child while the sender sends as fast as it can. */
+async function oneWayThroughput (port: number): Promise<number> {
+  const s = await udpClient()
+  const counted = async (): Promise<number> => {
+    const reply = once(s, 'message') as Promise<[Buffer]>
+    s.send(Buffer.from([QUERY]), port, '127.0.0.1')
+    return Number((await reply)[0].toString())
+  }
+  const buf = Buffer.alloc(SIZE, COUNT_ONLY)
+  const burst = async (): Promise<void> => {
+    // 32 per turn, then wait for the last send to complete: the send queue stays short;
+    // then yield to the event loop, or an in-process proxy never gets to read
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 31; i++) s.send(buf, port, '127.0.0.1')
+      s.send(buf, port, '127.0.0.1', () => { setImmediate(resolve) })
+    })
+  }
+  const warm = performance.now()
+  while (performance.now() - warm < 200) await burst()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const from = await counted()
+  const t0 = performance.now()
+  while (performance.now() - t0 < SECONDS * 1000) await burst()
+  const elapsed = (performance.now() - t0) / 1000
+  await new Promise((resolve) => setTimeout(resolve, 100)) // let the last ones land
+  const rate = (await counted() - from) / elapsed
   s.close()
   return rate
 }
@@ -150,20 +195,36 @@ async function main (): Promise<void> {
     ['proxy (in harness)', Number(localProxy.listen.split(':')[1])]
   ]
   try {
-    const rows = [['path', 'rtt p50 ms', 'rtt p99 ms', 'added p50 ms', 'added p99 ms', 'dgram/s', 'Mbit/s', '% of direct']]
-    let direct: { p50: number, p99: number, rate: number } | undefined
-    for (const [name, port] of targets) {
-      process.stderr.write(`bench: ${name} ...\n`)
-      const rtt = await pingPong(port)
-      const rate = await throughput(port)
+    const samples = targets.map(() => ({ rtt: [] as number[], echo: [] as number[], oneWay: [] as number[] }))
+    // latency first, on quiet sockets: a blast leaves queues that take a while to drain
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stderr.write(`bench: latency round ${round}/${ROUNDS} ...\n`)
+      for (const [i, [, port]] of targets.entries()) samples[i]?.rtt.push(...await pingPong(port))
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stderr.write(`bench: throughput round ${round}/${ROUNDS} ...\n`)
+      for (const [i, [, port]] of targets.entries()) {
+        samples[i]?.echo.push(await echoThroughput(port))
+        samples[i]?.oneWay.push(await oneWayThroughput(port))
+      }
+    }
+    const latency = [['path', 'rtt p50 ms', 'rtt p99 ms', 'added p50 ms', 'added p99 ms']]
+    const rate = [['path', 'echo dgram/s', 'echo Mbit/s', '% of direct', 'one-way dgram/s', 'one-way Mbit/s', '% of direct']]
+    const mbit = (r: number): string => (r * SIZE * 8 / 1e6).toFixed(1)
+    let direct: { p50: number, p99: number, echo: number, oneWay: number } | undefined
+    for (const [i, [name]] of targets.entries()) {
+      const rtt = (samples[i]?.rtt ?? []).sort((a, b) => a - b)
+      const echo = quantile((samples[i]?.echo ?? []).sort((a, b) => a - b), 0.5)
+      const oneWay = quantile((samples[i]?.oneWay ?? []).sort((a, b) => a - b), 0.5)
       const p50 = quantile(rtt, 0.5)
       const p99 = quantile(rtt, 0.99)
-      direct ??= { p50, p99, rate }
-      rows.push([name, p50.toFixed(3), p99.toFixed(3),
-        name === 'direct' ? '-' : (p50 - direct.p50).toFixed(3), name === 'direct' ? '-' : (p99 - direct.p99).toFixed(3),
-        rate.toFixed(0), (rate * SIZE * 8 / 1e6).toFixed(1), (100 * rate / direct.rate).toFixed(0)])
+      direct ??= { p50, p99, echo, oneWay }
+      const isDirect = name === 'direct'
+      latency.push([name, p50.toFixed(3), p99.toFixed(3), isDirect ? '-' : (p50 - direct.p50).toFixed(3), isDirect ? '-' : (p99 - direct.p99).toFixed(3)])
+      rate.push([name, echo.toFixed(0), mbit(echo), (100 * echo / direct.echo).toFixed(0), oneWay.toFixed(0), mbit(oneWay), (100 * oneWay / direct.oneWay).toFixed(0)])
     }
-    process.stdout.write(`\nUDP, ${PINGS} pings of 64 B; throughput ${SIZE} B datagrams, window ${WINDOW}, ${SECONDS} s\n${table(rows)}\n`)
+    process.stdout.write(`\nUDP added latency: ${ROUNDS} x ${PINGS} ping-pongs of 64 B\n${table(latency)}\n`)
+    process.stdout.write(`\nUDP throughput: ${SIZE} B datagrams, median of ${ROUNDS} x ${SECONDS} s; echo with ${WINDOW} in flight\n${table(rate)}\n`)
   } finally {
     bin.proc.kill('SIGTERM')
     echo.proc.kill('SIGTERM')

@@ -15,7 +15,7 @@ import { Toxiproxy } from 'toxiproxy-node-client'
 import type { Proxy, ToxicType } from 'toxiproxy-node-client'
 import { startUdpEngine } from '../../harness/faults/engine.ts'
 import type { FaultEngine } from '../../harness/faults/engine.ts'
-import type { UdpProxyServer } from '../../harness/faults/udp-proxy/udp-proxy-server.ts'
+import { UdpProxyServer } from '../../harness/faults/udp-proxy/udp-proxy-server.ts'
 import { startUdpEcho } from './support/echo.ts'
 import type { EchoServer } from './support/echo.ts'
 import { countHandles, eventually, isAlive } from './support/leaks.ts'
@@ -203,6 +203,25 @@ describe('UDP proxy: datagram faults', function () {
       expect(answer.status).to.equal(400)
       expect(answer.error).to.match(/^bad request body: /)
     }
+  })
+})
+
+describe('UDP proxy flow expiry', () => {
+  it('closes a flow idle for flowIdleMs; the next datagram opens a new one', async () => {
+    await using server = await new UdpProxyServer({ flowIdleMs: 200, seed: 1 }).start()
+    await using echo = await startUdpEcho()
+    const proxy = await new Toxiproxy(server.apiUrl).createProxy({ name: 'leg', listen: '127.0.0.1:0', upstream: echo.addr })
+    await using probe = await openUdpProbe(proxy.listen)
+    const udp = server.proxies.get('leg')
+    // busy: pinging every 50 ms keeps the flow
+    for (let i = 0; i < 8; i++) { expect(await probe.ping()).to.be.a('number'); await sleep(50) }
+    expect(udp.flowCount).to.equal(1)
+    expect(new Set(echo.sources).size).to.equal(1)
+    expect(await eventually(() => udp.flowCount === 0, 1000), 'idle flow kept').to.equal(true)
+    expect(await probe.ping()).to.be.a('number')
+    expect(udp.flowCount).to.equal(1)
+    expect(new Set(echo.sources).size, 'the new flow has a new upstream port').to.equal(2)
+    await proxy.remove()
   })
 })
 

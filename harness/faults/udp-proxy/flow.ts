@@ -43,6 +43,11 @@ export class Flow {
   private closed = false
   /** counts of upstream socket errors (ICMP port unreachable on a connected socket and the like) */
   errors = 0
+  /** datagrams seen either way (dropped ones too: a client still sending is not idle) */
+  activity = 0
+  /** idle bookkeeping of UdpProxy's sweeper */
+  activityAtSweep = 0
+  idleSweeps = 0
   readonly sendUpstream = (msg: Buffer): void => {
     if (this.socket !== undefined) this.socket.send(msg)
     else if (this.pending.length < MAX_PENDING) this.pending.push(msg)

@@ -3,9 +3,8 @@
  * (create, update, remove, reset, populate) with its checks and errors, no HTTP.
  */
 import { ApiError, badRequestBody, missingField, proxyAlreadyExists, proxyNotFound } from './api-error.ts'
-import type { RandomSource } from './random.ts'
 import { UdpProxy } from './udp-proxy.ts'
-import type { ProxyJson } from './udp-proxy.ts'
+import type { ProxyDeps, ProxyJson } from './udp-proxy.ts'
 
 /** Where a proxy listens when the body names no `listen` (toxiproxy would take every interface). */
 const DEFAULT_LISTEN = '127.0.0.1:0'
@@ -44,10 +43,10 @@ export class ProxyCollection {
   private readonly proxies = new Map<string, UdpProxy>()
   /** names being created: a second create with the same name must see 409 before the first one's bind completes */
   private readonly creating = new Set<string>()
-  private readonly random: RandomSource
+  private readonly deps: ProxyDeps
 
-  constructor (random: RandomSource) {
-    this.random = random
+  constructor (deps: ProxyDeps) {
+    this.deps = deps
   }
 
   get size (): number { return this.proxies.size }
@@ -129,7 +128,7 @@ export class ProxyCollection {
     if (this.proxies.has(input.name) || this.creating.has(input.name)) throw proxyAlreadyExists()
     this.creating.add(input.name)
     try {
-      const proxy = await UdpProxy.open(input.name, input.listen, input.upstream, input.enabled, this.random)
+      const proxy = await UdpProxy.open(input.name, input.listen, input.upstream, input.enabled, this.deps)
       this.proxies.set(input.name, proxy)
       return proxy
     } finally {

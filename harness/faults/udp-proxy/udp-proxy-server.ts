@@ -42,6 +42,8 @@ export interface UdpProxyServerOptions {
   seed?: number
   /** inject the random source directly (tests) */
   random?: RandomSource
+  /** close flows idle this long (default 120 s; see ProxyDeps) */
+  flowIdleMs?: number
 }
 
 class NoRoute extends Error {
@@ -86,7 +88,10 @@ export class UdpProxyServer implements AsyncDisposable {
   constructor (options: UdpProxyServerOptions = {}) {
     this.host = options.host ?? '127.0.0.1'
     this.port = options.port ?? 0
-    this.proxies = new ProxyCollection(options.random ?? seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)))
+    this.proxies = new ProxyCollection({
+      random: options.random ?? seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)),
+      flowIdleMs: options.flowIdleMs
+    })
   }
 
   /** Base URL of the API, e.g. http://127.0.0.1:41234 (after start). */

@@ -48,6 +48,20 @@ function literalLookup (address: string, _options: unknown, callback: (err: null
 
 const SOCKET_BUFFER = 4 * 1024 * 1024
 
+/** What every proxy of a server shares. */
+export interface ProxyDeps {
+  random: RandomSource
+  /**
+   * A flow with no datagram either way for this long is closed (its upstream socket freed);
+   * the client's next datagram opens a new flow, with a new upstream port. Default 120 s:
+   * far above any QUIC idle timeout, so a live or merely blackholed leg never loses its flow.
+   */
+  flowIdleMs?: number
+}
+
+const DEFAULT_FLOW_IDLE_MS = 120_000
+const IDLE_SWEEPS = 4
+
 async function bindListener (listen: string): Promise<Socket> {
   const { host, port } = parseHostPort(listen, 'listen')
   const { ip, family } = await resolveHost(host).catch((err: unknown) => { throw listenFailed(listen, err) })
@@ -79,23 +93,27 @@ export class UdpProxy {
   private socket: Socket
   private readonly random: RandomSource
   private readonly flows = new Map<string, Map<number, Flow>>()
+  private readonly sweeper: NodeJS.Timeout
   /** datagrams dropped because their flow's upstream was still being resolved or failed to connect */
   private flowErrors = 0
 
-  private constructor (name: string, socket: Socket, upstream: string, enabled: boolean, random: RandomSource) {
+  private constructor (name: string, socket: Socket, upstream: string, enabled: boolean, deps: ProxyDeps) {
     this.name = name
     this.socket = socket
     this.listenAddr = formatHostPort(socket.address().address, socket.address().port)
     this.upstreamAddr = upstream
     this.enabled = enabled
-    this.random = random
+    this.random = deps.random
     this.attach(socket)
+    // idle = no activity for IDLE_SWEEPS sweeps in a row: a counter per datagram, no clock read
+    const idleMs = deps.flowIdleMs ?? DEFAULT_FLOW_IDLE_MS
+    this.sweeper = setInterval(() => { this.sweepIdleFlows() }, Math.max(1, Math.floor(idleMs / IDLE_SWEEPS))).unref()
   }
 
   /** Binds the listener (port 0 = any free port; the real one is reported in `listen`). */
-  static async open (name: string, listen: string, upstream: string, enabled: boolean, random: RandomSource): Promise<UdpProxy> {
+  static async open (name: string, listen: string, upstream: string, enabled: boolean, deps: ProxyDeps): Promise<UdpProxy> {
     parseHostPort(upstream, 'upstream')
-    return new UdpProxy(name, await bindListener(listen), upstream, enabled, random)
+    return new UdpProxy(name, await bindListener(listen), upstream, enabled, deps)
   }
 
   get listen (): string { return this.listenAddr }
@@ -190,6 +208,7 @@ export class UdpProxy {
 
   /** Closes the listener and every flow socket. */
   close (): void {
+    clearInterval(this.sweeper)
     this.closeFlows()
     this.socket.close()
   }
@@ -197,6 +216,7 @@ export class UdpProxy {
   // ── datagram path ────────────────────────────────────────────────────────────
   private readonly onClient = (msg: Buffer, rinfo: RemoteInfo): void => {
     const flow = this.flows.get(rinfo.address)?.get(rinfo.port) ?? this.newFlow(rinfo.address, rinfo.port)
+    flow.activity++
     const plan = flow.up
     if (plan.drop) return
     if (plan.loss > 0 && this.random() < plan.loss) return
@@ -205,6 +225,7 @@ export class UdpProxy {
   }
 
   private readonly onReply = (flow: Flow, msg: Buffer): void => {
+    flow.activity++
     const plan = flow.down
     if (plan.drop) return
     if (plan.loss > 0 && this.random() < plan.loss) return
@@ -239,6 +260,17 @@ export class UdpProxy {
         if (byPort.get(port) === flow) byPort.delete(port)
       })
     return flow
+  }
+
+  private sweepIdleFlows (): void {
+    for (const [address, byPort] of this.flows) {
+      for (const [port, flow] of byPort) {
+        flow.idleSweeps = flow.activity === flow.activityAtSweep ? flow.idleSweeps + 1 : 0
+        flow.activityAtSweep = flow.activity
+        if (flow.idleSweeps >= IDLE_SWEEPS) { flow.close(); byPort.delete(port) }
+      }
+      if (byPort.size === 0) this.flows.delete(address)
+    }
   }
 
   private allFlows (): Flow[] {
