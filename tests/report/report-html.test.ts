@@ -53,6 +53,10 @@ describe('report: report.html', () => {
     expect(rows.map(r => attr(r, 'class'))).to.deep.equal(['fail', 'fail', 'pass', 'unknown'])
     expect(textOf(rows[0] ?? root)).to.contain('A->D outbound gossip stream closed with leg A>D and was not reopened on D>A [direction A->D, leg A>D, stream c0ffee/o3, node A, +2.215s..+5.320s]')
     expect(textOf(parseHtml(pages.pass))).to.contain('version meshflap0.1.0')
+    const start = fx.fail.find(e => e.kind === 'run_start')
+    if (start?.kind !== 'run_start') throw new Error('fixture shape')
+    const withResolved = renderReportHtml([{ ...start, resolved: { name: '</pre><b>x</b>', slots: 8 } }, ...fx.fail.slice(1)], FAIL_VERDICTS, { assets })
+    expect(textOf(parseHtml(withResolved))).to.contain('scenario as run{\n  "name": "</pre><b>x</b>",\n  "slots": 8\n}')
   })
 
   it('prints the coverage line per slot per aggregator, marks slots below quorum, and embeds the chart data', () => {

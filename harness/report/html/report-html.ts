@@ -78,6 +78,9 @@ function header (view: RunView, status: string, versions: Record<string, string>
     ['faults', `${faultCount} window(s)`], ['genesis', `${formatRunTime(s.genesisMs, s.ts)} after start`], ['end', end],
     ...Object.entries(versions).map(([k, val]): [string, string] => [`version ${k}`, val])
   ]
+  const resolved = s.resolved === undefined
+    ? ''
+    : `<details><summary>scenario as run</summary><pre>${esc(JSON.stringify(s.resolved, null, 2))}</pre></details>`
   return `<header><h1>${esc(s.scenario)} <span class="badge ${esc(status)}">${esc(status)}</span></h1>` +
-    `<dl class="meta">${meta.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`).join('')}</dl></header>`
+    `<dl class="meta">${meta.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`).join('')}</dl>${resolved}</header>`
 }
