@@ -154,6 +154,8 @@ export function faultEngineCompliance (e: EngineUnderTest): void {
       expect(updated.status).to.equal(200)
       expect(updated.body).to.deep.include({ name: 'lat', attributes: { latency: 20, jitter: 0 } })
       expect((await proxy.getToxic('lat')).attributes).to.deep.equal({ latency: 20, jitter: 0 })
+      const viaClient = await (await proxy.getToxic<{ latency: number, jitter: number }>('lat')).update({ name: 'lat', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 30, jitter: 2 } })
+      expect(viaClient.attributes).to.deep.equal({ latency: 30, jitter: 2 })
       // the default name is <type>_<stream>, the default stream downstream
       const named = await raw('POST', '/proxies/toxic/toxics', { type: 'latency', attributes: { latency: 1 } })
       expect(named.body).to.deep.include({ name: 'latency_downstream', stream: 'downstream', toxicity: 1 })
