@@ -145,9 +145,8 @@ export class UdpProxy {
   async update (input: { listen?: string, upstream?: string, enabled?: boolean }): Promise<void> {
     const upstream = input.upstream ?? this.upstreamAddr
     parseHostPort(upstream, 'upstream')
-    const listenChanged = input.listen !== undefined && input.listen !== this.listenAddr
-    if (listenChanged) {
-      const socket = await bindListener(input.listen ?? '')
+    if (input.listen !== undefined && !(await this.isListeningOn(input.listen))) {
+      const socket = await bindListener(input.listen)
       this.closeFlows()
       this.socket.close()
       this.socket = socket
@@ -164,6 +163,14 @@ export class UdpProxy {
       if (!this.enabled) for (const flow of this.allFlows()) { flow.upLine.clear(); flow.downLine.clear() }
       this.recompile()
     }
+  }
+
+  /** Same address after resolving the host ("localhost:4001" is "127.0.0.1:4001"), as toxiproxy's Differs does. */
+  private async isListeningOn (listen: string): Promise<boolean> {
+    if (listen === this.listenAddr) return true
+    const { host, port } = parseHostPort(listen, 'listen')
+    const resolved = await resolveHost(host).catch(() => undefined)
+    return resolved !== undefined && formatHostPort(resolved.ip, port) === this.listenAddr
   }
 
   addToxic (body: unknown): Toxic {
