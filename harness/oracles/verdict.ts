@@ -13,6 +13,7 @@ export interface Finding {
   leg?: string
   stream?: string
   node?: string
+  /** unix ms on the history's clock (renderers show them relative to genesis); messages also say "+3.412s (slot 3)" */
   fromMs?: number
   toMs?: number
   slot?: number

@@ -1,0 +1,104 @@
+/**
+ * Expectation `delivery-gap`: for every publisher P and receiver R, no stretch
+ * longer than `maxMs` in which none of P's attestations reached R while the
+ * pair P-R had a live leg. Any path counts as delivery (relayed copies too);
+ * time with no live P-R leg is excused.
+ *
+ * Publishers publish once per slot, so deliveries are measured on the slot
+ * clock: an attestation of slot s that reached R before the slot's deadline
+ * counts at the slot's start (its cadence point); a late one counts when it
+ * arrived. A run where every slot is delivered has gaps of exactly one slot.
+ *
+ *   P publishes   |s0      |s1      |s2      |s3      |s4
+ *   R receives     x        x                          x        => gap s1 -> s4 = 3 slots
+ *   P-R live      ======================.........=========      => 2 slots of it live: > 1 slot, a finding
+ */
+import type { History } from '../history/types.ts'
+import type { DeliveryGapExpectation } from './expectation.ts'
+import { LegLiveness } from './leg-liveness.ts'
+import { healthFindings } from './node-health.ts'
+import { indexHistory, slotAt, slotDeadline, slotStart, span, type RunIndex } from './run-index.ts'
+import type { Finding, Verdict } from './verdict.ts'
+import { verdictOf } from './verdict-parts.ts'
+
+/** The longest gap of one publisher->receiver direction (for the report's heatmap). */
+export interface DirectionGap {
+  direction: string
+  deliveries: number
+  maxGapMs: number
+  /** the live part of that longest-live gap */
+  maxLiveGapMs: number
+}
+
+export function deliveryGap (history: History, params: DeliveryGapExpectation, ix: RunIndex = indexHistory(history), legs: LegLiveness = new LegLiveness(ix)): Verdict {
+  const findings: Finding[] = []
+  const directions: DirectionGap[] = []
+  const publishers = ix.nodes.filter(n => n.validators.length > 0)
+  for (const p of publishers) {
+    const own = new Set(p.validators)
+    for (const r of ix.nodes) {
+      if (r.name === p.name) continue
+      // the window both nodes were up in: genesis to the end of the last slot, cut at either node's exit
+      const exitAt = Math.min(ix.exits.get(p.name)?.ts ?? Infinity, ix.exits.get(r.name)?.ts ?? Infinity)
+      const windowEnd = Math.min(ix.lastSlotEnd, ix.observedUntil, exitAt)
+      const windowStart = ix.genesisMs
+      if (windowEnd <= windowStart) continue
+      const points = cadencePoints(ix, r.name, own).filter(t => t >= windowStart && t < windowEnd)
+      const marks = [windowStart, ...points, windowEnd]
+      let maxGap = 0
+      let maxLive = 0
+      for (let i = 1; i < marks.length; i++) {
+        const from = marks[i - 1] as number
+        const to = marks[i] as number
+        const gap = to - from
+        if (gap <= params.maxMs) continue
+        const live = legs.pairLiveMs(p.name, r.name, from, to)
+        maxGap = Math.max(maxGap, gap)
+        maxLive = Math.max(maxLive, live)
+        if (live <= params.maxMs) continue
+        const liveLegs = legs.liveLegsDuring(p.name, r.name, from, to)
+        const ongoing = i === marks.length - 1
+        findings.push({
+          message: `${p.name}->${r.name}: no attestation of ${p.name}'s validators reached ${r.name} for ${gap} ms, ${span(ix, from, to)}` +
+            `${ongoing ? ' (until the end of the judged window)' : ''}, ${live} ms of it while they had a live leg: ${liveLegs.join(', ')}`,
+          direction: `${p.name}->${r.name}`,
+          node: r.name,
+          slot: slotAt(ix, from),
+          fromMs: from,
+          toMs: to,
+          ...(liveLegs.length === 1 ? { leg: (liveLegs[0] as string).split(' ')[0] as string } : {})
+        })
+      }
+      directions.push({ direction: `${p.name}->${r.name}`, deliveries: points.length, maxGapMs: Math.max(maxGap, longest(marks)), maxLiveGapMs: maxLive })
+    }
+  }
+  const unknown: string[] = []
+  if (publishers.length === 0) unknown.push('no node publishes (no validators)')
+  if (ix.observedUntil <= ix.genesisMs) unknown.push('the history ends before genesis')
+  return verdictOf(params, {
+    findings,
+    health: healthFindings(ix),
+    unknown,
+    checked: `${directions.length} publisher->receiver directions, longest gap ${Math.max(0, ...directions.map(d => d.maxGapMs))} ms (bound ${params.maxMs} ms)`,
+    evidence: { directions }
+  })
+}
+
+/** R's deliveries of `validators`' attestations on the slot clock, ascending (one point per delivered slot, plus late arrivals). */
+function cadencePoints (ix: RunIndex, receiver: string, validators: ReadonlySet<number>): number[] {
+  const firstBySlot = new Map<number, number>()
+  for (const e of ix.events.get(receiver) ?? []) {
+    if (e.type !== 'msg_received' || typeof e.slot !== 'number' || typeof e.validator !== 'number' || !validators.has(e.validator)) continue
+    const prev = firstBySlot.get(e.slot)
+    if (prev === undefined || e.ts < prev) firstBySlot.set(e.slot, e.ts)
+  }
+  const points: number[] = []
+  for (const [slot, ts] of firstBySlot) points.push(ts < slotDeadline(ix, slot) ? slotStart(ix, slot) : ts)
+  return points.sort((a, b) => a - b)
+}
+
+function longest (marks: readonly number[]): number {
+  let best = 0
+  for (let i = 1; i < marks.length; i++) best = Math.max(best, (marks[i] as number) - (marks[i - 1] as number))
+  return best
+}

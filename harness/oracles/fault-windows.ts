@@ -1,0 +1,81 @@
+/**
+ * The fault timeline as windows per harness leg: when each fault was in
+ * force. Verdicts ask "was this leg faulted at t?" and "was this leg passing
+ * traffic at t?" of these.
+ *
+ *   apply (fault f, leg A>B) ─────────────── heal (f, A>B)        => [apply, heal]
+ *   apply, no heal before the history ends                        => [apply, end], open
+ *   close / rebind (nothing to heal)                              => [ts, ts], instant
+ *
+ * A heal closes the open window of the same fault id on that leg; failing
+ * that, the latest open window of the same action there; failing that, the
+ * latest open window on the leg. A `heal` action (every toxic removed) closes
+ * every open window on its leg; an `up` closes the latest `down`.
+ */
+import type { FaultAction, FaultEntry, LegName } from '../history/types.ts'
+
+/** One fault on one leg, from apply to heal (unix ms). */
+export interface FaultWindow {
+  fault: string
+  action: FaultAction
+  leg: LegName
+  fromMs: number
+  toMs: number
+  /** no heal was recorded before the history ended */
+  open: boolean
+  /** a one-shot action with nothing to heal */
+  instant: boolean
+  /** nothing (or, for loss, nearly nothing) gets through the leg while it is in force */
+  blocking: boolean
+  selector?: string
+}
+
+const INSTANT: ReadonlySet<FaultAction> = new Set<FaultAction>(['close', 'rebind'])
+
+function isBlocking (f: FaultEntry): boolean {
+  if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset') return true
+  if (f.action === 'loss') return Number(f.params?.p ?? f.params?.probability ?? 0) >= 1
+  if (f.action === 'bandwidth') return Number(f.params?.rateKBps ?? f.params?.kbps ?? 1) <= 0
+  return false
+}
+
+export function faultWindows (faults: readonly FaultEntry[], endMs: number): FaultWindow[] {
+  const done: FaultWindow[] = []
+  const open: FaultWindow[] = []
+  const close = (w: FaultWindow, ts: number): void => {
+    open.splice(open.indexOf(w), 1)
+    done.push({ ...w, toMs: Math.max(w.fromMs, ts), open: false })
+  }
+  for (const f of [...faults].sort((a, b) => a.ts - b.ts)) {
+    const heals = f.phase === 'heal' || f.action === 'up' || f.action === 'heal'
+    if (heals) {
+      const onLeg = open.filter(w => w.leg === f.leg)
+      if (f.action === 'heal') { for (const w of onLeg) close(w, f.ts); continue }
+      const target = onLeg.find(w => w.fault === f.fault && (f.action === 'up' || w.action === f.action)) ??
+        onLeg.filter(w => w.action === (f.action === 'up' ? 'down' : f.action)).at(-1) ??
+        onLeg.at(-1)
+      if (target !== undefined) close(target, f.ts)
+      continue
+    }
+    const w: FaultWindow = {
+      fault: f.fault,
+      action: f.action,
+      leg: f.leg,
+      fromMs: f.ts,
+      toMs: f.ts,
+      open: false,
+      instant: INSTANT.has(f.action),
+      blocking: isBlocking(f),
+      ...(f.selector !== undefined ? { selector: f.selector } : {})
+    }
+    if (w.instant) done.push(w)
+    else open.push(w)
+  }
+  for (const w of open) done.push({ ...w, toMs: Math.max(w.fromMs, endMs), open: true })
+  return done.sort((a, b) => a.fromMs - b.fromMs || a.leg.localeCompare(b.leg))
+}
+
+/** The first application of each fault id (apply entries only, heals and `up` excluded), in time order. */
+export function faultApplies (faults: readonly FaultEntry[]): FaultEntry[] {
+  return faults.filter(f => f.phase === 'apply' && f.action !== 'up' && f.action !== 'heal').sort((a, b) => a.ts - b.ts)
+}

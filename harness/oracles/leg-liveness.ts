@@ -1,0 +1,116 @@
+/**
+ * When each harness leg could carry gossip: open at BOTH ends (leg_open to
+ * leg_close at the dialer and at the listener) and not under a blocking fault
+ * (down, blackhole, reset: a blackholed QUIC leg stays "open" until its idle
+ * timeout, but nothing passes). A pair is live when either of its legs is; a
+ * publisher has a live leg path to a receiver when live legs connect them
+ * through any nodes.
+ *
+ *   A>B   dialer A  [====open=====)        listener B [=====open======)
+ *         fault          [xxdownxx)
+ *         live      [====)        [=)
+ */
+import type { LegName } from '../history/types.ts'
+import { contains, covers, intersect, measure, subtract, union, type Interval } from './intervals.ts'
+import type { Connection, RunIndex } from './run-index.ts'
+
+export class LegLiveness {
+  private readonly live = new Map<LegName, Interval[]>()
+  private readonly conns = new Map<LegName, Connection[]>()
+  private readonly ix: RunIndex
+
+  constructor (ix: RunIndex) {
+    this.ix = ix
+    const ends = new Map<LegName, { dialer: Interval[], listener: Interval[] }>()
+    for (const c of ix.connections.values()) {
+      if (c.leg === undefined) continue
+      let e = ends.get(c.leg)
+      if (e === undefined) { e = { dialer: [], listener: [] }; ends.set(c.leg, e) }
+      const iv = { fromMs: c.openMs, toMs: c.closeMs ?? ix.observedUntil }
+      if (c.direction === 'outbound') e.dialer.push(iv)
+      else e.listener.push(iv)
+      const list = this.conns.get(c.leg) ?? []
+      list.push(c)
+      this.conns.set(c.leg, list)
+    }
+    for (const [leg, e] of ends) {
+      const blocked = ix.faultWindows.filter(w => w.leg === leg && w.blocking).map(w => ({ fromMs: w.fromMs, toMs: w.toMs }))
+      this.live.set(leg, subtract(intersect(e.dialer, e.listener), blocked))
+    }
+  }
+
+  legs (): LegName[] {
+    return [...this.live.keys()]
+  }
+
+  intervals (leg: LegName): Interval[] {
+    return this.live.get(leg) ?? []
+  }
+
+  liveAt (leg: LegName, t: number): boolean {
+    return contains(this.intervals(leg), t)
+  }
+
+  /** Live intervals of the pair {a, b}: either leg live. */
+  pair (a: string, b: string): Interval[] {
+    return union([...this.intervals(`${a}>${b}`), ...this.intervals(`${b}>${a}`)])
+  }
+
+  /** ms of [fromMs, toMs) during which the pair had a live leg. */
+  pairLiveMs (a: string, b: string, fromMs: number, toMs: number): number {
+    return measure(this.pair(a, b), fromMs, toMs)
+  }
+
+  /** The pair's legs that were live at some moment of [fromMs, toMs), with each end's connection ids then. */
+  liveLegsDuring (a: string, b: string, fromMs: number, toMs: number): string[] {
+    const out: string[] = []
+    for (const leg of [`${a}>${b}`, `${b}>${a}`] as LegName[]) {
+      if (measure(this.intervals(leg), fromMs, toMs) <= 0) continue
+      const [dialer, listener] = leg.split('>') as [string, string]
+      const conns = (this.conns.get(leg) ?? []).filter(c => c.openMs < toMs && (c.closeMs ?? Infinity) > fromMs)
+      const ids = (node: string): string => conns.filter(c => c.node === node).map(c => c.id).join('/') || '?'
+      out.push(`${leg} (${dialer}'s connection ${ids(dialer)}, ${listener}'s ${ids(listener)})`)
+    }
+    return out
+  }
+
+  /** True when live legs connected `from` to `to` (through any nodes) at every moment of [fromMs, toMs). */
+  pathThroughout (from: string, to: string, fromMs: number, toMs: number): boolean {
+    // liveness only changes at interval edges: check the start and just after every edge inside
+    const moments = new Set<number>([fromMs])
+    for (const ivs of this.live.values()) {
+      for (const i of ivs) {
+        if (i.fromMs > fromMs && i.fromMs < toMs) moments.add(i.fromMs)
+        if (i.toMs > fromMs && i.toMs < toMs) moments.add(i.toMs)
+      }
+    }
+    for (const t of moments) if (!this.pathAt(from, to, t)) return false
+    return true
+  }
+
+  /** The live legs from node `a` to node `b` (either direction) connect them at t. */
+  pathAt (from: string, to: string, t: number): boolean {
+    const adjacent = new Map<string, string[]>()
+    for (const [leg, ivs] of this.live) {
+      if (!contains(ivs, t)) continue
+      const [d, l] = leg.split('>') as [string, string]
+      adjacent.set(d, [...(adjacent.get(d) ?? []), l])
+      adjacent.set(l, [...(adjacent.get(l) ?? []), d])
+    }
+    const seen = new Set([from])
+    const queue = [from]
+    while (queue.length > 0) {
+      const n = queue.shift() as string
+      if (n === to) return true
+      for (const m of adjacent.get(n) ?? []) if (!seen.has(m)) { seen.add(m); queue.push(m) }
+    }
+    return false
+  }
+
+  /** True when `leg` was live over all of [fromMs, toMs). */
+  liveThroughout (leg: LegName, fromMs: number, toMs: number): boolean {
+    return covers(this.intervals(leg), fromMs, toMs)
+  }
+
+  get index (): RunIndex { return this.ix }
+}

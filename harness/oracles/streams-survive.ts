@@ -1,0 +1,83 @@
+/**
+ * Expectation `streams-survive`: a fault on one leg must not take down a
+ * gossip stream riding another leg. Every stream_close (seen at either end)
+ * on a leg that was NOT faulted, while some fault was in force (from apply to
+ * heal + graceMs), is a finding: the PR #278 bug exactly (flapping the
+ * non-bearing leg destroyed the live stream on the surviving one).
+ *
+ * Only the judged window counts: genesis... the end of the last slot, and
+ * nothing after a node was asked to stop (shutdown closes everything).
+ */
+import type { History, LegName } from '../history/types.ts'
+import type { StreamsSurviveExpectation } from './expectation.ts'
+import type { FaultWindow } from './fault-windows.ts'
+import { healthFindings } from './node-health.ts'
+import { indexHistory, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
+import type { Finding, Verdict } from './verdict.ts'
+import { verdictOf } from './verdict-parts.ts'
+
+/** Where a stream's data flows, in a developer's words: "A->B" for A's outbound stream to B (or B's inbound from A). */
+export function streamDirection (s: Pick<GossipStream, 'node' | 'peer' | 'direction'>): string {
+  return s.direction === 'outbound' ? `${s.node}->${s.peer}` : `${s.peer}->${s.node}`
+}
+
+/** "A's outbound gossip stream a1/o2 to B" */
+export function describeStream (s: GossipStream): string {
+  return `${s.node}'s ${s.direction} gossip stream ${s.id} ${s.direction === 'outbound' ? 'to' : 'from'} ${s.peer}`
+}
+
+/** Moment from which nothing counts any more: end of the last slot, or the first requested stop. */
+export function judgedUntil (ix: RunIndex): number {
+  const stops = [...ix.exits.values()].filter(e => e.expected).map(e => e.ts)
+  return Math.min(ix.lastSlotEnd, ix.observedUntil, ...stops)
+}
+
+export function streamsSurvive (history: History, params: StreamsSurviveExpectation, ix: RunIndex = indexHistory(history)): Verdict {
+  const until = judgedUntil(ix)
+  const windows = ix.faultWindows.filter(w => w.fromMs < until)
+  const findings: Finding[] = []
+  const unknown: string[] = []
+  let closesInWindows = 0
+  const inForce = (t: number): FaultWindow[] => windows.filter(w => w.fromMs <= t && t <= w.toMs + params.graceMs)
+  for (const s of ix.streams) {
+    if (s.closeMs === undefined || s.closeMs > until) continue
+    const active = inForce(s.closeMs)
+    if (active.length === 0) continue
+    closesInWindows++
+    // a crashed peer or node takes its streams with it; node health reports that
+    const crashed = [s.node, s.peer].some(n => { const e = ix.exits.get(n); return e !== undefined && e.ts <= s.closeMs! })
+    if (crashed) continue
+    if (s.leg === undefined) {
+      unknown.push(`${describeStream(s)} closed at ${when(ix, s.closeMs)} on connection ${s.connection}, which no leg_open names`)
+      continue
+    }
+    const faultedLegs = new Set<LegName>(active.map(w => w.leg))
+    if (faultedLegs.has(s.leg)) continue
+    const w = active[0] as FaultWindow
+    findings.push({
+      message: `${describeStream(s)} (${streamDirection(s)}) on leg ${s.leg} (${s.node}'s connection ${s.connection}) closed at ${when(ix, s.closeMs)}` +
+        ` (${s.closeReason ?? 'no reason'}) while fault ${w.fault} (${w.action} on ${w.leg}${w.selector !== undefined ? `, ${w.selector}` : ''}) was in force, ${span(ix, w.fromMs, w.toMs)};` +
+        ` leg ${s.leg} was not faulted; the stream had lived since ${when(ix, s.openMs)}`,
+      direction: streamDirection(s),
+      leg: s.leg,
+      stream: s.id,
+      node: s.node,
+      slot: slotAt(ix, s.closeMs),
+      fromMs: w.fromMs,
+      toMs: s.closeMs
+    })
+  }
+  if (windows.length === 0) unknown.push('no fault was applied in the judged window')
+  const legsSeen = new Set([...ix.connections.values()].map(c => c.node))
+  const streamsSeen = new Set(ix.streams.map(s => s.node))
+  for (const n of ix.nodes) {
+    if (legsSeen.has(n.name) && !streamsSeen.has(n.name)) unknown.push(`node ${n.name} reports legs but no gossip stream events (optional in the contract): its streams cannot be judged`)
+  }
+  return verdictOf(params, {
+    findings,
+    health: healthFindings(ix),
+    unknown,
+    checked: `${windows.length} fault window(s); ${closesInWindows} stream close(s) while a fault was in force, all on faulted legs`,
+    evidence: { faultWindows: windows.length, closesInWindows, graceMs: params.graceMs }
+  })
+}
