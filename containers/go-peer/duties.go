@@ -1,0 +1,144 @@
+package main
+
+// Attestation duties: at the start of every slot each of this node's
+// validators publishes one attestation on its subnet topic (contract section 5).
+// Received attestations are reported by the gossip tracer; coverage is the
+// harness's business, the node only reports facts.
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// publishWait bounds how long a publish waits for pubsub's event loop to take the message.
+const publishWait = 2 * time.Second
+
+// Duties schedules and performs publishes.
+type Duties struct {
+	ps     *pubsub.PubSub
+	topics map[string]*pubsub.Topic
+	tracer *GossipTracer
+	events *EventLog
+
+	mu       sync.Mutex
+	duties   DutiesConfig
+	timer    *time.Timer
+	nextSlot int64
+	stopped  bool
+}
+
+// StartDuties joins and subscribes every subnet topic, then schedules publishing from genesis.
+func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
+	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, tracer: tracer, events: events, duties: d}
+	for _, name := range AllTopics(d) {
+		topic, err := ps.Join(name)
+		if err != nil {
+			return nil, fmt.Errorf("join %s: %w", name, err)
+		}
+		sub, err := topic.Subscribe()
+		if err != nil {
+			return nil, fmt.Errorf("subscribe %s: %w", name, err)
+		}
+		du.topics[name] = topic
+		// Arrivals from others are reported by the tracer; our own messages coming back
+		// here tell a waiting Publish that pubsub is forwarding them.
+		go func() {
+			for {
+				msg, err := sub.Next(ctx)
+				if err != nil {
+					return
+				}
+				if msg.ReceivedFrom == self {
+					tracer.LocalDelivered(msg.ID)
+				}
+			}
+		}()
+	}
+	du.SetGenesis(d.GenesisMs)
+	return du, nil
+}
+
+// SetGenesis (re)schedules publishing from this genesis: the next slot to start from now on.
+func (d *Duties) SetGenesis(genesisMs int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.timer != nil {
+		d.timer.Stop()
+	}
+	d.duties.GenesisMs = genesisMs
+	elapsed := time.Now().UnixMilli() - genesisMs
+	d.nextSlot = 0
+	if elapsed > 0 {
+		d.nextSlot = (elapsed + d.duties.SlotMs - 1) / d.duties.SlotMs
+	}
+	d.scheduleLocked()
+}
+
+// Stop ends publishing.
+func (d *Duties) Stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.stopped = true
+	if d.timer != nil {
+		d.timer.Stop()
+	}
+}
+
+func (d *Duties) scheduleLocked() {
+	if d.stopped || (d.duties.Slots != nil && d.nextSlot >= *d.duties.Slots) {
+		return
+	}
+	at := d.duties.GenesisMs + d.nextSlot*d.duties.SlotMs
+	delay := max(0, time.Duration(at-time.Now().UnixMilli())*time.Millisecond)
+	d.timer = time.AfterFunc(delay, func() {
+		d.mu.Lock()
+		if d.stopped {
+			d.mu.Unlock()
+			return
+		}
+		slot := d.nextSlot
+		d.nextSlot++
+		validators := append([]int(nil), d.duties.Validators...)
+		d.scheduleLocked()
+		d.mu.Unlock()
+		for _, v := range validators {
+			go d.Publish(uint64(slot), uint64(v))
+		}
+	})
+}
+
+// Publish sends one attestation now and emits msg_published; it returns that event's fields.
+func (d *Duties) Publish(slot, validator uint64) Fields {
+	d.mu.Lock()
+	cfg := d.duties
+	d.mu.Unlock()
+	name := AttestationTopic(cfg.ForkDigest, int(validator%uint64(cfg.Subnets)))
+	data := EncodeAttestation(Attestation{Slot: slot, Validator: validator, PublishedAtMs: uint64(time.Now().UnixMilli())}, cfg.PaddingBytes)
+	id := string(MessageID(name, data))
+	pending := d.tracer.ExpectPublish(id)
+	ctx, cancel := context.WithTimeout(context.Background(), publishWait)
+	defer cancel()
+	err := d.topics[name].Publish(ctx, data)
+	if err == nil {
+		select {
+		case <-pending.delivered:
+			// The event loop is inside publishMessage for our message (it reached our
+			// subscription just before the router forwards it); any request to the loop is
+			// served after that, so once ListPeers answers, every SendRPC for it has been seen.
+			d.ps.ListPeers("")
+		case <-ctx.Done():
+		}
+	}
+	fields := Fields{"topic": name, "msgId": hex.EncodeToString([]byte(id)), "slot": slot, "validator": validator, "recipients": d.tracer.FinishPublish(id)}
+	if err != nil {
+		fields["publishError"] = err.Error()
+	}
+	d.events.Emit("msg_published", fields)
+	return fields
+}
