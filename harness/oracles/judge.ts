@@ -30,6 +30,7 @@ export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: 
     case 'coverage': return coverageQuorum(history, e, ix)
     case 'no-decay': return noDecay(history, e, ix, legs)
   }
+  throw new TypeError(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`)
 }
 
 function crashed (e: Expectation, what: string, err: unknown): Verdict {

@@ -61,17 +61,26 @@ export class LegLiveness {
     return measure(this.pair(a, b), fromMs, toMs)
   }
 
-  /** The pair's legs that were live at some moment of [fromMs, toMs), with each end's connection ids then. */
+  /** The pair's legs that were live at some moment of [fromMs, toMs), most live first, e.g. "B>A live 6000 ms (B's connection bc7, A's ac8)". */
   liveLegsDuring (a: string, b: string, fromMs: number, toMs: number): string[] {
-    const out: string[] = []
+    const found: Array<{ ms: number, text: string }> = []
     for (const leg of [`${a}>${b}`, `${b}>${a}`] as LegName[]) {
-      if (measure(this.intervals(leg), fromMs, toMs) <= 0) continue
+      const ms = measure(this.intervals(leg), fromMs, toMs)
+      if (ms <= 0) continue
       const [dialer, listener] = leg.split('>') as [string, string]
       const conns = (this.conns.get(leg) ?? []).filter(c => c.openMs < toMs && (c.closeMs ?? Infinity) > fromMs)
       const ids = (node: string): string => conns.filter(c => c.node === node).map(c => c.id).join('/') || '?'
-      out.push(`${leg} (${dialer}'s connection ${ids(dialer)}, ${listener}'s ${ids(listener)})`)
+      found.push({ ms, text: `${leg} live ${ms} ms (${dialer}'s connection ${ids(dialer)}, ${listener}'s ${ids(listener)})` })
     }
-    return out
+    return found.sort((x, y) => y.ms - x.ms).map(f => f.text)
+  }
+
+  /** "B>A (B's connection bc7, A's ac8)": a leg with the connection ids its ends had at `atMs`. */
+  describeLeg (leg: LegName, atMs: number): string {
+    const [dialer, listener] = leg.split('>') as [string, string]
+    const conns = (this.conns.get(leg) ?? []).filter(c => c.openMs <= atMs && (c.closeMs ?? Infinity) > atMs)
+    const ids = (node: string): string => conns.filter(c => c.node === node).map(c => c.id).join('/') || 'none'
+    return `${leg} (${dialer}'s connection ${ids(dialer)}, ${listener}'s ${ids(listener)})`
   }
 
   /** True when live legs connected `from` to `to` (through any nodes) at every moment of [fromMs, toMs). */

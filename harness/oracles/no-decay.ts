@@ -69,7 +69,8 @@ export function noDecay (history: History, params: NoDecayExpectation, ix: RunIn
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${drops.length} coverage drop(s) with a live path, all recovered within ${k} slot(s); ${excused} excused (publisher cut off), ${tooLate} too close to the end to judge`,
+    checked: (drops.length === 0 ? 'no coverage drop while the publisher had a live leg path' : `${drops.length} coverage drop(s) while the publisher had a live leg path, all recovered within ${k} slot(s)`) +
+      `; ${excused} excused (publisher cut off), ${tooLate} too close to the end to judge`,
     evidence: { drops, excused, recovered, tooLate }
   })
 }

@@ -26,7 +26,7 @@ export interface ReopenCase {
   leg: LegName
   fault: string
   closedMs: number
-  /** the leg(s) of the pair still live when it closed */
+  /** the pair's other leg, live when it closed, with its connection ids then */
   survivors: string[]
   reopenedMs: number | null
   reopenedStream: string | null
@@ -54,7 +54,7 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
     const next = outbound.find(n => n.node === s.node && n.peer === s.peer && n.id !== s.id && n.openMs >= Math.min(w.fromMs, closed) && n.openMs > s.openMs)
     const c: ReopenCase = {
       node: s.node, peer: s.peer, stream: s.id, leg: s.leg, fault: w.fault, closedMs: closed,
-      survivors: legs.liveLegsDuring(s.node, s.peer, closed, closed + 1),
+      survivors: [legs.describeLeg(other, legs.liveAt(other, closed) ? closed : closed + 1)],
       reopenedMs: next?.openMs ?? null,
       reopenedStream: next?.id ?? null,
       reopenedLeg: next?.leg ?? null,
@@ -88,7 +88,7 @@ function lateReopen (ix: RunIndex, s: GossipStream, c: ReopenCase, ms: number, s
     : `the next outbound stream to ${s.peer} (${c.reopenedStream ?? '?'} on ${c.reopenedLeg ?? '?'}) opened only at ${when(ix, c.reopenedMs)}, ${c.delayMs ?? 0} ms later`
   return {
     message: `${streamDirection(s)}: ${describeStream(s)} on leg ${s.leg ?? '?'} closed at ${when(ix, closed)} when fault ${c.fault} hit that leg;` +
-      ` ${c.survivors.join(', ') || 'the other leg'} ${survivorHeld ? 'stayed' : 'was'} live, but ${outcome} (limit ${ms} ms)`,
+      ` ${c.survivors.join(', ')} was live${survivorHeld ? ` throughout the next ${ms} ms` : ''}, but ${outcome} (limit ${ms} ms)`,
     direction: streamDirection(s),
     leg: s.leg ?? '',
     stream: s.id,

@@ -190,7 +190,7 @@ export function slotAt (ix: RunIndex, ts: number): number {
 /** "+3.412s (slot 3)": a moment in a developer's words, relative to genesis. */
 export function when (ix: RunIndex, ts: number): string {
   const s = (ts - ix.genesisMs) / 1000
-  return `${s < 0 ? '-' : '+'}${Math.abs(s).toFixed(3)}s (slot ${slotAt(ix, ts)})`
+  return `${s < 0 ? '-' : '+'}${Math.abs(s).toFixed(3)}s (${s < 0 ? 'before genesis' : `slot ${slotAt(ix, ts)}`})`
 }
 
 /** "+3.100s..+4.000s (slots 3-4)" */
