@@ -21,7 +21,7 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
     case 'blackhole': await leg.blackhole(action.direction, tag); await healAfter(async () => { await leg.heal(tag) }); return
     case 'latency': await leg.latency(action.ms, action.jitterMs, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
     case 'loss': await leg.loss(action.probability, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'bandwidth': await leg.bandwidth(action.kbps, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
+    case 'bandwidth': await leg.bandwidth(Math.round(action.kbps / 8), { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
     case 'reset': await leg.reset(tag); return
     case 'close': await leg.close(tag); return
     case 'rebind': await leg.rebind(tag); return

@@ -1,0 +1,86 @@
+/**
+ * `meshflap`: the command-line front door. Every command is a thin shell over
+ * the library (harness/index.ts); parsing and help come from commander.
+ *
+ *   meshflap run <scenario...>      run scenarios, judge, write run dirs      (0 pass, 1 fail, 2 bad input)
+ *   meshflap list                   the shipped scenarios
+ *   meshflap validate <file...>     check scenario files, start nothing
+ *   meshflap report <run-dir>       re-judge a saved history and re-render its report
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { EXIT } from './exit-codes.ts'
+import { runCommand } from './run-command.ts'
+import { listCommand } from './list-command.ts'
+import { validateCommand } from './validate-command.ts'
+import { reportCommand } from './report-command.ts'
+
+export function intArg (name: string, min = 0): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`)
+    return n
+  }
+}
+
+export function listArg (name: string, allowed: readonly string[]): (value: string) => string[] {
+  return (value: string) => {
+    const items = value.split(',').map(s => s.trim()).filter(s => s !== '')
+    const bad = items.filter(i => !allowed.includes(i))
+    if (items.length === 0 || bad.length > 0) throw new InvalidArgumentError(`${name} takes a comma-separated list of ${allowed.join(', ')}; got "${value}"`)
+    return items
+  }
+}
+
+export const runtimeOption = (): Option => new Option('--runtime <runtime>', 'where nodes run').choices(['process', 'docker']).default('process')
+
+export function buildProgram (): Command {
+  const program = new Command('meshflap')
+    .description('Interop and chaos test harness for libp2p gossip networks with several legs per peer')
+    .exitOverride()
+    .showHelpAfterError('(meshflap <command> --help for usage)')
+
+  program.command('run')
+    .description('run scenario files and judge them: a run directory per run with results.json, junit.xml, report.html')
+    .argument('<scenario...>', 'scenario YAML files (see `meshflap list`)')
+    .addOption(runtimeOption())
+    .addOption(new Option('--policy <policy>', 'gossip policy for every TS node').choices(['leg-aware', 'stock']))
+    .option('--impl <impls>', 'implementations assigned to nodes round-robin, e.g. ts,go', listArg('--impl', ['ts', 'go', 'external']))
+    .addOption(new Option('--transport <transport>', 'force one transport for every leg').choices(['quic', 'tcp']))
+    .option('--seed <n>', 'seed (default: the scenario\'s)', intArg('--seed'))
+    .option('--repeat <n>', 'run each scenario n times with seeds seed, seed+1, ...', intArg('--repeat', 1), 1)
+    .option('--out <dir>', 'parent folder of run directories', 'runs')
+    .option('--external-command <cmd...>', 'process runtime: command of impl "external" nodes (config path appended)')
+    .option('--external-image <image>', 'docker runtime: image of impl "external" nodes')
+    .action(async (files: string[], opts) => { process.exitCode = await runCommand(files, opts) })
+
+  program.command('list')
+    .description('list the shipped scenarios and the field bug each reproduces')
+    .option('--dir <dir>', 'scenario folder', 'fixtures/scenarios')
+    .action(async (opts: { dir: string }) => { process.exitCode = await listCommand(opts.dir) })
+
+  program.command('validate')
+    .description('check scenario files against the schema and the run rules; starts nothing')
+    .argument('<file...>', 'scenario YAML files')
+    .action(async (files: string[]) => { process.exitCode = await validateCommand(files) })
+
+  program.command('report')
+    .description('re-judge a saved run (its history.ndjson) and re-render results.json, junit.xml, report.html')
+    .argument('<run-dir>', 'a run directory')
+    .action(async (dir: string) => { process.exitCode = await reportCommand(dir) })
+
+  return program
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main (argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.pass
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.pass : EXIT.badInput
+    }
+    throw err
+  }
+}

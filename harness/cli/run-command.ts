@@ -1,0 +1,71 @@
+/** `meshflap run`: load every scenario, run each (x repeat), print verdicts, exit 0/1/2/130. */
+import { relative } from 'node:path'
+import type { NodeImpl, GossipPolicyName } from '../scenario/types.ts'
+import type { TransportName } from '../history/types.ts'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { runScenario } from '../runner/run-scenario.ts'
+import type { RunResult } from '../runner/run-scenario.ts'
+import { collectVersions } from '../runner/versions.ts'
+import { DevnetSetupError } from '../devnet/devnet.ts'
+import { EXIT } from './exit-codes.ts'
+import { loadAll } from './load-scenarios.ts'
+import { interruptSignal } from './interrupt.ts'
+import { ProgressLine } from './progress-line.ts'
+import { printRunResult } from './print-result.ts'
+
+export interface RunFlags {
+  runtime: RuntimeName
+  policy?: GossipPolicyName
+  impl?: NodeImpl[]
+  transport?: TransportName
+  seed?: number
+  repeat: number
+  out: string
+  externalCommand?: string[]
+  externalImage?: string
+}
+
+export async function runCommand (files: string[], flags: RunFlags): Promise<number> {
+  const { scenarios, errors } = await loadAll(files)
+  if (errors.length > 0) {
+    process.stderr.write(errors.join('\n') + '\n')
+    return EXIT.badInput
+  }
+  const { signal, dispose } = interruptSignal()
+  const versions = await collectVersions()
+  const results: RunResult[] = []
+  try {
+    for (const scenario of scenarios) {
+      for (let r = 0; r < flags.repeat; r++) {
+        if (signal.aborted) break
+        const seed = (flags.seed ?? scenario.seed) + r
+        const line = new ProgressLine(process.stderr, `${scenario.name} seed ${seed}`)
+        let result: RunResult
+        try {
+          result = await runScenario(scenario, {
+            runtime: flags.runtime,
+            outDir: flags.out,
+            signal,
+            versions,
+            overrides: { seed, policy: flags.policy, impls: flags.impl, transport: flags.transport, externalCommand: flags.externalCommand, externalImage: flags.externalImage },
+            onProgress: state => { line.update(state) },
+            onNote: message => { line.note(message) }
+          })
+        } catch (err) {
+          line.done()
+          const setup = err instanceof DevnetSetupError || (err as Error).name === 'NodeStartError'
+          process.stderr.write(`${scenario.name}: ${setup ? 'set-up failed' : 'run failed'}: ${(err as Error).message}\n`)
+          return EXIT.badInput
+        } finally {
+          line.done()
+        }
+        results.push(result)
+        printRunResult(process.stdout, result, relative(process.cwd(), result.dir))
+      }
+    }
+  } finally {
+    dispose()
+  }
+  if (signal.aborted) return EXIT.interrupted
+  return results.every(r => r.status === 'pass') ? EXIT.pass : EXIT.verdictFailed
+}

@@ -1,0 +1,74 @@
+/**
+ * Applies a planned fault schedule (harness/scenario/plan-faults.ts) to a
+ * running devnet: at each entry's time it reads live status, resolves the
+ * selector (decide), then drives the legs' proxies (apply). Every action is
+ * recorded in the history by the Leg handles themselves.
+ *
+ *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
+ */
+import type { Devnet } from '../devnet/devnet.ts'
+import type { FaultTag } from '../faults/leg.ts'
+import { applyAction } from '../devnet/apply-fault.ts'
+import type { PlannedFault } from '../scenario/plan-faults.ts'
+import { resolveTarget } from '../scenario/resolve-target.ts'
+import { seededRng } from '../scenario/seeded-rng.ts'
+
+export interface FaultSchedulerOptions {
+  signal: AbortSignal
+  /** a fault that could not be applied as written (no leg resolved, engine error) */
+  note: (message: string) => void
+  onApplied?: (planned: PlannedFault, legs: number) => void
+}
+
+export class FaultScheduler {
+  private readonly devnet: Devnet
+  private readonly plan: PlannedFault[]
+  private readonly options: FaultSchedulerOptions
+  private readonly running = new Set<Promise<void>>()
+  private readonly timers: NodeJS.Timeout[] = []
+  applied = 0
+
+  constructor (devnet: Devnet, plan: PlannedFault[], options: FaultSchedulerOptions) {
+    this.devnet = devnet
+    this.plan = plan
+    this.options = options
+  }
+
+  start (): void {
+    for (const planned of this.plan) {
+      const delay = Math.max(0, this.devnet.genesisMs + planned.atMs - Date.now())
+      this.timers.push(setTimeout(() => { this.track(this.apply(planned)) }, delay))
+    }
+  }
+
+  /** Waits for every fault in progress (flaps, timed heals) to finish or be aborted. */
+  async settle (): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running])
+  }
+
+  stop (): void {
+    for (const t of this.timers) clearTimeout(t)
+  }
+
+  private track (p: Promise<void>): void {
+    this.running.add(p)
+    void p.finally(() => this.running.delete(p))
+  }
+
+  private async apply (planned: PlannedFault): Promise<void> {
+    const { signal, note } = this.options
+    if (signal.aborted) return
+    try {
+      const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
+      this.applied++
+      this.options.onApplied?.(planned, resolution.legs.length)
+      await Promise.all(resolution.legs.map(async t => {
+        const tag: FaultTag = { fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg }
+        await applyAction(this.devnet.leg(t.leg), planned.action, tag, planned.durationMs, signal)
+      }))
+    } catch (err) {
+      if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Runs one scenario end to end and judges it: the CLI's `meshflap run` and
+ * the matrix/gate are loops over this.
+ *
+ *   scenario ─applyOverrides─> Devnet.start ─> FaultScheduler (planFaults) ─> wait slots
+ *        └─> devnet.stop ─> judge(history) ─> writeRunDir (results.json, junit.xml, report.html)
+ *
+ * A node that dies ends the run early (its verdicts fail with its last log
+ * lines); an aborted signal (Ctrl-C) ends it as `interrupted`. Either way
+ * every process and proxy is stopped before this returns.
+ */
+import { join } from 'node:path'
+import { Devnet } from '../devnet/devnet.ts'
+import type { HistoryEntry, RunEnd } from '../history/types.ts'
+import { judge } from '../oracles/index.ts'
+import type { Verdict, VerdictStatus } from '../oracles/verdict.ts'
+import { composeStatus } from '../oracles/verdict.ts'
+import { writeRunDir } from '../report/write-run-dir.ts'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { planFaults } from '../scenario/plan-faults.ts'
+import type { Scenario } from '../scenario/types.ts'
+import { FaultScheduler } from './fault-scheduler.ts'
+import { applyOverrides, overrideFlags } from './overrides.ts'
+import type { ScenarioOverrides } from './overrides.ts'
+import { collectVersions } from './versions.ts'
+import { ProgressTracker } from './progress.ts'
+import type { ProgressState } from './progress.ts'
+
+export interface RunOptions {
+  runtime?: RuntimeName
+  /** parent folder of run directories (default runs/) */
+  outDir?: string
+  overrides?: ScenarioOverrides
+  signal?: AbortSignal
+  /** live progress, once per slot and on every fault */
+  onProgress?: (state: ProgressState) => void
+  /** notes the run could not act on (an unresolved selector, ...) */
+  onNote?: (message: string) => void
+  versions?: Record<string, string>
+}
+
+export interface RunResult {
+  scenario: Scenario
+  dir: string
+  status: VerdictStatus
+  verdicts: Verdict[]
+  /** the command that reproduces this run, seed included */
+  reproduce: string
+  wallMs: number
+  endReason: string
+}
+
+export async function runScenario (input: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now()
+  const overrides = { ...options.overrides, seed: options.overrides?.seed ?? input.seed }
+  const scenario = applyOverrides(input, overrides)
+  const runtime = options.runtime ?? 'process'
+  const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')
+  const variant = [...new Set(scenario.nodes.map(n => n.impl))].join('-') + '-' + [...new Set(scenario.legs.map(l => l.transport))].join('-')
+  const dir = join(options.outDir ?? 'runs', `${scenario.name}-${variant}-seed${scenario.seed}-${stamp}`)
+  const versions = options.versions ?? await collectVersions()
+  const controller = new AbortController()
+  const onAbort = (): void => { controller.abort() }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const notes: string[] = []
+  const note = (message: string): void => { notes.push(message); options.onNote?.(message) }
+  const progress = new ProgressTracker(scenario, options.onProgress)
+
+  let devnet: Devnet | undefined
+  const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
+  try {
+    devnet = await Devnet.start(scenario, {
+      runtime, dir, signal: controller.signal,
+      onEntry: (entry: HistoryEntry) => { progress.observe(entry) }
+    })
+    const net = devnet
+    net.onNodeFailed(node => {
+      end.reason = 'node-failed'
+      end.detail = `node ${node} exited unexpectedly`
+      controller.abort()
+    })
+    const scheduler = new FaultScheduler(net, planFaults(scenario, scenario.seed), {
+      signal: controller.signal,
+      note,
+      onApplied: () => { progress.faultApplied() }
+    })
+    progress.begin(net.genesisMs)
+    scheduler.start()
+    // the last slot's attestations need up to a slot to arrive before its deadline
+    const endAt = net.slotStart(scenario.slots) + Math.min(scenario.slotMs, 1000)
+    await waitUntil(endAt, controller.signal)
+    scheduler.stop()
+    await scheduler.settle()
+  } catch (err) {
+    // an abort (Ctrl-C, a node died) ends the run early but still judges what was recorded
+    if (!controller.signal.aborted) throw err
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+    progress.end()
+    if (end.reason !== 'node-failed' && options.signal?.aborted === true) end.reason = 'interrupted'
+    await devnet?.stop(end.reason, [end.detail, ...notes].filter(x => x != null).join('\n') || undefined)
+  }
+  if (devnet == null) throw new Error(`${scenario.name}: interrupted before the devnet was up`)
+
+  const history = devnet.history()
+  const verdicts = judge(history, scenario.expectations)
+  await writeRunDir(dir, { history, verdicts, versions })
+  const flags = overrideFlags(overrides)
+  return {
+    scenario,
+    dir,
+    status: end.reason === 'interrupted' ? 'unknown' : composeStatus(verdicts.map(v => v.status)),
+    verdicts,
+    reproduce: ['npx meshflap run', scenario.file, '--runtime', runtime, ...flags].join(' '),
+    wallMs: Date.now() - started,
+    endReason: end.reason
+  }
+}
+
+async function waitUntil (at: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, Math.max(0, at - Date.now()))
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+  })
+}
