@@ -26,6 +26,8 @@ export interface DirectionGap {
   direction: string
   deliveries: number
   maxGapMs: number
+  /** how much of that longest gap the pair had a live leg */
+  maxGapLiveMs: number
   /** the most time any one gap had a live P-R leg */
   maxLiveGapMs: number
 }
@@ -46,13 +48,14 @@ export function deliveryGap (history: History, params: DeliveryGapExpectation, i
       const points = cadencePoints(ix, r.name, own).filter(t => t >= windowStart && t < windowEnd)
       const marks = [windowStart, ...points, windowEnd]
       let maxGap = 0
+      let maxGapLive = 0
       let maxLive = 0
       for (let i = 1; i < marks.length; i++) {
         const from = marks[i - 1] as number
         const to = marks[i] as number
         const gap = to - from
         const live = legs.pairLiveMs(p.name, r.name, from, to)
-        maxGap = Math.max(maxGap, gap)
+        if (gap > maxGap) { maxGap = gap; maxGapLive = live }
         maxLive = Math.max(maxLive, live)
         if (gap <= params.maxMs || live <= params.maxMs) continue
         const liveLegs = legs.liveLegsDuring(p.name, r.name, from, to)
@@ -68,7 +71,7 @@ export function deliveryGap (history: History, params: DeliveryGapExpectation, i
           ...(liveLegs.length === 1 ? { leg: (liveLegs[0] as string).split(' ')[0] as string } : {})
         })
       }
-      directions.push({ direction: `${p.name}->${r.name}`, deliveries: points.length, maxGapMs: maxGap, maxLiveGapMs: maxLive })
+      directions.push({ direction: `${p.name}->${r.name}`, deliveries: points.length, maxGapMs: maxGap, maxGapLiveMs: maxGapLive, maxLiveGapMs: maxLive })
     }
   }
   const unknown: string[] = []
