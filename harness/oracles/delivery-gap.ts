@@ -7,7 +7,8 @@
  * Publishers publish once per slot, so deliveries are measured on the slot
  * clock: an attestation of slot s that reached R before the slot's deadline
  * counts at the slot's start (its cadence point); a late one counts when it
- * arrived. A run where every slot is delivered has gaps of exactly one slot.
+ * arrived. A run where every slot is delivered has gaps of exactly one slot,
+ * counting from the cadence point before slot 0 to the end of the last slot.
  *
  *   P publishes   |s0      |s1      |s2      |s3      |s4
  *   R receives     x        x                          x        => gap s1 -> s4 = 3 slots
@@ -36,14 +37,17 @@ export function deliveryGap (history: History, params: DeliveryGapExpectation, i
   const findings: Finding[] = []
   const directions: DirectionGap[] = []
   const publishers = ix.nodes.filter(n => n.validators.length > 0)
+  // a live run (no run_end yet) is judged up to the start of its current slot, whose deliveries may still be in flight
+  const seenUntil = ix.end !== undefined ? ix.observedUntil : slotStart(ix, slotAt(ix, ix.observedUntil))
   for (const p of publishers) {
     const own = new Set(p.validators)
     for (const r of ix.nodes) {
       if (r.name === p.name) continue
-      // the window both nodes were up in: genesis to the end of the last slot, cut at either node's exit
+      // cadence points run from the one before slot 0 (genesis - slotMs) to the one after the last slot
+      // (its end), so a missing first or last slot is a gap like any other; cut at either node's exit
       const exitAt = Math.min(ix.exits.get(p.name)?.ts ?? Infinity, ix.exits.get(r.name)?.ts ?? Infinity)
-      const windowEnd = Math.min(ix.lastSlotEnd, ix.observedUntil, exitAt)
-      const windowStart = ix.genesisMs
+      const windowEnd = Math.min(ix.lastSlotEnd, seenUntil, exitAt)
+      const windowStart = ix.genesisMs - ix.slotMs
       if (windowEnd <= windowStart) continue
       const points = cadencePoints(ix, r.name, own).filter(t => t >= windowStart && t < windowEnd)
       const marks = [windowStart, ...points, windowEnd]

@@ -2,7 +2,7 @@
 import { expect } from 'chai'
 import type { DirectionGap } from '../../harness/oracles/delivery-gap.ts'
 import { deliveryGap } from '../../harness/oracles/delivery-gap.ts'
-import { loadHistory } from './support/load-history.ts'
+import { loadHistory, truncate } from './support/load-history.ts'
 
 const GENESIS = 1_795_471_780_000
 const gap = (maxMs: number) => ({ kind: 'delivery-gap' as const, maxMs })
@@ -40,6 +40,18 @@ describe('oracles: delivery-gap', () => {
     expect(v.status).to.equal('fail')
     expect(v.findings).to.have.length(1)
     expect(v.findings[0]).to.deep.include({ direction: 'A->D', fromMs: GENESIS, toMs: GENESIS + 2000 })
+  })
+
+  it('a live run is judged up to its current slot, not into deliveries still in flight', () => {
+    const early = truncate(loadHistory('clean-run'), 4005) // slot 4 published, not yet delivered
+    expect(deliveryGap(early, gap(1000)).status).to.equal('pass')
+    expect(deliveryGap(truncate(loadHistory('bearing-never-reopens'), 4005), gap(1000)).findings.map(f => f.direction)).to.deep.equal(['A->B', 'A->C', 'A->D'])
+  })
+
+  it('a missing first slot is a gap like any other', () => {
+    const history = loadHistory('clean-run').filter(e => !(e.kind === 'node' && e.node === 'D' && e.type === 'msg_received' && e.slot === 0 && [0, 1, 2].includes(e.validator as number)))
+    const v = deliveryGap(history, gap(1000))
+    expect(v.findings.map(f => [f.direction, (f.fromMs ?? 0) - GENESIS, (f.toMs ?? 0) - GENESIS])).to.deep.equal([['A->D', -1000, 1000]])
   })
 
   it('excuses the time A had no live leg to the receiver', () => {
