@@ -9,13 +9,15 @@
  *              gossip B→A  ░░░░░░░░░░░░░░░░░░░░░░░  (B's outbound stream rides the other leg)
  *              faults         ▒▒▒▒
  *
- * A stream's flow is taken from its sender's `stream_open` (direction outbound);
- * for a node that reports no streams at all (e.g. behind host.NewStream), from the
- * receiver's inbound stream, so a lane is never blank just because one end is mute.
+ * Connection and stream lifetimes come from the oracles' index (a stream ends
+ * with its connection, a connection with its node's exit), so the timeline shows
+ * what the verdicts judged. A stream's flow is taken from its sender's outbound
+ * stream; for a node that reports no streams at all (e.g. behind host.NewStream),
+ * from the receiver's inbound stream, so a lane is never blank because one end is mute.
  */
 import type { LegName, TransportName } from '../history/types.ts'
-import type { FaultWindow } from './fault-windows.ts'
-import { legOf, peerName, type RunView } from './run-view.ts'
+import type { FaultWindow } from '../oracles/fault-windows.ts'
+import { legOf, type RunView } from './run-view.ts'
 
 /** A time interval on a lane, with what a tooltip should say about it. */
 export interface LaneInterval {
@@ -73,66 +75,54 @@ export interface PairTimeline {
 export function legTimeline (view: RunView): PairTimeline[] {
   const lanes = new Map<string, LegLane>()
   for (const name of view.legNames) lanes.set(name, newLane(view, name))
-  const exitAt = new Map(view.exits.map(x => [x.node, x.ts]))
-  const endFor = (node: string): number => Math.min(exitAt.get(node) ?? view.toMs, view.toMs)
-  const reportsStreams = new Set(view.nodeEvents.filter(e => e.type === 'stream_open').map(e => e.node))
+  const { ix } = view
+  const endOf = (closeMs: number | undefined): number => closeMs ?? view.toMs
 
-  const openLegs = new Map<string, LaneInterval>()
-  const openStreams = new Map<string, LaneStream>()
+  // connection lifetimes per end, as the oracles index them (closed by leg_close or the node's exit)
+  for (const c of ix.connections.values()) {
+    const lane = c.leg !== undefined ? lanes.get(c.leg) : undefined
+    if (lane === undefined) continue
+    const iv: LaneInterval = { fromMs: c.openMs, toMs: endOf(c.closeMs), open: c.closeMs === undefined, id: c.id, ...(c.closeReason !== undefined ? { reason: c.closeReason } : {}) }
+    ;(c.direction === 'outbound' ? lane.openAtDialer : lane.openAtListener).push(iv)
+  }
+  // gossip streams: the sender's view, the receiver's only when the sender reports no streams at all
+  const reportsStreams = new Set(ix.streams.map(st => st.node))
+  const protocols = new Map<string, string>()
   for (const e of view.nodeEvents) {
-    if (e.type === 'leg_open' || e.type === 'leg_close') {
-      const end = legOf(view, e.node, e.leg)
-      const lane = end !== undefined ? lanes.get(end.leg) : undefined
-      if (end === undefined || lane === undefined) continue
-      const key = `${e.node}\u0000${String(e.leg)}`
-      if (e.type === 'leg_open') {
-        const iv: LaneInterval = { fromMs: e.ts, toMs: endFor(e.node), open: true, id: String(e.leg) }
-        openLegs.set(key, iv);
-        (end.role === 'dialer' ? lane.openAtDialer : lane.openAtListener).push(iv)
-      } else {
-        const iv = openLegs.get(key)
-        if (iv !== undefined) close(iv, e.ts, e.reason)
-        openLegs.delete(key)
-      }
-    } else if (e.type === 'stream_open' || e.type === 'stream_close') {
-      const key = `${e.node}\u0000${String(e.stream)}`
-      if (e.type === 'stream_close') {
-        const iv = openStreams.get(key)
-        if (iv !== undefined) close(iv, e.ts, e.reason)
-        openStreams.delete(key)
-        continue
-      }
-      const end = legOf(view, e.node, e.leg)
-      const lane = end !== undefined ? lanes.get(end.leg) : undefined
-      if (end === undefined || lane === undefined) continue
-      const outbound = e.direction === 'outbound'
-      // keep the sender's view; the receiver's only when the sender reports no streams
-      if (!outbound && reportsStreams.has(end.peer)) continue
-      const sender = outbound ? e.node : end.peer
-      const receiver = outbound ? end.peer : e.node
-      const iv: LaneStream = {
-        fromMs: e.ts,
-        toMs: endFor(e.node),
-        open: true,
-        id: String(e.stream),
-        flow: `${sender}->${receiver}`,
-        reportedBy: e.node,
-        ...(typeof e.protocol === 'string' ? { protocol: e.protocol } : {})
-      }
-      openStreams.set(key, iv);
-      (sender === lane.dialer ? lane.forward : lane.backward).push(iv)
-    } else if (e.type === 'subscribe_replayed') {
-      const end = legOf(view, e.node, e.leg)
-      const lane = end !== undefined ? lanes.get(end.leg) : undefined
-      if (lane === undefined) continue
-      lane.replays.push({
-        ts: e.ts,
-        node: e.node,
-        stream: String(e.stream),
-        ...(typeof e.closedStream === 'string' ? { closedStream: e.closedStream } : {}),
-        ...(typeof e.reopenMs === 'number' ? { reopenMs: e.reopenMs } : {})
-      })
+    if (e.type === 'stream_open' && typeof e.protocol === 'string') protocols.set(`${e.node}\u0000${String(e.stream)}`, e.protocol)
+  }
+  for (const st of ix.streams) {
+    const lane = st.leg !== undefined ? lanes.get(st.leg) : undefined
+    if (lane === undefined) continue
+    const outbound = st.direction === 'outbound'
+    if (!outbound && reportsStreams.has(st.peer)) continue
+    const sender = outbound ? st.node : st.peer
+    const receiver = outbound ? st.peer : st.node
+    const protocol = protocols.get(`${st.node}\u0000${st.id}`)
+    const iv: LaneStream = {
+      fromMs: st.openMs,
+      toMs: endOf(st.closeMs),
+      open: st.closeMs === undefined,
+      id: st.id,
+      flow: `${sender}->${receiver}`,
+      reportedBy: st.node,
+      ...(st.closeReason !== undefined ? { reason: st.closeReason } : {}),
+      ...(protocol !== undefined ? { protocol } : {})
     }
+    ;(sender === lane.dialer ? lane.forward : lane.backward).push(iv)
+  }
+  for (const e of view.nodeEvents) {
+    if (e.type !== 'subscribe_replayed') continue
+    const end = legOf(view, e.node, e.leg)
+    const lane = end !== undefined ? lanes.get(end.leg) : undefined
+    if (lane === undefined) continue
+    lane.replays.push({
+      ts: e.ts,
+      node: e.node,
+      stream: String(e.stream),
+      ...(typeof e.closedStream === 'string' ? { closedStream: e.closedStream } : {}),
+      ...(typeof e.reopenMs === 'number' ? { reopenMs: e.reopenMs } : {})
+    })
   }
   for (const w of view.faultWindows) lanes.get(w.leg)?.faults.push(w)
 
@@ -152,25 +142,16 @@ export function legTimeline (view: RunView): PairTimeline[] {
   return sorted
 }
 
-function close (iv: LaneInterval, ts: number, reason: unknown): void {
-  iv.toMs = ts
-  iv.open = false
-  if (typeof reason === 'string') iv.reason = reason
-}
-
 function newLane (view: RunView, name: LegName): LegLane {
   const declared = view.start.legs.find(l => l.name === name)
-  const fromEvents = [...view.legEnds.values()].find(e => e.leg === name)
-  let dialer = declared?.dialer
-  let listener = declared?.listener
-  if (dialer === undefined || listener === undefined) {
-    if (fromEvents !== undefined) {
-      dialer = fromEvents.role === 'dialer' ? fromEvents.node : fromEvents.peer
-      listener = fromEvents.role === 'dialer' ? fromEvents.peer : fromEvents.node
-    } else {
-      const cut = name.indexOf('>')
-      dialer = peerName(view, name.slice(0, cut))
-      listener = peerName(view, name.slice(cut + 1))
+  const cut = name.indexOf('>')
+  // a leg not declared in run_start is named from two run nodes' names; split where both halves are nodes
+  const names = new Set(view.nodes.map(n => n.name))
+  let dialer = declared?.dialer ?? name.slice(0, cut)
+  let listener = declared?.listener ?? name.slice(cut + 1)
+  if (declared === undefined) {
+    for (let i = name.indexOf('>'); i >= 0; i = name.indexOf('>', i + 1)) {
+      if (names.has(name.slice(0, i)) && names.has(name.slice(i + 1))) { dialer = name.slice(0, i); listener = name.slice(i + 1); break }
     }
   }
   return {

@@ -1,8 +1,7 @@
 import { expect } from 'chai'
 import { renderReportHtml } from '../../harness/report/html/report-html.ts'
 import { loadReportAssets, type ReportAssets } from '../../harness/report/html/assets.ts'
-import { coverageSeries } from '../../harness/report/coverage-series.ts'
-import { buildRunView } from '../../harness/report/run-view.ts'
+import { coverageSeries } from '../../harness/oracles/coverage.ts'
 import { attr, byClass, elements, parseHtml, textOf, textWithout } from './html-tree.ts'
 import { loadFixtures, type Fixtures } from './load-fixtures.ts'
 import { FAIL_VERDICTS, HOSTILE_ERROR, HOSTILE_LOG, HOSTILE_NAME, HOSTILE_VERDICTS, PASS_VERDICTS } from './samples.ts'
@@ -72,7 +71,7 @@ describe('report: report.html', () => {
     const dataEl = elements(root).find(e => attr(e, 'id') === 'meshflap-data')
     const data = JSON.parse(textOf(dataEl ?? root)) as { coverage: { quorum: number, aggregators: Array<{ name: string, counts: number[] }>, faults: Array<{ from: number, to: number, ends: string[] }> } }
     expect(data.coverage.quorum).to.equal(22)
-    expect(data.coverage.aggregators).to.deep.equal([{ name: 'D', counts: coverageSeries(buildRunView(fx.fail))[0]?.slots.map(s => s.count) }])
+    expect(data.coverage.aggregators).to.deep.equal([{ name: 'D', counts: coverageSeries(fx.fail)[0]?.slots.map(s => s.count) }])
     expect(data.coverage.faults.map(f => [f.from, f.to])).to.deep.equal([[2.2, 5.2], [2.4, 5.4]])
     expect(data.coverage.faults.every(f => f.ends.includes('D'))).to.equal(true)
     expect(elements(root).filter(e => attr(e, 'id') === 'coverage-chart-0')).to.have.length(1)

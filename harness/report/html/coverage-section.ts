@@ -3,8 +3,7 @@
  * from the page's JSON data) and the same numbers as the field log's text lines,
  * which also make the page useful with scripts off.
  */
-import type { AggregatorCoverage } from '../coverage-series.ts'
-import { quorumCount } from '../coverage-series.ts'
+import { quorumCount, type AggregatorCoverage } from '../../oracles/coverage.ts'
 import type { RunView } from '../run-view.ts'
 import { slotAt } from '../run-view.ts'
 import { esc } from './escape.ts'

@@ -15,7 +15,7 @@
  */
 import type { History } from '../../history/types.ts'
 import type { Verdict } from '../../oracles/verdict.ts'
-import { coverageSeries } from '../coverage-series.ts'
+import { coverageSeries } from '../../oracles/coverage.ts'
 import { deliveryMatrix } from '../delivery-matrix.ts'
 import { legTimeline } from '../leg-timeline.ts'
 import { formatRunTime, overallStatus, runVariant } from '../run-label.ts'
@@ -38,7 +38,8 @@ export interface ReportHtmlOptions {
 export function renderReportHtml (history: History, verdicts: readonly Verdict[], options: ReportHtmlOptions): string {
   const view = buildRunView(history)
   const status = overallStatus(history, verdicts)
-  const coverage = coverageSeries(view)
+  // the coverage oracle's own series: the chart and the coverage verdicts read one function
+  const coverage = coverageSeries(history, view.ix)
   const { assets } = options
   const data = { coverage: coverageChartData(view, coverage) }
   const title = `meshflap ${view.start.scenario} seed=${view.start.seed} ${status}`
