@@ -78,9 +78,15 @@ export class PeerSet implements AsyncDisposable {
     return res.leg
   }
 
-  /** Both dial each other and both end with 2 legs and a gossip stream each way. */
+  /**
+   * `a` dials `b`; once `b` holds that inbound leg, `b` dials `a` (so `b` must open its
+   * own leg although a connection to `a` exists); both end with 2 legs and a gossip stream each way.
+   */
   async connect (a: Peer, b: Peer, timeoutMs = 15_000): Promise<void> {
-    await Promise.all([this.dial(a, b), this.dial(b, a)])
+    await this.dial(a, b)
+    await waitFor(async () => (await status(b)).legs.some(l => l.peer === a.node.peerId && l.direction === 'inbound'), timeoutMs,
+      `${b.name} holds ${a.name}'s inbound leg`)
+    await this.dial(b, a)
     await waitFor(async () => {
       const [sa, sb] = await Promise.all([status(a), status(b)])
       return legsAndStreamsTo(sa, b.node.peerId) && legsAndStreamsTo(sb, a.node.peerId)

@@ -1,0 +1,136 @@
+/**
+ * Issue 6: the Go peer's legs and control API as real processes: errors of the
+ * control API, the redial of its own outbound leg (and the redial switch), and
+ * the config's QUIC idle timeout on dialed AND accepted legs (through
+ * meshflap's UDP proxy, blackholed).
+ */
+import { expect } from 'chai'
+import { startFaultEngine } from '../../harness/faults/engine.ts'
+import type { FaultEngine } from '../../harness/faults/engine.ts'
+import { Leg } from '../../harness/faults/leg.ts'
+import { peerIdFor } from '../../containers/ts-node/identity.ts'
+import type { NodeEvent } from '../../harness/runtime/runtime.ts'
+import { api, sleep, status } from '../support/node-pair.ts'
+import { PeerSet, waitFor } from './peer-set.ts'
+import type { Peer } from './peer-set.ts'
+
+async function call (p: Peer, path: string, init: RequestInit = {}): Promise<{ code: number, body: Record<string, unknown> }> {
+  const res = await fetch(`${p.node.controlUrl}${path}`, init)
+  return { code: res.status, body: await res.json() as Record<string, unknown> }
+}
+
+const post = (body: string): RequestInit => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })
+
+const udpAddr = (hostPort: string): string => {
+  const i = hostPort.lastIndexOf(':')
+  return `/ip4/${hostPort.slice(0, i)}/udp/${hostPort.slice(i + 1)}/quic-v1`
+}
+
+describe('Go peer legs and control API (real processes)', function () {
+  this.timeout(90_000)
+  let set: PeerSet | undefined
+  let engine: FaultEngine | undefined
+
+  afterEach(async () => {
+    await set?.[Symbol.asyncDispose]()
+    await engine?.dispose()
+    set = undefined
+    engine = undefined
+  })
+
+  it('answers control API errors as the contract says, serves events and metrics, stops on SIGTERM within 5 s', async () => {
+    set = await PeerSet.create()
+    const g = await set.start({ name: 'G', index: 0, impl: 'go', transport: 'tcp', validators: [0] })
+    expect((await call(g, '/v1/nope')).code).to.equal(404)
+    expect((await call(g, '/v1/status', post('{}'))).code).to.equal(405)
+    expect((await call(g, '/v1/dial')).code).to.equal(405)
+    expect(await call(g, '/v1/dial', post('{ nope'))).to.deep.equal({ code: 400, body: { error: 'request body is not valid JSON' } })
+    expect(await call(g, '/v1/dial', post('{"addr":"/ip4/127.0.0.1/tcp/1"}'))).to.deep.equal({ code: 400, body: { error: 'field "peerId" is required (string)' } })
+    expect((await call(g, '/v1/dial', post(`{"peerId":"${g.node.peerId}","addr":"/dns4/x/tcp/1"}`))).code).to.equal(400)
+    expect((await call(g, '/v1/publish', post('{"slot":-1,"validator":0}'))).code).to.equal(400)
+    expect((await call(g, '/v1/redial', post('{"enabled":"yes"}'))).code).to.equal(400)
+    expect(await call(g, '/v1/legs/nope-1/close', post('{}'))).to.deep.equal({ code: 404, body: { error: 'no open leg with id "nope-1"' } })
+    // nothing listens on port 1: the dial fails and says so
+    const failed = await call(g, '/v1/dial', post(JSON.stringify({ peerId: peerIdFor(99, 99), addr: '/ip4/127.0.0.1/tcp/1' })))
+    expect(failed.code).to.equal(502)
+    expect(String(failed.body.error)).to.match(/^dial failed: /)
+
+    const published = await api(g, '/v1/publish', { slot: 7, validator: 5 }) as Record<string, unknown>
+    expect(published).to.include({ topic: '/leanconsensus/12345678/attestation_1/ssz_snappy', slot: 7, validator: 5 })
+    expect(published.msgId).to.match(/^[0-9a-f]{40}$/)
+    expect(published.recipients).to.deep.equal([])
+    const { body: page } = await call(g, '/v1/events?after=1')
+    const events = page.events as NodeEvent[]
+    expect(events[0]?.seq).to.equal(2)
+    expect(events.map(e => e.seq)).to.deep.equal(events.map((_, i) => i + 2))
+    expect(page.lastSeq).to.equal(events.at(-1)?.seq)
+    expect(events.some(e => e.type === 'msg_published' && e.msgId === published.msgId)).to.equal(true)
+    expect((await call(g, '/v1/events?after=-3')).code).to.equal(400)
+    const metrics = await (await fetch(`${g.node.controlUrl}/metrics`)).text()
+    expect(metrics).to.match(/^meshflap_node_events_total\{type="msg_published"\} [1-9]/m)
+    expect(metrics).to.match(/^meshflap_node_legs\{direction="outbound"\} 0$/m)
+
+    const t0 = Date.now()
+    await g.node.stop()
+    const exit = await g.node.exited
+    expect(exit.code).to.equal(0)
+    expect(Date.now() - t0).to.be.below(5000)
+  })
+
+  it('redials its own outbound leg after it closes, and holds redials off while disabled', async () => {
+    set = await PeerSet.create()
+    const [g, t] = await Promise.all([
+      set.start({ name: 'G', index: 0, impl: 'go', transport: 'tcp', validators: [0], config: { redial: { enabled: true, minMs: 200, maxMs: 1000 } } }),
+      set.start({ name: 'T', index: 1, impl: 'ts', transport: 'tcp', validators: [1] })
+    ])
+    await set.connect(g, t)
+    const outboundLeg = async (): Promise<string | undefined> => (await status(g)).legs.find(l => l.direction === 'outbound' && l.peer === t.node.peerId)?.id
+    const first = await outboundLeg()
+    expect(await api(g, `/v1/legs/${first!}/close`, {})).to.deep.equal({ closed: first })
+    await waitFor(async () => (await outboundLeg()) != null && (await outboundLeg()) !== first, 5000, 'G has a new outbound leg')
+    const closed = g.events.find(e => e.type === 'leg_close' && e.leg === first)
+    expect(closed).to.include({ reason: 'api-close', direction: 'outbound', peer: t.node.peerId })
+    const reopened = g.events.find(e => e.type === 'leg_open' && e.direction === 'outbound' && e.seq > closed!.seq)
+    expect(reopened!.ts - closed!.ts, 'redial after minMs').to.be.within(150, 3000)
+
+    expect(await api(g, '/v1/redial', { enabled: false })).to.deep.equal({ enabled: false })
+    const second = await outboundLeg()
+    await api(g, `/v1/legs/${second!}/close`, { abort: true })
+    await sleep(1500)
+    expect(await outboundLeg(), 'no redial while disabled').to.equal(undefined)
+    expect((await status(g)).redialEnabled).to.equal(false)
+    await api(g, '/v1/redial', { enabled: true })
+    await waitFor(async () => (await outboundLeg()) != null, 5000, 'G redials once enabled again')
+  })
+
+  it('applies the QUIC idle timeout to the legs it dials and to those it accepts', async () => {
+    set = await PeerSet.create()
+    engine = await startFaultEngine('udp')
+    // G: 2 s idle timeout. T: the default 10 s. QUIC's effective idle timeout is the smaller of both
+    // ends', so 2 s on both legs only if G applies its own value as a client AND as a server.
+    const [g, t] = await Promise.all([
+      set.start({ name: 'G', index: 0, impl: 'go', transport: 'quic', validators: [0], config: { redial: { enabled: false, minMs: 100, maxMs: 1000 } } }),
+      set.start({ name: 'T', index: 1, impl: 'ts', transport: 'quic', validators: [1], config: { quic: { maxIdleTimeoutMs: 10_000, keepAliveIntervalMs: 5000, handshakeTimeoutMs: 5000 }, redial: { enabled: false, minMs: 100, maxMs: 1000 } } })
+    ])
+    const hostPort = (ma: string): string => { const p = ma.split('/'); return `${p[2]!}:${p[4]!}` }
+    const gToT = await engine.createProxy('G>T', '127.0.0.1:0', hostPort(t.node.listen[0]!))
+    const tToG = await engine.createProxy('T>G', '127.0.0.1:0', hostPort(g.node.listen[0]!))
+    await api(g, '/v1/dial', { peerId: t.node.peerId, addr: udpAddr(gToT.listen) })
+    await api(t, '/v1/dial', { peerId: g.node.peerId, addr: udpAddr(tToG.listen) })
+    await waitFor(async () => (await status(g)).legs.length === 2, 10_000, 'G holds 2 legs')
+    await sleep(1000)
+    const legs = (await status(g)).legs
+    const record = (): void => {}
+    const blackholedAt = Date.now()
+    await Promise.all([
+      new Leg({ name: 'G>T', dialer: 'G', listener: 'T', transport: 'quic', proxy: gToT, record }).blackhole('both'),
+      new Leg({ name: 'T>G', dialer: 'T', listener: 'G', transport: 'quic', proxy: tToG, record }).blackhole('both')
+    ])
+    await waitFor(() => legs.every(l => g.events.some(e => e.type === 'leg_close' && e.leg === l.id)), 9000, 'both of G\'s legs closed')
+    for (const l of legs) {
+      const closed = g.events.find(e => e.type === 'leg_close' && e.leg === l.id)!
+      expect(closed.ts - blackholedAt, `${l.direction} leg closed near the 2 s idle timeout`).to.be.within(1000, 4500)
+      expect(closed.reason, `${l.direction} leg`).to.match(/^error: .*no recent network activity/)
+    }
+  })
+})
