@@ -24,7 +24,7 @@ export function coverageQuorum (history: History, params: CoverageExpectation, i
   for (const a of series) {
     let run: SlotCoverage[] = []
     const flush = (): void => {
-      if (run.length > 0) findings.push(shortfall(ix, a.aggregator, run, need))
+      if (run.length > 0) findings.push(shortfall(ix, a.aggregator, run, need, a.slots))
       run = []
     }
     for (const s of a.slots) {
@@ -66,9 +66,11 @@ export function exemptSlots (ix: RunIndex, k: number | undefined): Set<number> {
   return out
 }
 
-function shortfall (ix: RunIndex, aggregator: string, run: SlotCoverage[], need: number): Finding {
+function shortfall (ix: RunIndex, aggregator: string, run: SlotCoverage[], need: number, series: readonly SlotCoverage[]): Finding {
   const first = run[0] as SlotCoverage
   const last = run.at(-1) as SlotCoverage
+  // where the missing validators were lost: the field's "+0/-N" line, possibly in an exempt slot before the shortfall
+  const dropped = series.slice(0, first.slot + 1).reverse().find(s => s.lost.length > 0 && s.lost.some(v => !first.validators.includes(v)))
   const missing = new Set(Array.from({ length: ix.validatorCount }, (_, v) => v).filter(v => !first.validators.includes(v)))
   const byOwner = new Map<string, number[]>()
   for (const v of missing) {
@@ -84,7 +86,8 @@ function shortfall (ix: RunIndex, aggregator: string, run: SlotCoverage[], need:
   const top = worst.find(([node]) => node !== 'no node')
   return {
     message: `${aggregator}: coverage below ${need}/${ix.validatorCount} in ${slots}: slot ${first.slot} ${first.line}` +
-      (run.length > 1 ? `, slot ${last.slot} ${last.line}` : '') + `; missing at slot ${first.slot}: ${missingText}`,
+      (run.length > 1 ? `, slot ${last.slot} ${last.line}` : '') + `; missing at slot ${first.slot}: ${missingText}` +
+      (dropped !== undefined && dropped.slot !== first.slot ? `; lost at slot ${dropped.slot} (${dropped.line})` : ''),
     node: aggregator,
     slot: first.slot,
     fromMs: slotStart(ix, first.slot),

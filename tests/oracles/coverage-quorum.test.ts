@@ -29,6 +29,8 @@ describe('oracles: coverage expectation', () => {
     const v = coverageQuorum(loadHistory('bearing-never-reopens'), { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 })
     expect(v.status).to.equal('fail')
     expect(v.findings[0]?.slot).to.equal(4)
+    // the +0/-N happened in an exempt slot; the finding still shows it
+    expect(v.findings[0]?.message).to.include('lost at slot 3 (coverage=5/8 late=none diff=+0/-3)')
   })
 
   it('min instead of quorum: the boundary slot meets 6 but not 7', () => {

@@ -64,6 +64,7 @@ describe('scenario: shipped fixtures', () => {
     expect(f?.durationMs).to.equal(10 * s.slotMs)
     expect(s.expectations).to.deep.include({ kind: 'reopen-within', ms: 1000, graceMs: s.slotMs })
     expect(s.expectations).to.deep.include({ kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 })
+    expect(s.expectations).to.deep.include({ kind: 'no-decay', withinSlots: 1 })
     const a = s.nodes.find(n => n.name === 'A')
     expect(s.validatorCount - (a?.validators.length ?? 0)).to.be.below(quorum(s))
   })
