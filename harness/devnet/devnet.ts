@@ -238,10 +238,19 @@ export class Devnet implements AsyncDisposable {
       }))
       runLegs.push({ name: l.name, dialer: l.dialer, listener: l.listener, transport: l.transport, proxyAddr: multiaddrOf(proxy.listen, l.transport), upstreamAddr: listenAddr, proxy: proxy.name })
     }))
+    // A dial that fails (a slow start on a loaded machine) is not fatal: the node keeps the peer
+    // configured and redials with backoff; waitUntilMeshed is the one judge of "connected".
+    const dialErrors: string[] = []
     await Promise.all(runLegs.map(async l => {
       await this.node(l.dialer).client.dial(this.node(l.listener).running.peerId, l.proxyAddr, l.listener)
+        .catch((err: Error) => { dialErrors.push(`${l.name}: ${err.message}`) })
     }))
-    await this.waitUntilMeshed(options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length, signal)
+    try {
+      await this.waitUntilMeshed(options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length, signal)
+    } catch (err) {
+      if (err instanceof DevnetSetupError && dialErrors.length > 0) err.message += `\nfirst dials that failed:\n  ${dialErrors.join('\n  ')}`
+      throw err
+    }
     await this.assertEveryLegProxied(runLegs)
 
     this.genesisMs = Date.now() + scenario.genesisDelayMs
