@@ -69,6 +69,9 @@ function goPeerSourceHash () {
   for (const f of files) h.update(f).update('\0').update(readFileSync(join(goPeerDir, f))).update('\0')
   return h.digest('hex')
 }
-goTool('meshflap-go-peer', goPeerSourceHash(), (target) => {
-  run('go', ['build', '-trimpath', '-o', target, '.'], { cwd: goPeerDir })
+// Static (no cgo), so the binary also runs in the go-peer image on any base; the build
+// flags are part of the stamp, so changing them rebuilds too.
+const goPeerBuild = ['build', '-trimpath', '-ldflags=-s -w', '-o']
+goTool('meshflap-go-peer', `CGO_ENABLED=0 go ${goPeerBuild.join(' ')} ${goPeerSourceHash()}`, (target) => {
+  run('go', [...goPeerBuild, target, '.'], { cwd: goPeerDir, env: { ...process.env, CGO_ENABLED: '0' } })
 })
