@@ -1,0 +1,184 @@
+/**
+ * One node as a container: the same RunningNode the process runtime gives,
+ * fed from the container's log instead of a child's pipes.
+ *
+ *   container stdout ──ContainerLog──> NDJSON events ──> onEvent listeners
+ *             stderr ──────────────> log file + tail buffer (last lines for verdicts)
+ *   POST /containers/<id>/wait ──> exited (after the log is drained)
+ *
+ * The control API and listen addresses are the container's IP on the run network.
+ */
+import { constants } from 'node:os'
+import type Docker from 'dockerode'
+import { ContainerLog } from './docker-container.ts'
+import type { StartedRunContainer } from './docker-container.ts'
+import type { NodeEvent, NodeExitInfo, RunningNode } from './runtime.ts'
+
+export class DockerNodeError extends Error {
+  override name = 'DockerNodeError'
+}
+
+const TAIL_LINES = 200
+const STOP_GRACE_S = 5
+const LOG_DRAIN_MS = 3000
+
+export interface DockerNodeOptions {
+  docker: Docker
+  name: string
+  container: StartedRunContainer
+  /** the port the control API listens on inside the container */
+  controlPort: number
+  logPath: string
+  readyTimeoutMs: number
+  signal?: AbortSignal
+}
+
+export class DockerNode implements RunningNode {
+  readonly name: string
+  readonly logPath: string
+  readonly exited: Promise<NodeExitInfo>
+  readonly containerId: string
+  readonly ip: string
+  /** create + start + ready of the container, in ms */
+  readonly startMs: number
+  peerId = ''
+  controlUrl = ''
+  listen: string[] = []
+  private readonly docker: Docker
+  private readonly log: ContainerLog
+  private readonly events: NodeEvent[] = []
+  private readonly listeners: Array<(e: NodeEvent) => void> = []
+  private readonly tail: string[] = []
+  private stopRequested = false
+  private done = false
+
+  private constructor (opts: DockerNodeOptions) {
+    this.docker = opts.docker
+    this.name = opts.name
+    this.logPath = opts.logPath
+    this.containerId = opts.container.id
+    this.ip = opts.container.ip
+    this.startMs = opts.container.startMs
+    this.controlUrl = `http://${this.ip}:${opts.controlPort}`
+    this.log = new ContainerLog(opts.docker, this.containerId, opts.logPath, line => { this.onStdout(line) }, line => { this.remember(line) })
+    this.exited = this.waitForExit()
+  }
+
+  /** Wraps a started container; resolves once its `ready` event is read. */
+  static async attach (opts: DockerNodeOptions): Promise<DockerNode> {
+    const node = new DockerNode(opts)
+    try {
+      const ready = await node.waitForReady(opts.readyTimeoutMs, opts.signal)
+      node.peerId = String(ready.peerId)
+      node.listen = listenOnNetwork((ready.listen as string[] | undefined) ?? [], node.ip)
+      return node
+    } catch (err) {
+      await node.kill()
+      throw err
+    }
+  }
+
+  onEvent (listener: (event: NodeEvent) => void): void {
+    for (const e of this.events) listener(e)
+    this.listeners.push(listener)
+  }
+
+  lastLines (n: number): string[] {
+    return this.tail.slice(-n)
+  }
+
+  async stop (): Promise<void> {
+    this.stopRequested = true
+    if (!this.done) {
+      // SIGTERM, SIGKILL after the grace period: the engine does both
+      await this.docker.getContainer(this.containerId).stop({ t: STOP_GRACE_S }).catch(ignoreGone)
+    }
+    await this.exited
+  }
+
+  async kill (): Promise<void> {
+    if (!this.done) await this.docker.getContainer(this.containerId).kill({ signal: 'SIGKILL' }).catch(ignoreGone)
+    await this.exited
+  }
+
+  private async waitForExit (): Promise<NodeExitInfo> {
+    let status: number | null = null
+    try {
+      const result = await this.docker.getContainer(this.containerId).wait() as { StatusCode?: number }
+      status = result.StatusCode ?? null
+    } catch (err) {
+      this.remember(`[meshflap] lost track of the container: ${(err as Error).message}`)
+    }
+    this.done = true
+    // the last lines may still be on their way: give the log a moment to drain
+    await Promise.race([this.log.ended, new Promise(resolve => setTimeout(resolve, LOG_DRAIN_MS).unref())])
+    await this.log.close()
+    return { ...exitCodeToInfo(status), expected: this.stopRequested }
+  }
+
+  private async waitForReady (timeoutMs: number, signal?: AbortSignal): Promise<NodeEvent> {
+    return await new Promise<NodeEvent>((resolve, reject) => {
+      let settled = false
+      const fail = (why: string): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        reject(new DockerNodeError(`node ${this.name} ${why}\n${this.lastLines(15).map(l => `  | ${l}`).join('\n')}`))
+      }
+      const timer = setTimeout(() => { fail(`did not report ready within ${timeoutMs} ms`) }, timeoutMs)
+      signal?.addEventListener('abort', () => { fail('start aborted') }, { once: true })
+      void this.exited.then(info => { fail(`exited before ready (code ${info.code}, signal ${info.signal})`) })
+      this.onEvent(e => {
+        if (e.type !== 'ready' || settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(e)
+      })
+    })
+  }
+
+  private onStdout (line: string): void {
+    let event: NodeEvent
+    try {
+      event = JSON.parse(line) as NodeEvent
+    } catch {
+      this.remember(line)
+      return
+    }
+    if (typeof event !== 'object' || event == null || typeof event.type !== 'string') { this.remember(line); return }
+    this.events.push(event)
+    if (event.type === 'error') this.remember(`[event] ${String(event.message)}`)
+    for (const l of this.listeners) l(event)
+  }
+
+  private remember (line: string): void {
+    this.tail.push(line)
+    if (this.tail.length > TAIL_LINES) this.tail.shift()
+  }
+}
+
+/**
+ * The node's listen addresses as the run network reaches them: those on the
+ * container's IP; a wildcard (0.0.0.0) reported as is becomes that IP.
+ */
+export function listenOnNetwork (reported: string[], ip: string): string[] {
+  const onIp = reported.filter(a => a.startsWith(`/ip4/${ip}/`))
+  if (onIp.length > 0) return onIp
+  return reported.filter(a => a.startsWith('/ip4/0.0.0.0/')).map(a => a.replace('/ip4/0.0.0.0/', `/ip4/${ip}/`))
+}
+
+/** Docker reports a signal death as 128 + signal number, like a shell. */
+export function exitCodeToInfo (status: number | null): { code: number | null, signal: string | null } {
+  if (status !== null && status > 128) {
+    const name = Object.entries(constants.signals).find(([, n]) => n === status - 128)?.[0]
+    if (name !== undefined) return { code: null, signal: name }
+  }
+  return { code: status, signal: null }
+}
+
+function ignoreGone (err: unknown): void {
+  const status = (err as { statusCode?: number }).statusCode
+  // 304 already stopped, 404 gone, 409 not running
+  if (status === 304 || status === 404 || status === 409) return
+  throw err
+}
