@@ -3,6 +3,10 @@ package main
 // The node's event log (contract section 6): one JSON object per line on
 // stdout, `{seq, ts, type, ...}`, written at once; also kept for
 // GET /v1/events?after=<seq>. The harness judges a run by these lines only.
+//
+// `ready` must be the first event, but the listeners are up (and a peer may
+// connect) a moment before it: events before `ready` are held and written
+// right after it, with the time they happened.
 
 import (
 	"encoding/json"
@@ -24,6 +28,14 @@ type EventLog struct {
 	kept    []keptEvent
 	maxKept int
 	onEmit  []func(eventType string)
+	ready   bool
+	held    []heldEvent
+}
+
+type heldEvent struct {
+	ts        int64
+	eventType string
+	fields    Fields
 }
 
 type keptEvent struct {
@@ -41,12 +53,28 @@ func (l *EventLog) OnEmit(f func(eventType string)) {
 	l.onEmit = append(l.onEmit, f)
 }
 
-// Emit writes one event line and returns its seq.
-func (l *EventLog) Emit(eventType string, fields Fields) int64 {
+// Emit writes one event line (or holds it until `ready`).
+func (l *EventLog) Emit(eventType string, fields Fields) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := time.Now().UnixMilli()
+	if !l.ready && eventType != "ready" {
+		l.held = append(l.held, heldEvent{ts: now, eventType: eventType, fields: fields})
+		return
+	}
+	l.write(now, eventType, fields)
+	if eventType == "ready" && !l.ready {
+		l.ready = true
+		for _, h := range l.held {
+			l.write(h.ts, h.eventType, h.fields)
+		}
+		l.held = nil
+	}
+}
+
+func (l *EventLog) write(ts int64, eventType string, fields Fields) {
 	l.seq++
-	line := encodeEvent(l.seq, time.Now().UnixMilli(), eventType, fields)
+	line := encodeEvent(l.seq, ts, eventType, fields)
 	l.kept = append(l.kept, keptEvent{seq: l.seq, line: line})
 	if len(l.kept) > l.maxKept {
 		l.kept = append([]keptEvent(nil), l.kept[len(l.kept)-l.maxKept:]...)
@@ -56,7 +84,6 @@ func (l *EventLog) Emit(eventType string, fields Fields) int64 {
 	for _, f := range l.onEmit {
 		f(eventType)
 	}
-	return l.seq
 }
 
 // After returns up to limit kept events with seq > after, and the last seq issued.

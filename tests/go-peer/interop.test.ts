@@ -64,6 +64,8 @@ describe('Go peer interop (real processes)', function () {
 
         for (const g of [a, b].filter(p => p.impl === 'go')) {
           const other = g === a ? b : a
+          expect(g.events[0]?.type, 'ready is the first event').to.equal('ready')
+          expect(g.events.map(e => e.seq), 'seq 1, 2, 3, ...').to.deep.equal(g.events.map((_, i) => i + 1))
           const types = (t: string): NodeEvent[] => g.events.filter(e => e.type === t && e.peer === other.node.peerId)
           expect(types('leg_open').map(e => e.direction).sort(), `${g.name} leg_open events`).to.deep.equal(['inbound', 'outbound'])
           const streams = types('stream_open')
