@@ -28,7 +28,8 @@ export class ImageBuildError extends Error {
 
 /** How to build one image: its Dockerfile and the entries of its context. */
 export interface ImageSpec {
-  name: ImageName
+  /** meshflap's images are ImageName; tests build their own */
+  name: string
   /** project-relative */
   dockerfile: string
   /** the files the image needs (besides the Dockerfile); throws with a fix when one is missing */
@@ -37,7 +38,7 @@ export interface ImageSpec {
 
 /** An image ready on the engine. */
 export interface BuiltImage {
-  name: ImageName
+  name: string
   /** meshflap/<name>:<hash16> */
   ref: string
   id: string
@@ -120,7 +121,7 @@ export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseIm
  * uses, so edits to the sources do not pile up images. Failures are ignored: an image
  * in use stays.
  */
-async function pruneOlder (docker: Docker, name: ImageName, keepId: string): Promise<void> {
+async function pruneOlder (docker: Docker, name: string, keepId: string): Promise<void> {
   const images = await docker.listImages({ filters: { label: [`${LABEL_IMAGE}=${name}`] } })
   for (const image of images) {
     if (image.Id === keepId) continue
