@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto'
 import { createReadStream, readFileSync } from 'node:fs'
-import { lstat, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pack } from 'tar-stream'
@@ -23,6 +24,8 @@ export interface ContextEntry {
   content?: string
   /** 0o755 for executables, 0o644 otherwise */
   mode: number
+  /** size:mtime:ctime:inode of the source when listed (saves a stat when hashing) */
+  statKey?: string
 }
 
 const FIXED_MTIME = new Date('2024-01-01T00:00:00Z')
@@ -31,8 +34,8 @@ const SKIP_IN_PACKAGES = /\.d\.[cm]?ts$|\.map$/
 
 /** A project file at the same path in the context. */
 export async function fileEntry (root: string, rel: string, contextPath: string = rel): Promise<ContextEntry> {
-  const st = await lstat(join(root, rel))
-  return { path: contextPath, source: join(root, rel), mode: (st.mode & 0o111) !== 0 ? 0o755 : 0o644 }
+  const st = await stat(join(root, rel))
+  return { path: contextPath, source: join(root, rel), mode: (st.mode & 0o111) !== 0 ? 0o755 : 0o644, statKey: statKeyOf(st) }
 }
 
 /**
@@ -76,14 +79,17 @@ async function fileHash (e: ContextEntry, cache?: HashCache): Promise<string> {
   const h = createHash('sha256')
   if (e.content !== undefined) return h.update(e.content).digest('hex')
   const source = e.source as string
-  const st = await stat(source)
-  const key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`
+  const key = e.statKey ?? statKeyOf(await stat(source))
   const known = cache?.get(source, key)
   if (known !== undefined) return known
   for await (const chunk of createReadStream(source)) h.update(chunk as Buffer)
   const digest = h.digest('hex')
   cache?.set(source, key, digest)
   return digest
+}
+
+function statKeyOf (st: Stats): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`
 }
 
 /** File digests by path and stat, kept in one JSON file between harness runs. */
@@ -137,7 +143,7 @@ export function packContext (entries: ContextEntry[]): Readable {
         await new Promise<void>((resolve, reject) => { tar.entry(header, e.content as string, err => { err == null ? resolve() : reject(err) }) })
         continue
       }
-      const size = (await lstat(e.source as string)).size
+      const size = (await stat(e.source as string)).size
       await new Promise<void>((resolve, reject) => {
         const entry = tar.entry({ ...header, size }, err => { err == null ? resolve() : reject(err) })
         const file = createReadStream(e.source as string)
