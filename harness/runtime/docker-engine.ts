@@ -42,6 +42,8 @@ export function dockerClient (): Docker {
 export function endpointOf (docker: Docker): string {
   const modem = docker.modem as { socketPath?: unknown, host?: unknown, port?: unknown, protocol?: unknown }
   if (typeof modem.socketPath === 'string') return `unix://${modem.socketPath}`
+  // docker-modem's default: a function that looks for ~/.docker/run/docker.sock, then this
+  if (typeof modem.socketPath === 'function') return 'unix:///var/run/docker.sock'
   return `${String(modem.protocol ?? 'http')}://${String(modem.host)}:${String(modem.port)}`
 }
 

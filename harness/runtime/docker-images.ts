@@ -69,10 +69,19 @@ export function imageSpec (name: ImageName): ImageSpec {
   }
 }
 
-/** The image's tag on the engine, building it only when its inputs changed. */
-export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseImage, options: EnsureImageOptions = {}): Promise<BuiltImage> {
-  const t0 = performance.now()
-  const root = options.root ?? PROJECT_ROOT
+/** An image's inputs and the tag they give, before anything is built. */
+export interface ImagePlan {
+  spec: ImageSpec
+  entries: ContextEntry[]
+  buildArgs: Record<string, string>
+  /** sha256 of the inputs */
+  hash: string
+  /** meshflap/<name>:<hash16> */
+  ref: string
+}
+
+/** Lists the image's context and hashes it (no engine call). */
+export async function planImage (spec: ImageSpec, base: BaseImage, root: string = PROJECT_ROOT): Promise<ImagePlan> {
   const dockerfilePath = join(root, spec.dockerfile)
   if (!existsSync(dockerfilePath)) throw new ImageBuildError(`image ${spec.name}: ${spec.dockerfile} does not exist`)
   const dockerfile = await readFile(dockerfilePath, 'utf8')
@@ -80,7 +89,13 @@ export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseIm
   const buildArgs = { BASE_IMAGE: base.ref }
   const cache = new HashCache(join(root, '.tools', 'docker', 'hash-cache.json'))
   const hash = await contentHash(entries, JSON.stringify({ image: spec.name, baseId: base.id, buildArgs }), cache)
-  const ref = `meshflap/${spec.name}:${hash.slice(0, 16)}`
+  return { spec, entries, buildArgs, hash, ref: `meshflap/${spec.name}:${hash.slice(0, 16)}` }
+}
+
+/** The image's tag on the engine, building it only when its inputs changed. */
+export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseImage, options: EnsureImageOptions = {}): Promise<BuiltImage> {
+  const t0 = performance.now()
+  const { entries, buildArgs, hash, ref } = await planImage(spec, base, options.root)
   const done = (id: string, cached: boolean, contextBytes: number): BuiltImage => ({ name: spec.name, ref, id, cached, ms: Math.round(performance.now() - t0), contextBytes })
 
   const existing = await imageId(docker, ref)

