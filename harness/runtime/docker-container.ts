@@ -1,12 +1,14 @@
 /**
  * One container of a run, started with testcontainers on the run's own network
- * (with the given network alias), and its log followed with dockerode.
+ * (with the given network alias), its output followed from the moment it starts.
  *
  *   RunContainer (GenericContainer) ──create: NetworkMode=<run net>, alias──> start
+ *        ├─ containerStarting: ContainerLog follows GET /containers/<id>/logs?follow
+ *        │      demux ──> stdout / stderr lines ──> log file + held until consumed
  *        └─ Wait.forLogMessage(<ready pattern>)            testcontainers' wait strategy
- *   ContainerLog ── GET /containers/<id>/logs?follow ──demux──> stdout lines / stderr lines
- *                                                            └──> the log file in the run dir
  *
+ * The log is followed before the wait: when a container dies before it is ready,
+ * testcontainers removes it at once, and its last lines would be lost.
  * testcontainers' withNetworkAliases() creates the container on the default bridge and
  * connects it to the network afterwards, which would leave it a way out of the run's
  * network: RunContainer puts the alias into the create call instead.
@@ -37,20 +39,30 @@ export interface RunContainerSpec {
   /** a line of the container's output that says it is ready */
   readyLine: RegExp
   startupTimeoutMs: number
+  /** where the container's output is written (stdout and stderr lines) */
+  logPath: string
 }
 
-/** A started container: its id and its IP on the run network. */
+/** A started container: its id, its IP on the run network, and its followed log. */
 export interface StartedRunContainer {
   id: string
   containerName: string
   ip: string
-  /** create + start + ready, as testcontainers measured from our side */
+  /** create + start + ready, as seen from the harness */
   startMs: number
+  log: ContainerLog
 }
 
 class RunContainer extends GenericContainer {
-  constructor (spec: RunContainerSpec) {
+  private readonly docker: Docker
+  private readonly logPath: string
+  private containerId = ''
+  log: ContainerLog | undefined
+
+  constructor (docker: Docker, spec: RunContainerSpec) {
     super(spec.image)
+    this.docker = docker
+    this.logPath = spec.logPath
     this.withName(spec.containerName)
       .withLabels(spec.labels)
       .withNetworkMode(spec.network)
@@ -60,58 +72,86 @@ class RunContainer extends GenericContainer {
     if (spec.files !== undefined && spec.files.length > 0) this.withCopyContentToContainer(spec.files)
     this.createOpts.NetworkingConfig = { EndpointsConfig: { [spec.network]: { Aliases: [spec.alias] } } }
   }
+
+  protected override async containerCreated (containerId: string): Promise<void> {
+    this.containerId = containerId
+  }
+
+  protected override async containerStarting (): Promise<void> {
+    this.log = new ContainerLog(this.docker, this.containerId, this.logPath)
+  }
 }
 
 /**
- * Starts the container and waits for its ready line. On failure the container is
- * left for the run's clean-up (its last log lines are in the error).
+ * Starts the container and waits for its ready line. On failure the error carries
+ * the container's last lines (also in the log file); testcontainers has removed it.
  */
 export async function startRunContainer (docker: Docker, spec: RunContainerSpec, signal?: AbortSignal, track?: (start: Promise<unknown>) => void): Promise<StartedRunContainer> {
   signal?.throwIfAborted()
   const t0 = performance.now()
+  const container = new RunContainer(docker, spec)
   let started
   try {
     // testcontainers' start cannot be cancelled: an abort stops our wait, and `track`
     // lets the owner wait for the start itself before its final clean-up
-    const work = new RunContainer(spec).start()
+    const work = container.start()
     track?.(work)
     started = await abortable(work, signal)
   } catch (err) {
+    const log = container.log
+    if (log !== undefined) {
+      await Promise.race([log.ended, new Promise(resolve => setTimeout(resolve, 1000).unref())])
+      await log.close()
+    }
     signal?.throwIfAborted()
-    const tail = await lastLogLines(docker, spec.containerName, 15)
+    const tail = log?.lastLines(15) ?? []
     throw new ContainerStartError(`container ${spec.containerName} (${spec.image}) did not become ready: ${(err as Error).message}${tail.length === 0 ? '' : '\n' + tail.map(l => `  | ${l}`).join('\n')}`)
   }
-  const ip = started.getIpAddress(spec.network)
-  return { id: started.getId(), containerName: spec.containerName, ip, startMs: Math.round(performance.now() - t0) }
+  if (container.log === undefined) throw new ContainerStartError(`container ${spec.containerName}: started, but its log was never followed`)
+  return { id: started.getId(), containerName: spec.containerName, ip: started.getIpAddress(spec.network), startMs: Math.round(performance.now() - t0), log: container.log }
 }
 
-/** The container's last n log lines (stdout and stderr), or [] when it is gone. */
-export async function lastLogLines (docker: Docker, container: string, n: number): Promise<string[]> {
-  try {
-    const raw = await docker.getContainer(container).logs({ stdout: true, stderr: true, tail: n, follow: false })
-    return demuxBuffer(raw).split('\n').filter(l => l.trim() !== '')
-  } catch {
-    return []
-  }
-}
+type LineHandler = (line: string) => void
+
+const TAIL_LINES = 200
 
 /**
- * Follows a container's output from its first line: each stdout / stderr line goes
- * to the callbacks and to the log file. `ended` resolves once the container has
- * stopped and every line is delivered.
+ * A container's output from its first line: every stdout / stderr line goes to
+ * the log file and is held until a consumer takes the stream over (consume()).
+ * `ended` resolves once the container has stopped and every line is delivered.
  */
 export class ContainerLog {
   readonly ended: Promise<void>
+  readonly path: string
   private readonly file: WriteStream
   private resolveEnded!: () => void
+  private held: Array<{ err: boolean, line: string }> | undefined = []
+  private onStdout: LineHandler = () => {}
+  private onStderr: LineHandler = () => {}
+  private readonly tail: string[] = []
 
-  constructor (docker: Docker, containerId: string, logPath: string, onStdout: (line: string) => void, onStderr: (line: string) => void) {
+  constructor (docker: Docker, containerId: string, logPath: string) {
+    this.path = logPath
     this.file = createWriteStream(logPath, { flags: 'a' })
     this.ended = new Promise(resolve => { this.resolveEnded = resolve })
-    void this.follow(docker, containerId, onStdout, onStderr)
+    void this.follow(docker, containerId)
   }
 
-  /** Writes a line of the harness's own (e.g. "stopped by the harness") into the log file. */
+  /** Hands every line so far, then each new one, to the consumer. */
+  consume (onStdout: LineHandler, onStderr: LineHandler): void {
+    this.onStdout = onStdout
+    this.onStderr = onStderr
+    const held = this.held ?? []
+    this.held = undefined
+    for (const { err, line } of held) (err ? onStderr : onStdout)(line)
+  }
+
+  /** The last n lines, stdout and stderr interleaved as they came. */
+  lastLines (n: number): string[] {
+    return this.tail.slice(-n)
+  }
+
+  /** Writes a line of the harness's own into the log file. */
   note (line: string): void {
     if (!this.file.writableEnded) this.file.write(line + '\n')
   }
@@ -121,13 +161,21 @@ export class ContainerLog {
     await new Promise<void>(resolve => { this.file.end(resolve) })
   }
 
-  private async follow (docker: Docker, containerId: string, onStdout: (line: string) => void, onStderr: (line: string) => void): Promise<void> {
+  private deliver (err: boolean, line: string): void {
+    this.note(line)
+    this.tail.push(line)
+    if (this.tail.length > TAIL_LINES) this.tail.shift()
+    if (this.held !== undefined) this.held.push({ err, line })
+    else (err ? this.onStderr : this.onStdout)(line)
+  }
+
+  private async follow (docker: Docker, containerId: string): Promise<void> {
     const out = new PassThrough()
     const err = new PassThrough()
     let open = 2
     const lineDone = (): void => { if (--open === 0) this.resolveEnded() }
-    createInterface({ input: out }).on('line', line => { this.note(line); onStdout(line) }).on('close', lineDone)
-    createInterface({ input: err }).on('line', line => { this.note(line); onStderr(line) }).on('close', lineDone)
+    createInterface({ input: out }).on('line', line => { this.deliver(false, line) }).on('close', lineDone)
+    createInterface({ input: err }).on('line', line => { this.deliver(true, line) }).on('close', lineDone)
     try {
       const stream = await docker.getContainer(containerId).logs({ follow: true, stdout: true, stderr: true }) as NodeJS.ReadableStream
       docker.modem.demuxStream(stream, out, err)
@@ -139,18 +187,6 @@ export class ContainerLog {
       err.end()
     }
   }
-}
-
-/** Docker's multiplexed log format (8-byte frame headers) to plain text. */
-export function demuxBuffer (raw: Buffer): string {
-  const parts: Buffer[] = []
-  let at = 0
-  while (at + 8 <= raw.length) {
-    const size = raw.readUInt32BE(at + 4)
-    parts.push(raw.subarray(at + 8, at + 8 + size))
-    at += 8 + size
-  }
-  return Buffer.concat(parts).toString('utf8')
 }
 
 async function abortable<T> (work: Promise<T>, signal?: AbortSignal): Promise<T> {

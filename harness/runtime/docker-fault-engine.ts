@@ -24,6 +24,8 @@ export interface EngineContainerOptions {
   kind: EngineKind
   image: string
   containerName: string
+  /** the engine's own log in the run dir */
+  logPath: string
   network: string
   labels: Record<string, string>
   seed?: number
@@ -53,12 +55,22 @@ export async function startEngineContainer (opts: EngineContainerOptions): Promi
     command,
     // toxiproxy logs this right before it listens; the UDP proxy prints its ready line once it does
     readyLine: toxiproxy ? /Starting Toxiproxy HTTP server/ : /"type":"ready"/,
-    startupTimeoutMs: opts.startupTimeoutMs
+    startupTimeoutMs: opts.startupTimeoutMs,
+    logPath: opts.logPath
   }, opts.signal, opts.track)
+  // the engine's lines only go to its log file
+  container.log.consume(() => {}, () => {})
   const apiUrl = `http://${container.ip}:${ENGINE_API_PORT}`
-  await waitForApi(apiUrl, opts.startupTimeoutMs, opts.signal)
+  try {
+    await waitForApi(apiUrl, opts.startupTimeoutMs, opts.signal)
+  } catch (err) {
+    await container.log.close() // the container itself goes with the run's clean-up
+    throw err
+  }
   const stop = async (): Promise<void> => {
     await opts.docker.getContainer(container.id).stop({ t: 3 }).catch(() => { /* already stopped or gone */ })
+    await Promise.race([container.log.ended, new Promise(resolve => setTimeout(resolve, 1000).unref())])
+    await container.log.close()
   }
   return { engine: connectFaultEngine({ kind: opts.kind, apiUrl, proxyHost: container.ip, stop }), container }
 }

@@ -10,8 +10,7 @@
  */
 import { constants } from 'node:os'
 import type Docker from 'dockerode'
-import { ContainerLog } from './docker-container.ts'
-import type { StartedRunContainer } from './docker-container.ts'
+import type { ContainerLog, StartedRunContainer } from './docker-container.ts'
 import type { NodeEvent, NodeExitInfo, RunningNode } from './runtime.ts'
 
 export class DockerNodeError extends Error {
@@ -28,7 +27,6 @@ export interface DockerNodeOptions {
   container: StartedRunContainer
   /** the port the control API listens on inside the container */
   controlPort: number
-  logPath: string
   readyTimeoutMs: number
   signal?: AbortSignal
 }
@@ -55,12 +53,13 @@ export class DockerNode implements RunningNode {
   private constructor (opts: DockerNodeOptions) {
     this.docker = opts.docker
     this.name = opts.name
-    this.logPath = opts.logPath
     this.containerId = opts.container.id
     this.ip = opts.container.ip
     this.startMs = opts.container.startMs
     this.controlUrl = `http://${this.ip}:${opts.controlPort}`
-    this.log = new ContainerLog(opts.docker, this.containerId, opts.logPath, line => { this.onStdout(line) }, line => { this.remember(line) })
+    this.log = opts.container.log
+    this.logPath = this.log.path
+    this.log.consume(line => { this.onStdout(line) }, line => { this.remember(line) })
     this.exited = this.waitForExit()
   }
 

@@ -139,14 +139,14 @@ export class DockerRuntime implements Runtime {
       command: [NODE_CONFIG_PATH],
       files: [{ content: configText, target: NODE_CONFIG_PATH }],
       readyLine: /"type":"ready"/,
-      startupTimeoutMs: this.readyTimeoutMs
+      startupTimeoutMs: this.readyTimeoutMs,
+      logPath: join(this.dir, `${launch.name}.log`)
     }, signal, this.track)
     const node = await DockerNode.attach({
       docker: this.docker,
       name: launch.name,
       container,
       controlPort: NODE_CONTROL_PORT,
-      logPath: join(this.dir, `${launch.name}.log`),
       readyTimeoutMs: this.readyTimeoutMs,
       signal
     })
@@ -159,11 +159,14 @@ export class DockerRuntime implements Runtime {
     const { network } = await this.prepare({ signal })
     const image = await this.image(kind === 'toxiproxy' ? 'toxiproxy' : 'udp-proxy', signal)
     const role = kind === 'toxiproxy' ? 'toxiproxy' : 'udp-proxy'
+    const instance = `${role}-${this.engines.length + 1}`
+    await mkdir(this.dir, { recursive: true })
     const { engine } = await startEngineContainer({
       docker: this.docker,
       kind,
       image: image.ref,
       containerName: this.containerName(role, String(this.engines.length + 1)),
+      logPath: join(this.dir, `${instance}.log`),
       network: network.name,
       labels: runLabels(this.runId, this.owner, { [LABEL_ROLE]: role }),
       seed: options.seed,

@@ -119,6 +119,16 @@ describe('docker runtime: nodes, toxiproxy and the UDP proxy in their own contai
     expect(await b.exited).to.deep.equal({ code: null, signal: 'SIGKILL', expected: false })
   })
 
+  it('a node that exits before it is ready: the start fails with its last lines, which are also in its log', async () => {
+    const bad = { ...nodeConfig('E', 4, [8], 'quic'), gossipPolicy: 'bogus' } as unknown as ReturnType<typeof nodeConfig>
+    let failure: Error | undefined
+    await runtime!.startNode({ name: 'E', impl: 'ts', config: bad }).catch((err: unknown) => { failure = err as Error })
+    expect(failure?.name).to.equal('ContainerStartError')
+    expect(failure?.message).to.match(/did not become ready/)
+    expect(failure?.message).to.match(/\| .*gossipPolicy/)
+    expect(await readFile(join(dir, 'E.log'), 'utf8')).to.match(/gossipPolicy/)
+  })
+
   it('after dispose: every node log is in the run dir, and no container or network of the run is left', async () => {
     const rt = runtime as DockerRuntime
     expect((await leftovers(docker, rt.runId)).containers).to.have.length(6)
