@@ -5,7 +5,8 @@
  *   scenario ── leg.down() ──> toxiproxy-node-client ──> engine proxy "A>B"   (TCP: toxiproxy, QUIC: UDP proxy)
  *                   └────────> record({kind:'fault', ts, leg:'A>B', action:'down', phase:'apply', ...})
  *
- * Every action is recorded after the engine confirmed it, so `ts` is the moment
+ * Every action is recorded once the engine confirmed it, stamped with the moment
+ * it was sent (a TCP down closes connections before the engine's answer arrives), so `ts` is the moment
  * from which the fault is in force. Which engine feature each action maps to
  * (and why TCP's blackhole is a bandwidth of 0) is in harness/faults/README.md.
  */
@@ -103,13 +104,15 @@ export class Leg {
 
   /** Drops the leg: toxiproxy closes its listener and every connection; the UDP proxy drops every datagram both ways. */
   async down (tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     await this.setEnabled(false)
-    this.emit('down', 'apply', tag)
+    this.emit('down', 'apply', tag, undefined, since)
   }
 
   async up (tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     await this.setEnabled(true)
-    this.emit('up', 'heal', tag)
+    this.emit('up', 'heal', tag, undefined, since)
   }
 
   /**
@@ -140,26 +143,29 @@ export class Leg {
    * toxic of rate 0 (bytes wait, and flow on after heal()), on QUIC a blackhole toxic (datagrams are lost).
    */
   async blackhole (direction: Direction = 'both', tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     for (const stream of streams(direction)) {
       if (this.transport === 'tcp') await this.putToxic(`blackhole_${stream}`, 'bandwidth', stream, { rate: 0 })
       else await this.putToxic(`blackhole_${stream}`, 'blackhole', stream, {})
     }
-    this.emit('blackhole', 'apply', tag, { direction })
+    this.emit('blackhole', 'apply', tag, { direction }, since)
   }
 
   /** Adds ms +- jitterMs to every byte/datagram in `direction` (default both: each one-way delivery is delayed by ms). 0 ms removes it. */
   async latency (ms: number, jitterMs = 0, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const since = this.clock.now()
     const { direction = 'both', ...tag } = options
     if (!Number.isInteger(ms) || !Number.isInteger(jitterMs) || ms < 0 || jitterMs < 0) throw new RangeError('latency and jitter must be non-negative integers (ms)')
     for (const stream of streams(direction)) {
       if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
       else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs })
     }
-    this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction })
+    this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction }, since)
   }
 
   /** QUIC only: drops each datagram in `direction` with probability p. 0 removes it. */
   async loss (p: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const since = this.clock.now()
     const { direction = 'both', ...tag } = options
     if (this.transport !== 'quic') throw new UnsupportedFaultError('loss', this.transport, 'TCP retransmits; use latency, bandwidth or blackhole')
     if (!(p >= 0 && p <= 1)) throw new RangeError('loss probability must be in [0, 1]')
@@ -167,16 +173,17 @@ export class Leg {
       if (p === 0) await this.dropToxic(`loss_${stream}`)
       else await this.putToxic(`loss_${stream}`, 'loss', stream, { probability: p })
     }
-    this.emit('loss', p === 0 ? 'heal' : 'apply', tag, { p, direction })
+    this.emit('loss', p === 0 ? 'heal' : 'apply', tag, { p, direction }, since)
   }
 
   /** TCP only: limits each direction to `rateKBps` kilobytes per second (toxiproxy's unit). */
   async bandwidth (rateKBps: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const since = this.clock.now()
     const { direction = 'both', ...tag } = options
     if (this.transport !== 'tcp') throw new UnsupportedFaultError('bandwidth', this.transport, 'the UDP proxy has no rate limit; use loss or latency')
     if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
     for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
-    this.emit('bandwidth', 'apply', tag, { rateKBps, direction })
+    this.emit('bandwidth', 'apply', tag, { rateKBps, direction }, since)
   }
 
   /**
@@ -184,31 +191,35 @@ export class Leg {
    * data passes (RST on connections made while it is on), and every redial is too, until heal().
    */
   async reset (tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     if (this.transport !== 'tcp') throw new UnsupportedFaultError('reset', this.transport, 'QUIC has no RST; use down() or close()')
     for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 })
-    this.emit('reset', 'apply', tag)
+    this.emit('reset', 'apply', tag, undefined, since)
   }
 
   /** QUIC only: moves the leg's flows to a new upstream source port (a NAT rebinding; QUIC path migration). */
   async rebind (tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     if (this.transport !== 'quic') throw new UnsupportedFaultError('rebind', this.transport, 'a TCP connection cannot change its source port')
     await this.putToxic('rebind', 'rebind', 'upstream', {})
     await this.dropToxic('rebind')
-    this.emit('rebind', 'apply', tag)
+    this.emit('rebind', 'apply', tag, undefined, since)
   }
 
   /** Asks an endpoint to close the leg through its control API (a graceful close, not a network fault). */
   async close (tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     if (this.closeVia === undefined) throw new Error(`leg ${this.name} has no closeVia: the harness did not give it a node control API`)
     await this.closeVia()
-    this.emit('close', 'apply', tag)
+    this.emit('close', 'apply', tag, undefined, since)
   }
 
   /** Removes every toxic of the leg's proxy and enables it. */
   async heal (tag: FaultTag = {}): Promise<void> {
+    const since = this.clock.now()
     for (const toxic of await this.toxics()) await this.dropToxic(toxic.name)
     await this.setEnabled(true)
-    this.emit('heal', 'heal', tag)
+    this.emit('heal', 'heal', tag, undefined, since)
   }
 
   /** The toxics the proxy has now, as the engine reports them. */
@@ -238,8 +249,9 @@ export class Leg {
     await this.proxy.api.delete(`${this.proxy.getPath()}/toxics/${encodeURIComponent(name)}`)
   }
 
-  private emit (action: FaultAction, phase: 'apply' | 'heal', tag: FaultTag, params?: Record<string, unknown>): void {
-    const entry: FaultEntry = { kind: 'fault', ts: this.clock.now(), fault: tag.fault ?? this.label, action, phase, leg: this.name }
+  /** `since` is when the action was sent to the engine: it may take effect from then on (a TCP down closes the leg before the engine answers). */
+  private emit (action: FaultAction, phase: 'apply' | 'heal', tag: FaultTag, params: Record<string, unknown> | undefined, since: number): void {
+    const entry: FaultEntry = { kind: 'fault', ts: since, fault: tag.fault ?? this.label, action, phase, leg: this.name }
     if (tag.selector !== undefined) entry.selector = tag.selector
     if (tag.dialerLeg !== undefined) entry.dialerLeg = tag.dialerLeg
     if (tag.listenerLeg !== undefined) entry.listenerLeg = tag.listenerLeg

@@ -6,12 +6,16 @@
  *
  *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Devnet } from '../devnet/devnet.ts'
 import type { FaultTag } from '../faults/leg.ts'
 import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
+
+/** How long before its time a fault's selector is resolved from live status. */
+const RESOLVE_AHEAD_MS = 250
 
 export interface FaultSchedulerOptions {
   signal: AbortSignal
@@ -36,8 +40,10 @@ export class FaultScheduler {
 
   start (): void {
     for (const planned of this.plan) {
-      const delay = Math.max(0, this.devnet.genesisMs + planned.atMs - Date.now())
-      this.timers.push(setTimeout(() => { this.track(this.apply(planned)) }, delay))
+      // decide a little ahead (status from every node takes a moment on a loaded machine), apply on time
+      const due = this.devnet.genesisMs + planned.atMs
+      const delay = Math.max(0, due - RESOLVE_AHEAD_MS - Date.now())
+      this.timers.push(setTimeout(() => { this.track(this.apply(planned, due)) }, delay))
     }
   }
 
@@ -55,11 +61,12 @@ export class FaultScheduler {
     void p.finally(() => this.running.delete(p))
   }
 
-  private async apply (planned: PlannedFault): Promise<void> {
+  private async apply (planned: PlannedFault, due: number): Promise<void> {
     const { signal, note } = this.options
     if (signal.aborted) return
     try {
       const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
