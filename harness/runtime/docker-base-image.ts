@@ -44,13 +44,18 @@ export async function resolveBaseImage (docker: Docker, settings: DockerSettings
   const done = (ref: string, id: string, source: BaseImage['source']): BaseImage => ({ ref, id, source, ms: Math.round(performance.now() - t0) })
   const configured = await imageId(docker, settings.baseImage)
   if (configured !== undefined) return done(settings.baseImage, configured, 'configured')
-  if (settings.pullTimeoutMs > 0 && await tryPull(docker, settings.baseImage, settings.pullTimeoutMs, options)) {
+  const pullError = settings.pullTimeoutMs > 0 ? await tryPull(docker, settings.baseImage, settings.pullTimeoutMs, options.signal) : 'pulls disabled'
+  if (pullError === undefined) {
     const pulled = await imageId(docker, settings.baseImage)
     if (pulled !== undefined) return done(settings.baseImage, pulled, 'pulled')
   }
+  const why = `${settings.baseImage} is not on the engine and cannot be pulled (${pullError ?? 'pulled, then missing'})`
   const local = await imageId(docker, LOCAL_BASE_IMAGE)
-  if (local !== undefined) return done(LOCAL_BASE_IMAGE, local, 'local-base')
-  options.log?.(`${settings.baseImage} is not on the engine and cannot be pulled: building ${LOCAL_BASE_IMAGE} with debootstrap (once, 1-3 min)`)
+  if (local !== undefined) {
+    options.log?.(`base image ${LOCAL_BASE_IMAGE}: ${why}`)
+    return done(LOCAL_BASE_IMAGE, local, 'local-base')
+  }
+  options.log?.(`${why}: building ${LOCAL_BASE_IMAGE} with debootstrap (once, 1-3 min)`)
   const built = await buildLocalBase(docker, settings.debianMirror, options)
   return done(LOCAL_BASE_IMAGE, built, 'built')
 }
@@ -65,17 +70,19 @@ export async function imageId (docker: Docker, ref: string): Promise<string | un
   }
 }
 
-async function tryPull (docker: Docker, ref: string, timeoutMs: number, options: BaseImageOptions): Promise<boolean> {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal !== undefined ? [options.signal] : [])]
-  const abortSignal = AbortSignal.any(signals)
+/** Pulls within the time limit; returns why it failed, or undefined when it worked. */
+async function tryPull (docker: Docker, ref: string, timeoutMs: number, signal?: AbortSignal): Promise<string | undefined> {
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const abortSignal = signal === undefined ? timeout : AbortSignal.any([timeout, signal])
   try {
     const stream = await docker.pull(ref, { abortSignal }) as NodeJS.ReadableStream
     await followProgress(docker, stream, abortSignal)
-    return true
+    return undefined
   } catch (err) {
-    options.signal?.throwIfAborted()
-    options.log?.(`pull of ${ref} failed: ${(err as Error).message.split('\n')[0] ?? ''}`)
-    return false
+    signal?.throwIfAborted()
+    if (timeout.aborted) return `no answer within ${timeoutMs} ms`
+    // the engine's message ends with the registry's, e.g. "... lookup registry-1.docker.io ...: no such host"
+    return (err as Error).message.split('\n')[0]?.replace(/^\(HTTP code \d+\) server error - /, '').trim() ?? 'pull failed'
   }
 }
 
