@@ -70,6 +70,7 @@ export class DockerNode implements RunningNode {
       const ready = await node.waitForReady(opts.readyTimeoutMs, opts.signal)
       node.peerId = String(ready.peerId)
       node.listen = listenOnNetwork((ready.listen as string[] | undefined) ?? [], node.ip)
+      await node.checkReachable()
       return node
     } catch (err) {
       await node.kill()
@@ -98,6 +99,16 @@ export class DockerNode implements RunningNode {
   async kill (): Promise<void> {
     if (!this.done) await this.docker.getContainer(this.containerId).kill({ signal: 'SIGKILL' }).catch(ignoreGone)
     await this.exited
+  }
+
+  /** The harness talks to container IPs: say so plainly where it cannot (remote engine, Docker Desktop). */
+  private async checkReachable (): Promise<void> {
+    try {
+      const res = await fetch(`${this.controlUrl}/v1/status`, { signal: AbortSignal.timeout(3000) })
+      await res.body?.cancel()
+    } catch (err) {
+      throw new DockerNodeError(`node ${this.name} is ready, but the harness cannot reach its control API at ${this.controlUrl} (${(err as Error).message}): the docker runtime needs the engine on this host, with container IPs routable from it`)
+    }
   }
 
   private async waitForExit (): Promise<NodeExitInfo> {
