@@ -6,6 +6,7 @@
  *   meshflap list                   the shipped scenarios
  *   meshflap validate <file...>     check scenario files, start nothing
  *   meshflap report <run-dir>       re-judge a saved history and re-render its report
+ *   meshflap doctor | clean         machine checks; remove leftovers of earlier runs
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { EXIT } from './exit-codes.ts'
@@ -13,6 +14,7 @@ import { runCommand } from './run-command.ts'
 import { listCommand } from './list-command.ts'
 import { validateCommand } from './validate-command.ts'
 import { reportCommand } from './report-command.ts'
+import { cleanCommand, doctorCommand } from './machine-commands.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -67,6 +69,16 @@ export function buildProgram (): Command {
     .description('re-judge a saved run (its history.ndjson) and re-render results.json, junit.xml, report.html')
     .argument('<run-dir>', 'a run directory')
     .action(async (dir: string) => { process.exitCode = await reportCommand(dir) })
+
+  program.command('doctor')
+    .description('check Node, toxiproxy-server, Go, the Docker engine and the image cache; say how to fix what is missing')
+    .action(async () => { process.exitCode = await doctorCommand() })
+
+  program.command('clean')
+    .description('remove containers and networks left by earlier meshflap runs (whose harness is gone)')
+    .option('--images', 'also remove meshflap\'s cached images and the local base image', false)
+    .option('--force', 'also remove runs whose harness still runs or that belong to another host', false)
+    .action(async (opts: { images: boolean, force: boolean }) => { process.exitCode = await cleanCommand(opts) })
 
   return program
 }
