@@ -37,8 +37,11 @@ function npmDeps () {
   const stamp = join(root, 'node_modules', '.package-lock.json')
   if (existsSync(stamp) && existsSync(join(root, 'node_modules', '.bin', 'node')) &&
       statSync(stamp).mtimeMs >= statSync(lock).mtimeMs) return
-  say('installing npm dependencies (npm ci) ...')
-  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'])
+  // `npm install`, not `npm ci`: the registries these machines reach lack @chainsafe/libp2p-quic's
+  // other-platform optional packages, so the lock file cannot list them and `npm ci` refuses it.
+  // With the lock file present, `npm install` installs exactly its versions and leaves it unchanged.
+  say('installing npm dependencies (npm install) ...')
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'])
 }
 
 function goTool (name, stampValue, build) {
