@@ -389,7 +389,7 @@ function engineFor (transport: TransportName): EngineKind {
 
 async function createRuntime (name: RuntimeName, dir: string): Promise<Runtime> {
   if (name === 'process') return new ProcessRuntime({ dir })
-  const dockerModule = '../runtime/docker-runtime.ts'
-  const { DockerRuntime } = await import(dockerModule) as { DockerRuntime: new (o: { dir: string }) => Runtime }
+  // loaded only when asked for: dockerode and testcontainers add start-up time a process run does not need
+  const { DockerRuntime } = await import('../runtime/docker-runtime.ts')
   return new DockerRuntime({ dir })
 }
