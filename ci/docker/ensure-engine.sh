@@ -10,6 +10,8 @@
 # Exit 0 when the engine answers, 1 when it cannot be made to.
 set -euo pipefail
 
+# dockerd and debootstrap live in sbin, which a non-login PATH may lack
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 WAIT_S=${MESHFLAP_DOCKERD_WAIT_S:-60}
 LOG=${MESHFLAP_DOCKERD_LOG:-/var/log/meshflap-dockerd.log}
 
@@ -38,7 +40,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # another dockerd may be starting (or wedged): only start ours when none runs at all
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+if ! { pidof dockerd || pgrep -x dockerd; } >/dev/null 2>&1; then
   say "starting dockerd (log: $LOG) ..."
   # setsid + nohup: the engine outlives this script and the CI step that ran it
   setsid nohup dockerd >>"$LOG" 2>&1 </dev/null &

@@ -10,9 +10,10 @@
  * Step 4 takes a minute or two, once per engine; it needs root (debootstrap chroots).
  */
 import { spawn } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, delimiter, join } from 'node:path'
 import type Docker from 'dockerode'
 import { LABEL_IMAGE } from './docker-labels.ts'
 import type { DockerSettings } from './docker-settings.ts'
@@ -98,7 +99,7 @@ export async function buildLocalBase (docker: Docker, mirror: string, options: B
   const rootfs = join(dir, 'rootfs')
   try {
     options.log?.(`debootstrap --variant=minbase bookworm from ${mirror} ...`)
-    await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirror], options.signal)
+    await run(findExecutable('debootstrap'), ['--variant=minbase', 'bookworm', rootfs, mirror], options.signal)
     // docs, man pages and apt's downloads are dead weight in every image
     for (const sub of ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'var/cache/apt/archives', 'var/lib/apt/lists']) {
       await rm(join(rootfs, sub), { recursive: true, force: true })
@@ -150,6 +151,16 @@ export interface ProgressItem {
   aux?: { ID?: string }
 }
 
+/** debootstrap lives in /usr/sbin, which a user's PATH may lack */
+function findExecutable (name: string): string {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin']
+  for (const dir of dirs) {
+    if (dir === '') continue
+    try { accessSync(join(dir, name), constants.X_OK); return join(dir, name) } catch { /* not here */ }
+  }
+  return name // spawn reports ENOENT, which names the package to install
+}
+
 async function run (cmd: string, args: string[], signal?: AbortSignal): Promise<void> {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal })
   await exitOf(child, cmd, true)
@@ -167,7 +178,8 @@ async function exitOf (child: ReturnType<typeof spawn>, what: string, readStdout
   await new Promise<void>((resolve, reject) => {
     child.once('error', err => {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
-      reject(new BaseImageError(missing ? `${what} is not installed (Debian: apt-get install ${what})` : `${what}: ${err.message}`))
+      const pkg = basename(what)
+      reject(new BaseImageError(missing ? `${pkg} is not installed (Debian: sudo apt-get install -y ${pkg})` : `${what}: ${err.message}`))
     })
     child.once('close', code => {
       if (code === 0) resolve()
