@@ -19,6 +19,12 @@ say () { printf '[ensure-engine] %s\n' "$*" >&2; }
 
 engine_answers () { docker info >/dev/null 2>&1; }
 
+# pidof skips zombies (a dockerd that just exited can linger as one under a PID 1 that
+# reaps late); pgrep would count it
+dockerd_runs () {
+  if command -v pidof >/dev/null 2>&1; then pidof dockerd >/dev/null 2>&1; else pgrep -x dockerd >/dev/null 2>&1; fi
+}
+
 if command -v docker >/dev/null 2>&1 && engine_answers; then
   say "Docker engine answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
   exit 0
@@ -40,7 +46,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # another dockerd may be starting (or wedged): only start ours when none runs at all
-if ! { pidof dockerd || pgrep -x dockerd; } >/dev/null 2>&1; then
+if ! dockerd_runs; then
   say "starting dockerd (log: $LOG) ..."
   # setsid + nohup: the engine outlives this script and the CI step that ran it
   setsid nohup dockerd >>"$LOG" 2>&1 </dev/null &
