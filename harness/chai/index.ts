@@ -1,38 +1,69 @@
 /**
  * chai assertions over a devnet's live history (`chai.use(meshflapChai)`).
  * Each one runs the same oracle as the CLI verdict of that name, so a failure
- * reads the same: pair, direction, stream, leg, time window, coverage line.
+ * reads the same: pair, direction, stream, leg, time window, coverage line
+ * (see verdict-message.ts).
  *
- *   expect(devnet).to.keepStreamsAcross()                 // streams-survive (optionally one fault label)
+ *   expect(devnet).to.keepStreamsAcross()                 // streams-survive, every fault so far
+ *   expect(devnet).to.keepStreamsAcross('my flap')        //   only the fault labelled so (and its repetitions, 'my flap#2')
  *   expect(devnet).to.reopenWithin(1000)                  // reopen-within
  *   expect(devnet).to.holdQuorum({ from: 1 })             // coverage
  *   expect(devnet).to.deliverWithin(1000, { from: 'A', to: 'B' })   // delivery-gap (one direction, or all)
  *
- * The subject may be a Devnet or a recorded history (an array of entries).
+ * The subject is a Devnet (judged up to its current slot) or a recorded
+ * history (an array of entries, e.g. from readHistory). Anything the oracle
+ * cannot judge (no fault applied, a node that never became ready) fails the
+ * assertion too: never a silent pass.
  */
 import type { HistoryEntry } from '../history/types.ts'
 import { judge } from '../oracles/index.ts'
 import type { Expectation } from '../oracles/expectation.ts'
 import type { Finding, Verdict } from '../oracles/verdict.ts'
+import { narrowVerdict, passedMessage, verdictMessage } from './verdict-message.ts'
+
+export { verdictMessage, narrowVerdict } from './verdict-message.ts'
+
+/** Options of `holdQuorum`: the `coverage` expectation of a scenario file. */
+export interface HoldQuorumOptions {
+  /** first slot judged (default 0) */
+  from?: number
+  /** slots overlapping [fault, fault + k slots) may fall short */
+  withinSlotsAfterFault?: number
+  /** minimum coverage (default: quorum, 3*count >= 2*validators) */
+  min?: number
+}
+
+/** One publisher -> receiver direction, by node name. */
+export interface DeliveryDirection { from: string, to: string }
 
 declare global {
   // chai's own typings live in the global `Chai` namespace; this adds meshflap's assertions to it
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Chai {
     interface Assertion {
-      keepStreamsAcross: (fault?: string) => Assertion
+      /** no gossip stream on a leg that was not faulted closes while a fault (this label's, or any) is in force */
+      keepStreamsAcross: (faultLabel?: string) => Assertion
+      /** every outbound gossip stream a fault closed reopens to the same peer within `ms` while another leg survived */
       reopenWithin: (ms: number) => Assertion
-      holdQuorum: (options?: { from?: number, withinSlotsAfterFault?: number, min?: number }) => Assertion
-      deliverWithin: (ms: number, direction?: { from: string, to: string }) => Assertion
+      /** every aggregator reaches quorum (or `min`) every slot from `from` */
+      holdQuorum: (options?: HoldQuorumOptions) => Assertion
+      /** no publisher->receiver delivery gap longer than `ms` while the pair had a live leg */
+      deliverWithin: (ms: number, direction?: DeliveryDirection) => Assertion
     }
   }
 }
 
-interface HistorySource { history: () => HistoryEntry[], scenario?: { slotMs: number } }
+/** What a Devnet offers the assertions (structural, so recorded histories and stand-ins work too). */
+interface HistorySource { history: () => HistoryEntry[], dir?: string }
 
-function historyOf (subject: unknown): HistoryEntry[] {
-  if (Array.isArray(subject)) return subject as HistoryEntry[]
-  if (subject != null && typeof (subject as HistorySource).history === 'function') return (subject as HistorySource).history()
+interface Subject { history: HistoryEntry[], historyPath?: string }
+
+function subjectOf (obj: unknown): Subject {
+  if (Array.isArray(obj)) return { history: obj as HistoryEntry[] }
+  if (obj != null && typeof (obj as HistorySource).history === 'function') {
+    const source = obj as HistorySource
+    return { history: source.history(), ...(typeof source.dir === 'string' ? { historyPath: `${source.dir}/history.ndjson` } : {}) }
+  }
   throw new TypeError('meshflap assertions need a Devnet or a history (array of entries) as the subject')
 }
 
@@ -41,12 +72,9 @@ function slotMsOf (history: HistoryEntry[]): number {
   return start?.kind === 'run_start' ? start.slotMs : 1000
 }
 
-/** The failure message: the verdict's title and summary, then its findings, as the CLI prints them. */
-export function verdictMessage (v: Verdict, findings: readonly Finding[] = v.findings): string {
-  const lines = [`${v.title}: ${v.status === 'unknown' ? 'could not be judged' : 'failed'}: ${v.summary}`]
-  for (const f of findings.slice(0, 12)) lines.push(`  - ${f.message}`)
-  if (findings.length > 12) lines.push(`  ... ${findings.length - 12} more`)
-  return lines.join('\n')
+/** A test's fault label matches its own entries and its repetitions' ("label#2", as flaps and repeats record them). */
+function isFault (label: string, recorded: string): boolean {
+  return recorded === label || recorded.startsWith(`${label}#`)
 }
 
 type ChaiStatic = { Assertion: { addMethod: (name: string, fn: (this: AssertionThis, ...args: never[]) => void) => void } }
@@ -55,34 +83,44 @@ interface AssertionThis {
   assert: (ok: boolean, message: string, negatedMessage: string) => void
 }
 
-function check (self: AssertionThis, history: HistoryEntry[], expectation: Expectation, keep?: (f: Finding) => boolean): void {
-  const verdict = judge(history, [expectation])[0]!
-  const findings = keep == null ? verdict.findings : verdict.findings.filter(keep)
-  const ok = keep == null ? verdict.status === 'pass' : verdict.status !== 'unknown' && findings.length === 0
-  self.assert(ok, verdictMessage(verdict, findings), `expected ${verdict.title} to fail, but it passed: ${verdict.summary}`)
+function check (self: AssertionThis, subject: Subject, verdict: Verdict): void {
+  self.assert(verdict.status === 'pass', verdictMessage(verdict, subject.historyPath), passedMessage(verdict))
 }
 
+function judgeOne (history: HistoryEntry[], expectation: Expectation): Verdict {
+  return judge(history, [expectation])[0]!
+}
+
+/** The chai plugin: `chai.use(meshflapChai)`. Adds the four assertions above; registers nothing else. */
 export function meshflapChai (chai: unknown): void {
   const { Assertion } = chai as ChaiStatic
-  Assertion.addMethod('keepStreamsAcross', function (this: AssertionThis, fault?: string) {
-    const all = historyOf(this._obj)
-    const history = fault == null ? all : all.filter(e => e.kind !== 'fault' || e.fault === fault)
-    check(this, history, { kind: 'streams-survive', graceMs: slotMsOf(all) })
+  Assertion.addMethod('keepStreamsAcross', function (this: AssertionThis, faultLabel?: string) {
+    const subject = subjectOf(this._obj)
+    const all = subject.history
+    const history = faultLabel == null ? all : all.filter(e => e.kind !== 'fault' || isFault(faultLabel, e.fault))
+    const verdict = judgeOne(history, { kind: 'streams-survive', graceMs: slotMsOf(all) })
+    check(this, subject, faultLabel == null ? verdict : { ...verdict, title: `${verdict.title} across "${faultLabel}"` })
   })
   Assertion.addMethod('reopenWithin', function (this: AssertionThis, ms: number) {
-    const history = historyOf(this._obj)
-    check(this, history, { kind: 'reopen-within', ms, graceMs: slotMsOf(history) })
+    const subject = subjectOf(this._obj)
+    check(this, subject, judgeOne(subject.history, { kind: 'reopen-within', ms, graceMs: slotMsOf(subject.history) }))
   })
-  Assertion.addMethod('holdQuorum', function (this: AssertionThis, options: { from?: number, withinSlotsAfterFault?: number, min?: number } = {}) {
-    check(this, historyOf(this._obj), {
+  Assertion.addMethod('holdQuorum', function (this: AssertionThis, options: HoldQuorumOptions = {}) {
+    const subject = subjectOf(this._obj)
+    check(this, subject, judgeOne(subject.history, {
       kind: 'coverage',
       fromSlot: options.from ?? 0,
       ...(options.withinSlotsAfterFault != null ? { withinSlotsAfterFault: options.withinSlotsAfterFault } : {}),
       ...(options.min != null ? { min: options.min } : {})
-    })
+    }))
   })
-  Assertion.addMethod('deliverWithin', function (this: AssertionThis, ms: number, direction?: { from: string, to: string }) {
-    const wanted = direction == null ? undefined : `${direction.from}->${direction.to}`
-    check(this, historyOf(this._obj), { kind: 'delivery-gap', maxMs: ms }, wanted == null ? undefined : f => f.direction === wanted)
+  Assertion.addMethod('deliverWithin', function (this: AssertionThis, ms: number, direction?: DeliveryDirection) {
+    const subject = subjectOf(this._obj)
+    const verdict = judgeOne(subject.history, { kind: 'delivery-gap', maxMs: ms })
+    if (direction == null) { check(this, subject, verdict); return }
+    const wanted = `${direction.from}->${direction.to}`
+    // a node that crashed or never became ready (no direction) fails every direction, as in the CLI
+    const keep = (f: Finding): boolean => f.direction == null || f.direction === wanted
+    check(this, subject, narrowVerdict(verdict, keep, wanted))
   })
 }
