@@ -189,7 +189,8 @@ export class ContainerLog {
   }
 }
 
-async function abortable<T> (work: Promise<T>, signal?: AbortSignal): Promise<T> {
+/** Waits for `work` until the signal aborts (the work itself goes on; its owner cleans up). */
+export async function abortable<T> (work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (signal === undefined) return await work
   let onAbort: (() => void) | undefined
   const aborted = new Promise<never>((_resolve, reject) => {

@@ -35,7 +35,7 @@ import type { Owner } from './docker-labels.ts'
 import { createRunNetwork } from './docker-network.ts'
 import type { RunNetwork } from './docker-network.ts'
 import { DockerNode, DockerNodeError } from './docker-node.ts'
-import { startRunContainer } from './docker-container.ts'
+import { abortable, startRunContainer } from './docker-container.ts'
 import { disableRyuk, dockerSettingsFromEnv } from './docker-settings.ts'
 import type { DockerSettings } from './docker-settings.ts'
 import type { EngineKind, NodeLaunch, RunningNode, Runtime } from './runtime.ts'
@@ -115,17 +115,22 @@ export class DockerRuntime implements Runtime {
    * Runs once; startNode/startFaultEngine call it, a caller may call it first to
    * build images ahead of time.
    */
-  async prepare (options: { images?: ImageName[], signal?: AbortSignal } = {}): Promise<DockerPrepared> {
-    this.prepared ??= this.doPrepare(options.signal)
+  async prepare (options: { images?: ImageName[] } = {}): Promise<DockerPrepared> {
+    // shared by every caller: only the runtime's own signals (dispose, the run's abort) cancel it
+    if (this.prepared === undefined) {
+      const pending = this.doPrepare(this.signalFor())
+      this.prepared = pending
+      pending.catch(() => { if (this.prepared === pending && this.disposing === undefined) this.prepared = undefined })
+    }
     const prepared = await this.prepared
-    const images = await Promise.all((options.images ?? []).map(async name => await this.image(name, options.signal)))
+    const images = await Promise.all((options.images ?? []).map(async name => await this.image(name)))
     return { ...prepared, images }
   }
 
   async startNode (launch: NodeLaunch, options: { signal?: AbortSignal } = {}): Promise<RunningNode & DockerNode> {
     const signal = this.signalFor(options.signal)
-    const { network } = await this.prepare({ signal })
-    const image = await this.imageFor(launch, signal)
+    const { network } = await abortable(this.prepare(), signal)
+    const image = await abortable(this.imageFor(launch), signal)
     await mkdir(this.dir, { recursive: true })
     const config: NodeConfig = { ...launch.config, exitOnStdinClose: false, control: { host: '0.0.0.0', port: NODE_CONTROL_PORT } }
     const configText = JSON.stringify(config, null, 2)
@@ -156,8 +161,8 @@ export class DockerRuntime implements Runtime {
 
   async startFaultEngine (kind: EngineKind, options: { signal?: AbortSignal, seed?: number } = {}): Promise<FaultEngine> {
     const signal = this.signalFor(options.signal)
-    const { network } = await this.prepare({ signal })
-    const image = await this.image(kind === 'toxiproxy' ? 'toxiproxy' : 'udp-proxy', signal)
+    const { network } = await abortable(this.prepare(), signal)
+    const image = await abortable(this.image(kind === 'toxiproxy' ? 'toxiproxy' : 'udp-proxy'), signal)
     const role = kind === 'toxiproxy' ? 'toxiproxy' : 'udp-proxy'
     const instance = `${role}-${this.engines.length + 1}`
     await mkdir(this.dir, { recursive: true })
@@ -199,10 +204,11 @@ export class DockerRuntime implements Runtime {
     return { engine, base, network, swept, images: [] }
   }
 
-  private async image (name: ImageName, signal?: AbortSignal): Promise<BuiltImage> {
+  /** One build per image and runtime, shared by every caller (so: only the runtime's signals cancel it). */
+  private async image (name: ImageName): Promise<BuiltImage> {
     let pending = this.images.get(name)
     if (pending === undefined) {
-      pending = this.prepare({ signal }).then(async ({ base }) => await ensureImage(this.docker, imageSpec(name), base, { signal, log: this.log }))
+      pending = this.prepare().then(async ({ base }) => await ensureImage(this.docker, imageSpec(name), base, { signal: this.signalFor(), log: this.log }))
       // a failed build is not remembered: the next start tries again
       pending.catch(() => { this.images.delete(name) })
       this.images.set(name, pending)
@@ -210,10 +216,10 @@ export class DockerRuntime implements Runtime {
     return await pending
   }
 
-  private async imageFor (launch: NodeLaunch, signal?: AbortSignal): Promise<string> {
+  private async imageFor (launch: NodeLaunch): Promise<string> {
     switch (launch.impl) {
-      case 'ts': return (await this.image('ts-node', signal)).ref
-      case 'go': return (await this.image('go-peer', signal)).ref
+      case 'ts': return (await this.image('ts-node')).ref
+      case 'go': return (await this.image('go-peer')).ref
       case 'external':
         if (launch.image === undefined || launch.image === '') throw new DockerNodeError(`node ${launch.name}: impl "external" needs an image for the docker runtime (--external-image)`)
         return launch.image
