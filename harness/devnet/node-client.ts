@@ -19,8 +19,8 @@ export class NodeClient {
     this.timeoutMs = timeoutMs
   }
 
-  async status (): Promise<NodeStatus> {
-    return await this.call('GET', '/v1/status') as NodeStatus
+  async status (timeoutMs = this.timeoutMs): Promise<NodeStatus> {
+    return await this.call('GET', '/v1/status', undefined, timeoutMs) as NodeStatus
   }
 
   async dial (peerId: string, addr: string, name?: string): Promise<{ leg: string }> {

@@ -20,6 +20,7 @@ import type { RuntimeName } from '../runtime/runtime.ts'
 import { planFaults } from '../scenario/plan-faults.ts'
 import type { Scenario } from '../scenario/types.ts'
 import { FaultScheduler } from './fault-scheduler.ts'
+import { HangWatchdog } from './hang-watchdog.ts'
 import { applyOverrides, overrideFlags } from './overrides.ts'
 import type { ScenarioOverrides } from './overrides.ts'
 import { collectVersions } from './versions.ts'
@@ -67,6 +68,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const progress = new ProgressTracker(scenario, options.onProgress)
 
   let devnet: Devnet | undefined
+  let watchdogRef: HangWatchdog | undefined
   const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
   try {
     devnet = await Devnet.start(scenario, {
@@ -76,7 +78,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
     const net = devnet
     net.onNodeFailed(node => {
       end.reason = 'node-failed'
-      end.detail = `node ${node} exited unexpectedly`
+      end.detail ??= `node ${node} exited unexpectedly`
       controller.abort()
     })
     const scheduler = new FaultScheduler(net, planFaults(scenario, scenario.seed), {
@@ -84,17 +86,24 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
       note,
       onApplied: () => { progress.faultApplied() }
     })
+    const watchdog = watchdogRef = new HangWatchdog(net, {
+      everyMs: Math.max(500, scenario.slotMs),
+      onHung: (node, detail) => { note(detail); end.detail = detail }
+    })
     progress.begin(net.genesisMs)
     scheduler.start()
+    watchdog.start()
     // the last slot's attestations need up to a slot to arrive before its deadline
     const endAt = net.slotStart(scenario.slots) + Math.min(scenario.slotMs, 1000)
     await waitUntil(endAt, controller.signal)
+    watchdog.stop()
     scheduler.stop()
     await scheduler.settle()
   } catch (err) {
     // an abort (Ctrl-C, a node died) ends the run early but still judges what was recorded
     if (!controller.signal.aborted) throw err
   } finally {
+    watchdogRef?.stop()
     options.signal?.removeEventListener('abort', onAbort)
     progress.end()
     if (end.reason !== 'node-failed' && options.signal?.aborted === true) end.reason = 'interrupted'

@@ -124,6 +124,31 @@ describe('meshflap CLI', function () {
   })
 })
 
+describe('meshflap CLI: a hung node', function () {
+  this.timeout(120_000)
+
+  it('a node that stops answering (SIGSTOP) is killed as hung: the run fails with it named, nothing left behind', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'meshflap-cli-'))
+    const { child, done } = meshflap(['run', PR278, '--out', out])
+    let err = ''
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString() })
+    await waitForOutput(() => err, /slot [1-9]\//, 60_000)
+    const dir = await runDirOf(out)
+    const ready = (await historyOf(dir)).find(e => e.kind === 'node' && e.node === 'C' && e.type === 'ready')
+    process.kill((ready as unknown as { pid: number }).pid, 'SIGSTOP')
+    const { code, stdout } = await done
+    expect(code, stdout).to.equal(1)
+    expect(err + stdout).to.match(/node C did not answer its control API 3 times in a row/)
+    expect(processesMentioning(dir), 'processes left after the hang').to.deep.equal([])
+    const history = await historyOf(dir)
+    const exit = history.find(e => e.kind === 'node_exit' && e.node === 'C')
+    expect(exit?.kind === 'node_exit' && !exit.expected, 'C recorded as an unexpected exit').to.equal(true)
+    const end = history.find(e => e.kind === 'run_end')
+    expect(end?.kind === 'run_end' ? end.reason : undefined).to.equal('node-failed')
+    await expectPortsFree(history)
+  })
+})
+
 async function expectPortsFree (history: HistoryEntry[]): Promise<void> {
   const start = history.find((e): e is RunStart => e.kind === 'run_start')
   if (start == null) return

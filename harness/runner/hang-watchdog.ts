@@ -1,0 +1,58 @@
+/**
+ * A node that stops answering is a finding, never a hung run: every slot the
+ * watchdog asks each node for its status; a node that misses `strikes` answers
+ * in a row is recorded as hung (an `error` note in its log tail) and killed, so
+ * its exit goes into the history as an unexpected one and the run ends as
+ * node-failed with the node's last log lines in the verdicts.
+ */
+import type { Devnet } from '../devnet/devnet.ts'
+
+export interface HangWatchdogOptions {
+  everyMs: number
+  /** missed answers in a row before a node counts as hung (default 3) */
+  strikes?: number
+  onHung: (node: string, detail: string) => void
+}
+
+export class HangWatchdog {
+  private readonly devnet: Devnet
+  private readonly options: HangWatchdogOptions
+  private readonly missed = new Map<string, number>()
+  private timer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  constructor (devnet: Devnet, options: HangWatchdogOptions) {
+    this.devnet = devnet
+    this.options = options
+  }
+
+  start (): void {
+    const tick = async (): Promise<void> => {
+      await this.check()
+      if (!this.stopped) this.timer = setTimeout(() => { void tick() }, this.options.everyMs)
+    }
+    this.timer = setTimeout(() => { void tick() }, this.options.everyMs)
+  }
+
+  stop (): void {
+    this.stopped = true
+    clearTimeout(this.timer)
+  }
+
+  private async check (): Promise<void> {
+    const strikes = this.options.strikes ?? 3
+    await Promise.all(this.devnet.nodes().map(async n => {
+      try {
+        await n.client.status(Math.min(1000, this.options.everyMs))
+        this.missed.set(n.spec.name, 0)
+      } catch (err) {
+        const count = (this.missed.get(n.spec.name) ?? 0) + 1
+        this.missed.set(n.spec.name, count)
+        if (count === strikes && !this.stopped) {
+          this.options.onHung(n.spec.name, `node ${n.spec.name} did not answer its control API ${strikes} times in a row (${(err as Error).message}); killed as hung`)
+          await n.running.kill()
+        }
+      }
+    }))
+  }
+}
