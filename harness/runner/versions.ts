@@ -1,11 +1,7 @@
 /** Versions of everything a run used, for results.json and rerun bundles. */
-import { execFile } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { PROJECT_ROOT, GO_PEER_BIN } from '../util/paths.ts'
-
-const run = promisify(execFile)
 
 async function packageVersion (name: string): Promise<string> {
   try {
@@ -14,10 +10,13 @@ async function packageVersion (name: string): Promise<string> {
   } catch { return 'missing' }
 }
 
-async function commandVersion (cmd: string, args: string[]): Promise<string> {
+/** The Go peer's libp2p versions, from its go.mod (the binary is built from exactly that by ci/setup.mjs). */
+async function goPeerVersion (): Promise<string> {
   try {
-    const { stdout, stderr } = await run(cmd, args, { timeout: 5000 })
-    return (stdout + stderr).trim().split('\n')[0] ?? 'unknown'
+    await access(GO_PEER_BIN)
+    const mod = await readFile(join(PROJECT_ROOT, 'containers', 'go-peer', 'go.mod'), 'utf8')
+    const v = (name: string): string => new RegExp(`\\s${name.replace(/[.]/g, '\\.')} (v[^\\s]+)`).exec(mod)?.[1] ?? '?'
+    return `go-libp2p ${v('github.com/libp2p/go-libp2p')}, go-libp2p-pubsub ${v('github.com/libp2p/go-libp2p-pubsub')}`
   } catch { return 'missing' }
 }
 
@@ -25,7 +24,7 @@ export async function collectVersions (): Promise<Record<string, string>> {
   const meshflap = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
   const [libp2p, gossipsub, quic, toxiproxyClient, goPeer] = await Promise.all([
     packageVersion('libp2p'), packageVersion('@libp2p/gossipsub'), packageVersion('@chainsafe/libp2p-quic'),
-    packageVersion('toxiproxy-node-client'), commandVersion(GO_PEER_BIN, ['-version'])
+    packageVersion('toxiproxy-node-client'), goPeerVersion()
   ])
   // `go install` does not stamp a version into the binary; ci/setup.mjs records what it built
   const toxiproxy = await readFile(join(PROJECT_ROOT, '.tools', 'toxiproxy-server.stamp'), 'utf8').catch(() => 'missing')
