@@ -209,14 +209,19 @@ export class Devnet implements AsyncDisposable {
     const { scenario } = this
     const signal = options.signal
     const kinds = new Set<EngineKind>(scenario.legs.map(l => engineFor(l.transport)))
-    const enginesStarting = Promise.all([...kinds].map(async kind => {
+    const engineStarts = [...kinds].map(async kind => {
       const started = await this.runtime.startFaultEngine(kind, { signal, seed: scenario.seed })
       const engine = 'client' in started ? started as FaultEngine : connectFaultEngine(started)
       this.engines.push(engine)
       return engine
-    }))
-    const nodesStarting = Promise.all(scenario.nodes.map(async spec => { await this.startNode(spec, signal) }))
-    const [engines] = await Promise.all([enginesStarting, nodesStarting])
+    })
+    const nodeStarts = scenario.nodes.map(async spec => { await this.startNode(spec, signal) })
+    // Every start settles before a failure is thrown: stop() must see every node and engine that
+    // came up, or one still starting when another failed would outlive the devnet.
+    const settled = await Promise.allSettled([...engineStarts, ...nodeStarts])
+    const failure = settled.find(r => r.status === 'rejected')
+    if (failure != null) throw failure.reason
+    const engines = this.engines
     signal?.throwIfAborted()
 
     const runLegs: RunLeg[] = []
