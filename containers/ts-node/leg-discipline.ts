@@ -112,6 +112,12 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
   gossip.handlePeerReadStreamError = (err, peerId) => {
     const peer = peerId.toString()
     const inbound = gossip.streamsInbound.get(peer)
+    // The error may come from an older inbound stream the peer already replaced (it reopened on
+    // the surviving leg before its old leg's close reached us): the current one is fine.
+    if (inbound != null && inbound.rawStream.status === 'open') {
+      events.emit('error', { message: `an older inbound gossip stream from ${peer} failed (${err.message}); the current one is open`, peer })
+      return
+    }
     const deadLeg = observer.legOf(inbound?.rawStream)
     if (pickLeg(peer, deadLeg) == null) { onReadError(err, peerId); return }
     if (inbound != null && inbound.rawStream.status !== 'open') gossip.streamsInbound.delete(peer)

@@ -51,6 +51,8 @@ export interface DevnetOptions {
   meshTimeoutMs?: number
   /** called for every history entry as it is recorded (progress lines, live assertions) */
   onEntry?: (entry: HistoryEntry) => void
+  /** set-up progress a person should see (docker: image builds, stale-run sweeps) */
+  onLog?: (line: string) => void
 }
 
 /** A node of a started devnet. */
@@ -90,7 +92,7 @@ export class Devnet implements AsyncDisposable {
     await mkdir(dir, { recursive: true })
     const recorder = new HistoryRecorder(join(dir, 'history.ndjson'))
     if (options.onEntry != null) recorder.onEntry(options.onEntry)
-    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir)
+    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog)
     const devnet = new Devnet(scenario, runId, dir, runtime, recorder)
     try {
       await devnet.boot(options)
@@ -392,9 +394,9 @@ function engineFor (transport: TransportName): EngineKind {
   return transport === 'quic' ? 'udp' : 'toxiproxy'
 }
 
-async function createRuntime (name: RuntimeName, dir: string): Promise<Runtime> {
+async function createRuntime (name: RuntimeName, dir: string, runId: string, log?: (line: string) => void): Promise<Runtime> {
   if (name === 'process') return new ProcessRuntime({ dir })
   // loaded only when asked for: dockerode and testcontainers add start-up time a process run does not need
   const { DockerRuntime } = await import('../runtime/docker-runtime.ts')
-  return new DockerRuntime({ dir })
+  return new DockerRuntime({ dir, runId, ...(log != null ? { log } : {}) })
 }

@@ -72,7 +72,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
   try {
     devnet = await Devnet.start(scenario, {
-      runtime, dir, signal: controller.signal,
+      runtime, dir, signal: controller.signal, onLog: options.onNote,
       onEntry: (entry: HistoryEntry) => { progress.observe(entry) }
     })
     const net = devnet
