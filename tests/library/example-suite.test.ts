@@ -70,7 +70,10 @@ describe('library: the client example suite (fixtures/examples)', function () {
     expect(r, r).to.match(new RegExp(String.raw`^reopen-within 1000 ms: failed: \d+ finding\(s\); first: ${NODE}->${NODE}: `))
     expect(r, r).to.match(new RegExp(
       String.raw`\n  - A->(${NODE}): A's outbound gossip stream \S+ to \1 on leg (${LEG}) closed at ${AT} \(slot [12]\) when fault test-fault-1 hit that leg; ` +
-      String.raw`(${LEG}) \(\S+ connection \S+, \S+ \S+\) was live throughout the next 1000 ms, but no outbound gossip stream to \1 was opened again`))
+      String.raw`(${LEG}) \(\S+ connection \S+, \S+ \S+\) was live throughout the next 1000 ms, but ` +
+      // never (the leg is still down when the test asserts), or only on the redialed leg after the heal
+      String.raw`(no outbound gossip stream to \1 was opened again before the run ended \(${AT} \(slot \d+\)\)|` +
+      String.raw`the next outbound stream to \1 \(\S+ on ${LEG}\) opened only at ${AT} \(slot \d+\), \d+ ms later) \(limit 1000 ms\)`))
     expectHistoryLine(run, r)
 
     // the same fault starves the aggregator of A's 12 validators: the field's +0/-12
