@@ -6,6 +6,7 @@
  *   meshflap list                   the shipped scenarios
  *   meshflap validate <file...>     check scenario files, start nothing
  *   meshflap report <run-dir>       re-judge a saved history and re-render its report
+ *   meshflap matrix [scenario...]   every scenario x ordered impl pair x transport vs fixtures/known-failures.yaml
  *   meshflap doctor | clean         machine checks; remove leftovers of earlier runs
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
@@ -15,6 +16,7 @@ import { listCommand } from './list-command.ts'
 import { validateCommand } from './validate-command.ts'
 import { reportCommand } from './report-command.ts'
 import { cleanCommand, doctorCommand } from './machine-commands.ts'
+import { matrixCommand } from './matrix-command.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -69,6 +71,18 @@ export function buildProgram (): Command {
     .description('re-judge a saved run (its history.ndjson) and re-render results.json, junit.xml, report.html')
     .argument('<run-dir>', 'a run directory')
     .action(async (dir: string) => { process.exitCode = await reportCommand(dir) })
+
+  program.command('matrix')
+    .description('run scenarios for every ordered implementation pair and transport; red on a new failure or an unexpected pass')
+    .argument('[scenario...]', 'scenario files (default: every file in fixtures/scenarios)')
+    .option('--impl <impls>', 'implementations, e.g. ts,go', listArg('--impl', ['ts', 'go', 'external']), ['ts', 'go'])
+    .option('--transport <transports>', 'transports, e.g. quic,tcp', listArg('--transport', ['quic', 'tcp']), ['quic', 'tcp'])
+    .addOption(runtimeOption())
+    .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 1)
+    .addOption(new Option('--policy <policy>', 'gossip policy of the TS nodes (Go peers are always stock)').choices(['leg-aware', 'stock']))
+    .option('--known-failures <file>', 'expected failures', 'fixtures/known-failures.yaml')
+    .option('--out <dir>', 'parent folder of the matrix folder', 'runs')
+    .action(async (files: string[], opts) => { process.exitCode = await matrixCommand(files, opts) })
 
   program.command('doctor')
     .description('check Node, toxiproxy-server, Go, the Docker engine and the image cache; say how to fix what is missing')

@@ -19,13 +19,17 @@ export interface ScenarioOverrides {
 
 export function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scenario {
   const impls = o.impls
-  const nodes = scenario.nodes.map((n, i) => ({
-    ...n,
-    ...(o.policy != null ? { gossipPolicy: o.policy } : {}),
-    ...(impls != null && impls.length > 0 ? { impl: impls[i % impls.length]! } : {}),
-    ...(o.externalCommand != null ? { command: o.externalCommand } : {}),
-    ...(o.externalImage != null ? { image: o.externalImage } : {})
-  }))
+  const nodes = scenario.nodes.map((n, i) => {
+    const impl = impls != null && impls.length > 0 ? impls[i % impls.length]! : n.impl
+    return {
+      ...n,
+      impl,
+      // the Go peer is stock go-libp2p-pubsub and has no other policy (CONTRACT.md "Go peer notes")
+      gossipPolicy: impl === 'go' ? 'stock' as const : o.policy ?? n.gossipPolicy,
+      ...(impl === 'external' && o.externalCommand != null ? { command: o.externalCommand } : {}),
+      ...(impl === 'external' && o.externalImage != null ? { image: o.externalImage } : {})
+    }
+  })
   return {
     ...scenario,
     seed: o.seed ?? scenario.seed,

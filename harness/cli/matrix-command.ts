@@ -1,0 +1,64 @@
+/** `meshflap matrix`: every scenario x ordered implementation pair x transport, judged against known-failures. */
+import { join } from 'node:path'
+import { readdir } from 'node:fs/promises'
+import type { NodeImpl, GossipPolicyName } from '../scenario/types.ts'
+import type { TransportName } from '../history/types.ts'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { planMatrix } from '../matrix/plan.ts'
+import { KnownFailuresError, loadKnownFailures } from '../matrix/known-failures.ts'
+import { matrixTable, runMatrix } from '../matrix/run-matrix.ts'
+import { collectVersions } from '../runner/versions.ts'
+import { EXIT } from './exit-codes.ts'
+import { loadAll } from './load-scenarios.ts'
+import { interruptSignal } from './interrupt.ts'
+import { CountProgress } from './count-progress.ts'
+
+export interface MatrixFlags {
+  impl: NodeImpl[]
+  transport: TransportName[]
+  runtime: RuntimeName
+  seeds: number
+  policy?: GossipPolicyName
+  knownFailures: string
+  out: string
+}
+
+export async function matrixCommand (files: string[], flags: MatrixFlags): Promise<number> {
+  const scenarioFiles = files.length > 0 ? files : await shippedScenarios()
+  const { scenarios, errors } = await loadAll(scenarioFiles)
+  if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
+  let known
+  try {
+    known = await loadKnownFailures(flags.knownFailures)
+  } catch (err) {
+    if (err instanceof KnownFailuresError) { process.stderr.write(err.message + '\n'); return EXIT.badInput }
+    throw err
+  }
+  const cells = planMatrix(scenarios, { impls: flags.impl, transports: flags.transport, seeds: flags.seeds })
+  const dir = join(flags.out, `matrix-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  const { signal, dispose } = interruptSignal()
+  const progress = new CountProgress(process.stderr, 'matrix', cells.length)
+  try {
+    const result = await runMatrix(cells, {
+      dir, runtime: flags.runtime, known, policy: flags.policy, signal, versions: await collectVersions(),
+      onCellStart: cell => { progress.start(cell.key) },
+      onCellDone: r => { progress.done(r.class === 'new-failure' || r.class === 'unexpected-pass' ? `${r.key}: ${r.class}` : undefined) }
+    })
+    progress.stop()
+    process.stdout.write(matrixTable(result.cells) + '\n')
+    for (const c of result.cells.filter(c => c.class === 'new-failure' || c.class === 'unexpected-pass')) {
+      process.stdout.write(`${c.class === 'new-failure' ? 'NEW FAILURE' : 'UNEXPECTED PASS'} ${c.key}: ${c.class === 'new-failure' ? c.summary : `listed as known (${c.knownReason ?? ''}), but it passed`}\n  ${c.dir !== '' ? `report: ${c.dir}/report.html\n  reproduce: ${c.reproduce}` : ''}\n`)
+    }
+    process.stdout.write(`${result.red ? 'RED' : 'GREEN'}: ${result.cells.length} cell(s) in ${(result.wallMs / 1000).toFixed(0)} s; matrix.json, junit.xml, summary.html in ${dir}\n`)
+    if (result.interrupted) return EXIT.interrupted
+    return result.red ? EXIT.verdictFailed : EXIT.pass
+  } finally {
+    progress.stop()
+    dispose()
+  }
+}
+
+async function shippedScenarios (): Promise<string[]> {
+  const dir = join('fixtures', 'scenarios')
+  return (await readdir(dir)).filter(f => f.endsWith('.yaml')).sort().map(f => join(dir, f))
+}

@@ -1,0 +1,17 @@
+/** What one matrix cell's outcome means against the known failures. Pure. */
+import type { VerdictStatus } from '../oracles/verdict.ts'
+import type { KnownFailure } from './known-failures.ts'
+
+export type CellClass = 'pass' | 'known-failure' | 'flaky-known' | 'new-failure' | 'unexpected-pass'
+
+export function classifyCell (status: VerdictStatus, known: KnownFailure | undefined): CellClass {
+  const passed = status === 'pass'
+  if (known == null) return passed ? 'pass' : 'new-failure'
+  if (known.outcome === 'flaky') return 'flaky-known'
+  return passed ? 'unexpected-pass' : 'known-failure'
+}
+
+/** Red classes turn the matrix red. */
+export function isRed (c: CellClass): boolean {
+  return c === 'new-failure' || c === 'unexpected-pass'
+}

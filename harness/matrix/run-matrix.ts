@@ -1,0 +1,137 @@
+/**
+ * Runs a planned matrix cell by cell (one devnet at a time: the cells share
+ * this machine's cores) and writes, into the matrix folder:
+ *
+ *   matrix.json    every cell: status, class against known-failures, run dir, wall time
+ *   junit.xml      one testcase per cell (known failures skipped, new failures/unexpected passes failed)
+ *   summary.html   scenario rows x implementation pair + transport columns, linking each run's report.html
+ *   <run dirs>     one per cell, as `meshflap run` writes them
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { renderSummaryHtml } from '../report/summary-html.ts'
+import { readHistory } from '../report/read-history.ts'
+import { runScenario } from '../runner/run-scenario.ts'
+import type { RunResult } from '../runner/run-scenario.ts'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import type { VerdictStatus } from '../oracles/verdict.ts'
+import type { GossipPolicyName } from '../scenario/types.ts'
+import { classifyCell, isRed } from './classify.ts'
+import type { CellClass } from './classify.ts'
+import { knownFailureFor } from './known-failures.ts'
+import type { KnownFailure } from './known-failures.ts'
+import type { MatrixCell } from './plan.ts'
+import { renderMatrixJunit } from './matrix-junit.ts'
+
+export interface MatrixCellResult {
+  key: string
+  scenario: string
+  impls: [string, string]
+  transport: string
+  seed: number
+  status: VerdictStatus
+  class: CellClass
+  knownReason?: string
+  summary: string
+  dir: string
+  reproduce: string
+  wallMs: number
+}
+
+export interface MatrixResult {
+  red: boolean
+  interrupted: boolean
+  cells: MatrixCellResult[]
+  wallMs: number
+  dir: string
+}
+
+export interface RunMatrixOptions {
+  dir: string
+  runtime: RuntimeName
+  known: readonly KnownFailure[]
+  policy?: GossipPolicyName
+  signal?: AbortSignal
+  versions?: Record<string, string>
+  onCellStart?: (cell: MatrixCell, index: number, total: number) => void
+  onCellDone?: (result: MatrixCellResult, index: number, total: number) => void
+}
+
+export async function runMatrix (cells: readonly MatrixCell[], options: RunMatrixOptions): Promise<MatrixResult> {
+  const started = Date.now()
+  await mkdir(options.dir, { recursive: true })
+  const results: MatrixCellResult[] = []
+  const runs: RunResult[] = []
+  for (const [i, cell] of cells.entries()) {
+    if (options.signal?.aborted === true) break
+    options.onCellStart?.(cell, i, cells.length)
+    const known = knownFailureFor(options.known, cell)
+    let result: MatrixCellResult
+    try {
+      const run = await runScenario(cell.scenario, {
+        runtime: options.runtime,
+        outDir: join(options.dir, 'runs'),
+        signal: options.signal,
+        versions: options.versions,
+        overrides: { seed: cell.seed, impls: cell.impls, transport: cell.transport, ...(options.policy != null ? { policy: options.policy } : {}) }
+      })
+      runs.push(run)
+      const failed = run.verdicts.filter(v => v.status !== 'pass')
+      result = {
+        key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
+        status: run.status, class: classifyCell(run.status, known), ...(known != null ? { knownReason: known.reason } : {}),
+        summary: failed.length === 0 ? 'every verdict passed' : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
+        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
+      }
+    } catch (err) {
+      // a set-up failure (a node that cannot start) is a failed cell, not the end of the matrix
+      result = {
+        key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
+        status: 'fail', class: classifyCell('fail', known), ...(known != null ? { knownReason: known.reason } : {}),
+        summary: `set-up failed: ${(err as Error).message}`, dir: '', reproduce: '', wallMs: 0
+      }
+    }
+    results.push(result)
+    options.onCellDone?.(result, i, cells.length)
+  }
+  const matrix: MatrixResult = {
+    red: results.some(r => isRed(r.class)),
+    interrupted: results.length < cells.length,
+    cells: results,
+    wallMs: Date.now() - started,
+    dir: options.dir
+  }
+  await writeMatrixFiles(matrix, runs)
+  return matrix
+}
+
+async function writeMatrixFiles (matrix: MatrixResult, runs: readonly RunResult[]): Promise<void> {
+  await writeFile(join(matrix.dir, 'matrix.json'), JSON.stringify(matrix, null, 2) + '\n')
+  await writeFile(join(matrix.dir, 'junit.xml'), renderMatrixJunit(matrix.cells))
+  const summaryRuns = await Promise.all(runs.map(async r => ({
+    history: await readHistory(join(r.dir, 'history.ndjson')),
+    verdicts: r.verdicts,
+    runDir: r.dir
+  })))
+  if (summaryRuns.length > 0) {
+    await writeFile(join(matrix.dir, 'summary.html'), renderSummaryHtml(summaryRuns, { summaryDir: matrix.dir, title: 'meshflap interop matrix' }))
+  }
+}
+
+/** The pass/fail table as printed: one row per scenario, one column per implementation pair and transport. */
+export function matrixTable (cells: readonly MatrixCellResult[]): string {
+  const columns = [...new Set(cells.map(c => `${c.impls.join('>')} ${c.transport}`))]
+  const rows = [...new Set(cells.map(c => c.scenario))]
+  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS' }
+  const cell = (scenario: string, column: string): string => {
+    const hits = cells.filter(c => c.scenario === scenario && `${c.impls.join('>')} ${c.transport}` === column)
+    if (hits.length === 0) return '-'
+    const worst = hits.find(h => isRed(h.class)) ?? hits.find(h => h.class !== 'pass') ?? hits[0]!
+    return hits.length === 1 ? mark[worst.class] : `${mark[worst.class]} ${hits.filter(h => h.status === 'pass').length}/${hits.length}`
+  }
+  const width = Math.max(8, ...rows.map(r => r.length))
+  const colWidth = Math.max(12, ...columns.map(c => c.length))
+  const lines = [`${'scenario'.padEnd(width)}  ${columns.map(c => c.padEnd(colWidth)).join('  ')}`]
+  for (const r of rows) lines.push(`${r.padEnd(width)}  ${columns.map(c => cell(r, c).padEnd(colWidth)).join('  ')}`)
+  return lines.join('\n')
+}
