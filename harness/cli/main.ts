@@ -7,9 +7,11 @@
  *   meshflap validate <file...>     check scenario files, start nothing
  *   meshflap report <run-dir>       re-judge a saved history and re-render its report
  *   meshflap matrix [scenario...]   every scenario x ordered impl pair x transport vs fixtures/known-failures.yaml
+ *   meshflap gate | rerun <dir> | triage <dir>   pre-release gate; replay a run; classify a failure
  *   meshflap doctor | clean         machine checks; remove leftovers of earlier runs
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import type { RuntimeName } from '../runtime/runtime.ts'
 import { EXIT } from './exit-codes.ts'
 import { runCommand } from './run-command.ts'
 import { listCommand } from './list-command.ts'
@@ -17,6 +19,7 @@ import { validateCommand } from './validate-command.ts'
 import { reportCommand } from './report-command.ts'
 import { cleanCommand, doctorCommand } from './machine-commands.ts'
 import { matrixCommand } from './matrix-command.ts'
+import { gateCommand, rerunCommand, triageCommand } from './reruns-commands.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -82,7 +85,31 @@ export function buildProgram (): Command {
     .addOption(new Option('--policy <policy>', 'gossip policy of the TS nodes (Go peers are always stock)').choices(['leg-aware', 'stock']))
     .option('--known-failures <file>', 'expected failures', 'fixtures/known-failures.yaml')
     .option('--out <dir>', 'parent folder of the matrix folder', 'runs')
+    .option('--external-command <cmd...>', 'process runtime: what impl "external" runs (config path appended)')
+    .option('--external-image <image>', 'docker runtime: the image impl "external" runs')
     .action(async (files: string[], opts) => { process.exitCode = await matrixCommand(files, opts) })
+
+  program.command('gate')
+    .description('pre-release gate: the gating set over N seeds; passes only if every verdict passes on every seed')
+    .addOption(runtimeOption())
+    .option('--seeds <n>', 'seeds per scenario', intArg('--seeds', 1), 3)
+    .option('--set <file>', 'the gating set', 'fixtures/gate.yaml')
+    .option('--known-failures <file>', 'excluded from the default set', 'fixtures/known-failures.yaml')
+    .option('--out <dir>', 'parent folder of the gate folder', 'runs')
+    .action(async opts => { process.exitCode = await gateCommand(opts) })
+
+  program.command('rerun')
+    .description('replay a run directory (same resolved scenario, seed and fault schedule) and compare the verdicts')
+    .argument('<run-dir>', 'a run directory')
+    .addOption(new Option('--runtime <runtime>', 'default: the run\'s own').choices(['process', 'docker']))
+    .action(async (dir: string, opts: { runtime?: RuntimeName }) => { process.exitCode = await rerunCommand(dir, opts) })
+
+  program.command('triage')
+    .description('rerun a failed run with its seed and fresh seeds: deterministic, seed-dependent or flaky')
+    .argument('<run-dir>', 'a failed run directory')
+    .option('--runs <n>', 'runs with its own seed, and as many fresh seeds', intArg('--runs', 1), 5)
+    .addOption(new Option('--runtime <runtime>', 'default: the run\'s own').choices(['process', 'docker']))
+    .action(async (dir: string, opts: { runs: number, runtime?: RuntimeName }) => { process.exitCode = await triageCommand(dir, opts) })
 
   program.command('doctor')
     .description('check Node, toxiproxy-server, Go, the Docker engine and the image cache; say how to fix what is missing')

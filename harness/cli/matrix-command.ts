@@ -21,6 +21,8 @@ export interface MatrixFlags {
   policy?: GossipPolicyName
   knownFailures: string
   out: string
+  externalCommand?: string[]
+  externalImage?: string
 }
 
 export async function matrixCommand (files: string[], flags: MatrixFlags): Promise<number> {
@@ -41,6 +43,7 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
   try {
     const result = await runMatrix(cells, {
       dir, runtime: flags.runtime, known, policy: flags.policy, signal, versions: await collectVersions(),
+      externalCommand: flags.externalCommand, externalImage: flags.externalImage,
       onCellStart: cell => { progress.start(cell.key) },
       onCellDone: r => { progress.done(r.class === 'new-failure' || r.class === 'unexpected-pass' ? `${r.key}: ${r.class}` : undefined) }
     })

@@ -51,6 +51,9 @@ export interface RunMatrixOptions {
   runtime: RuntimeName
   known: readonly KnownFailure[]
   policy?: GossipPolicyName
+  /** what impl "external" runs: a command (process runtime) or an image (docker runtime) */
+  externalCommand?: string[]
+  externalImage?: string
   signal?: AbortSignal
   versions?: Record<string, string>
   onCellStart?: (cell: MatrixCell, index: number, total: number) => void
@@ -73,7 +76,12 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
         outDir: join(options.dir, 'runs'),
         signal: options.signal,
         versions: options.versions,
-        overrides: { seed: cell.seed, impls: cell.impls, transport: cell.transport, ...(options.policy != null ? { policy: options.policy } : {}) }
+        overrides: {
+          seed: cell.seed, impls: cell.impls, transport: cell.transport,
+          ...(options.policy != null ? { policy: options.policy } : {}),
+          ...(options.externalCommand != null ? { externalCommand: options.externalCommand } : {}),
+          ...(options.externalImage != null ? { externalImage: options.externalImage } : {})
+        }
       })
       runs.push(run)
       const failed = run.verdicts.filter(v => v.status !== 'pass')

@@ -1,0 +1,106 @@
+/** `meshflap gate`, `meshflap rerun <run-dir>`, `meshflap triage <run-dir>`. */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { collectVersions } from '../runner/versions.ts'
+import { gateTable, runGate } from '../reruns/gate.ts'
+import { compareVerdicts, readSavedRun, replay, RunDirError } from '../reruns/rerun.ts'
+import { triage } from '../reruns/triage.ts'
+import { KnownFailuresError, loadKnownFailures } from '../matrix/known-failures.ts'
+import { EXIT } from './exit-codes.ts'
+import { loadAll } from './load-scenarios.ts'
+import { interruptSignal } from './interrupt.ts'
+import { CountProgress } from './count-progress.ts'
+
+export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, set: string, knownFailures: string, out: string }): Promise<number> {
+  let files: string[]
+  try {
+    files = await gatingSet(opts.set, opts.knownFailures)
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`)
+    return EXIT.badInput
+  }
+  const { scenarios, errors } = await loadAll(files)
+  if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
+  const dir = join(opts.out, `gate-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  const { signal, dispose } = interruptSignal()
+  const progress = new CountProgress(process.stderr, 'gate', scenarios.length * opts.seeds)
+  try {
+    const result = await runGate(scenarios, {
+      seeds: opts.seeds, runtime: opts.runtime, dir, signal, versions: await collectVersions(),
+      onRunStart: label => { progress.start(label) },
+      onRunDone: r => { progress.done(r.status === 'pass' ? undefined : `FAIL ${r.scenario.name} seed ${r.scenario.seed}`) }
+    })
+    progress.stop()
+    process.stdout.write(gateTable(result) + '\n')
+    for (const row of result.rows) {
+      for (const f of row.failures) process.stdout.write(`FAIL ${row.scenario} seed ${f.seed}: ${f.summary}\n  report: ${f.dir}/report.html\n  reproduce: ${f.reproduce}\n`)
+    }
+    process.stdout.write(`${result.pass ? 'GATE PASSED' : 'GATE FAILED'} in ${(result.wallMs / 1000).toFixed(0)} s; gate.json and junit.xml in ${dir}\n`)
+    if (result.interrupted) return EXIT.interrupted
+    return result.pass ? EXIT.pass : EXIT.verdictFailed
+  } finally {
+    progress.stop()
+    dispose()
+  }
+}
+
+/** fixtures/gate.yaml's list, or every fixture the known-failures file does not name. */
+async function gatingSet (setFile: string, knownFile: string): Promise<string[]> {
+  let text: string | undefined
+  try { text = await readFile(setFile, 'utf8') } catch { text = undefined }
+  if (text != null) {
+    const data = parse(text) as { scenarios?: unknown } | null
+    if (!Array.isArray(data?.scenarios) || !data.scenarios.every(s => typeof s === 'string')) {
+      throw new Error(`${setFile}: field "scenarios" must be a list of scenario file paths`)
+    }
+    return data.scenarios as string[]
+  }
+  const known = await loadKnownFailures(knownFile).catch((err: Error) => { if (err instanceof KnownFailuresError && !/cannot read/.test(err.message)) throw err; return [] })
+  const names = new Set(known.map(k => k.scenario))
+  const dir = join('fixtures', 'scenarios')
+  return (await readdir(dir)).filter(f => f.endsWith('.yaml') && !names.has(f.replace(/\.yaml$/, ''))).sort().map(f => join(dir, f))
+}
+
+export async function rerunCommand (dir: string, opts: { runtime?: RuntimeName }): Promise<number> {
+  let saved
+  try { saved = await readSavedRun(dir) } catch (err) {
+    if (err instanceof RunDirError) { process.stderr.write(err.message + '\n'); return EXIT.badInput }
+    throw err
+  }
+  const { signal, dispose } = interruptSignal()
+  try {
+    const r = await replay(saved, { runtime: opts.runtime, signal })
+    if (r.endReason === 'interrupted') return EXIT.interrupted
+    const cmp = compareVerdicts(saved, r)
+    for (const row of cmp.rows) process.stdout.write(`  ${row.before === row.after ? 'same' : 'DIFF'}  ${row.title}: ${row.before} -> ${row.after}\n`)
+    process.stdout.write(`${cmp.same ? 'SAME VERDICTS' : 'DIFFERENT VERDICTS'}: ${saved.scenario.name} seed ${saved.seed} (${saved.status} -> ${r.status})\n  rerun: ${r.dir}/report.html\n`)
+    return cmp.same ? EXIT.pass : EXIT.verdictFailed
+  } finally {
+    dispose()
+  }
+}
+
+export async function triageCommand (dir: string, opts: { runs: number, runtime?: RuntimeName }): Promise<number> {
+  let saved
+  try { saved = await readSavedRun(dir) } catch (err) {
+    if (err instanceof RunDirError) { process.stderr.write(err.message + '\n'); return EXIT.badInput }
+    throw err
+  }
+  if (saved.status === 'pass') { process.stderr.write(`${dir}: this run passed; triage is for failed runs\n`); return EXIT.badInput }
+  const { signal, dispose } = interruptSignal()
+  const progress = new CountProgress(process.stderr, 'triage', opts.runs * 2)
+  try {
+    const t = await triage(saved, {
+      runs: opts.runs, runtime: opts.runtime, signal,
+      onRun: (label, r) => { progress.start(label); progress.done(`${label}: ${r.status}`) }
+    })
+    progress.stop()
+    process.stdout.write(`${t.class.toUpperCase()}: ${t.summary}\n`)
+    return signal.aborted ? EXIT.interrupted : EXIT.pass
+  } finally {
+    progress.stop()
+    dispose()
+  }
+}
