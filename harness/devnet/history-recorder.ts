@@ -11,12 +11,15 @@ export class HistoryRecorder {
   private readonly kept: HistoryEntry[] = []
   private readonly file: WriteStream | undefined
   private readonly listeners: Array<(e: HistoryEntry) => void> = []
+  private closed = false
 
   constructor (path?: string) {
     this.file = path != null ? createWriteStream(path, { flags: 'w' }) : undefined
   }
 
   append (entry: HistoryEntry): void {
+    // a node's last stdout lines can arrive after the run was closed; they are past run_end
+    if (this.closed) return
     this.kept.push(entry)
     this.file?.write(JSON.stringify(entry) + '\n')
     for (const l of this.listeners) l(entry)
@@ -32,6 +35,7 @@ export class HistoryRecorder {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     const file = this.file
     if (file == null || file.writableEnded) return
     await new Promise<void>(resolve => { file.end(resolve) })

@@ -52,7 +52,8 @@ export class NodeProcess implements RunningNode {
     if (cmd == null) throw new NodeStartError(`node ${opts.name}: empty command`)
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] })
     this.exited = new Promise(resolve => {
-      this.child.once('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after stdout and stderr are drained, so no event line arrives after it
+      this.child.once('close', (code, signal) => {
         resolve({ code, signal, expected: this.stopRequested })
       })
       this.child.once('error', err => {
