@@ -113,7 +113,8 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
 
   const history = devnet.history()
   const verdicts = judge(history, scenario.expectations)
-  await writeRunDir(dir, { history, verdicts, versions })
+  const where = await devnet.runtime.describe?.().catch(() => ({})) ?? {}
+  await writeRunDir(dir, { history, verdicts, versions: { ...versions, ...where } })
   const flags = overrideFlags(overrides)
   return {
     scenario,

@@ -115,6 +115,18 @@ export class DockerRuntime implements Runtime {
    * Runs once; startNode/startFaultEngine call it, a caller may call it first to
    * build images ahead of time.
    */
+  /** Image refs and ids this run used (for results.json: a rerun bundle names exactly what ran). */
+  async describe (): Promise<Record<string, string>> {
+    const out: Record<string, string> = {}
+    for (const [name, built] of this.images) {
+      const image = await built.catch(() => undefined)
+      if (image != null) out[`image ${name}`] = `${image.ref} ${image.id}`
+    }
+    const prepared = await this.prepared?.catch(() => undefined)
+    if (prepared != null) out['image base'] = `${prepared.base.ref} ${prepared.base.id} (${prepared.base.source})`
+    return out
+  }
+
   async prepare (options: { images?: ImageName[] } = {}): Promise<DockerPrepared> {
     // shared by every caller: only the runtime's own signals (dispose, the run's abort) cancel it
     if (this.prepared === undefined) {

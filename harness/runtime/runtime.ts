@@ -71,6 +71,8 @@ export interface Runtime extends AsyncDisposable {
   startFaultEngine: (kind: EngineKind, options?: { signal?: AbortSignal, seed?: number }) => Promise<StartedEngine>
   /** stops everything this runtime started (idempotent) */
   dispose: () => Promise<void>
+  /** what a rerun bundle must record about where things ran (docker: image refs and ids), for results.json */
+  describe?: () => Promise<Record<string, string>>
 }
 
 export interface StartedEngine {
