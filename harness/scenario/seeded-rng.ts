@@ -5,25 +5,17 @@
  * same faults on the same legs. Injected everywhere instead of Math.random.
  */
 
+import { mulberry32 } from '../util/mulberry32.ts'
+
 /** Uniform numbers in [0, 1). */
 export type Rng = () => number
 
 /** Makes a generator from a seed (the default is `seededRng`; tests may inject their own). */
 export type RngFactory = (seed: number) => Rng
 
-/**
- * mulberry32: 32 bits of state, a few integer ops per draw. Statistically fine
- * for picking legs and jitter; not for anything secret.
- */
+/** The default generator (harness/util/mulberry32.ts, shared with the UDP proxy's loss draws). */
 export function seededRng (seed: number): Rng {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return mulberry32(seed)
 }
 
 /** An integer in [0, n) drawn from `rng` (n >= 1). */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import type { HistoryEntry, RunStart } from '../../harness/history/types.ts'
+import { multiaddrPort, portIsFree } from '../support/ports.ts'
 
 const BIN = join(PROJECT_ROOT, 'harness', 'cli', 'bin.js')
 const PR278 = join(PROJECT_ROOT, 'fixtures', 'scenarios', 'pr278-non-bearing-leg-flap.yaml')
@@ -152,22 +153,8 @@ describe('meshflap CLI: a hung node', function () {
 async function expectPortsFree (history: HistoryEntry[]): Promise<void> {
   const start = history.find((e): e is RunStart => e.kind === 'run_start')
   if (start == null) return
-  const { createSocket } = await import('node:dgram')
-  const { createServer } = await import('node:net')
   for (const leg of start.legs) {
-    const m = /\/ip4\/([^/]+)\/(udp|tcp)\/(\d+)/.exec(leg.proxyAddr)!
-    const [host, proto, port] = [m[1]!, m[2]!, Number(m[3])]
-    const free = await new Promise<boolean>(resolve => {
-      if (proto === 'udp') {
-        const s = createSocket('udp4')
-        s.once('error', () => { resolve(false) })
-        s.bind(port, host, () => { s.close(() => { resolve(true) }) })
-      } else {
-        const s = createServer()
-        s.once('error', () => { resolve(false) })
-        s.listen(port, host, () => { s.close(() => { resolve(true) }) })
-      }
-    })
-    expect(free, `proxy port of ${leg.name} (${leg.proxyAddr}) free`).to.equal(true)
+    const { host, port, protocol } = multiaddrPort(leg.proxyAddr)
+    expect(await portIsFree(host, port, protocol), `proxy port of ${leg.name} (${leg.proxyAddr}) free`).to.equal(true)
   }
 }

@@ -4,11 +4,9 @@
  */
 import { expect } from 'chai'
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:net'
-import { createSocket } from 'node:dgram'
 import { Devnet } from '../../harness/devnet/devnet.ts'
 import type { HistoryEntry, NodeEntry, RunStart } from '../../harness/history/types.ts'
-import { hostPortOf } from '../../harness/devnet/addresses.ts'
+import { multiaddrPort, portIsFree } from '../support/ports.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
 import { sleep } from '../support/node-pair.ts'
 
@@ -36,30 +34,16 @@ function childPids (): number[] {
   } catch { return [] }
 }
 
-async function portIsFree (hostPort: string, udp: boolean): Promise<boolean> {
-  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))]
-  return await new Promise(resolve => {
-    if (udp) {
-      const s = createSocket('udp4')
-      s.once('error', () => { resolve(false) })
-      s.bind(port, host, () => { s.close(() => { resolve(true) }) })
-    } else {
-      const s = createServer()
-      s.once('error', () => { resolve(false) })
-      s.listen(port, host, () => { s.close(() => { resolve(true) }) })
-    }
-  })
-}
-
 /** After stop: no child process, and every proxy port and node listen port is free again. */
 async function expectNothingLeft (start: RunStart): Promise<void> {
   await sleep(200)
   const left = childPids().filter(pid => { try { return !execFileSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).includes('ps') } catch { return false } })
   expect(left, 'child processes left behind').to.deep.equal([])
   for (const leg of start.legs) {
-    const udp = leg.transport === 'quic'
-    expect(await portIsFree(hostPortOf(leg.proxyAddr), udp), `proxy port of ${leg.name} free`).to.equal(true)
-    expect(await portIsFree(hostPortOf(leg.upstreamAddr), udp), `listen port behind ${leg.name} free`).to.equal(true)
+    for (const [what, addr] of [['proxy port of', leg.proxyAddr], ['listen port behind', leg.upstreamAddr]] as const) {
+      const { host, port, protocol } = multiaddrPort(addr)
+      expect(await portIsFree(host, port, protocol), `${what} ${leg.name} free`).to.equal(true)
+    }
   }
 }
 
