@@ -22,6 +22,7 @@ export interface GossipInternals {
   handlePeerReadStreamError: (err: Error, peerId: PeerId) => void
   /** encodes and writes one RPC to the peer's outbound stream; false when there is none */
   sendRpc: (id: string, rpc: unknown) => boolean
+  addEventListener: (type: 'gossipsub:heartbeat', listener: () => void) => void
 }
 
 export function internalsOf (gossip: unknown): GossipInternals {

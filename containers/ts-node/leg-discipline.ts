@@ -26,6 +26,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
   const reopening = new Map<string, { since: number, from: string }>()
   const inFlight = new Set<string>()
   const held = new Map<string, unknown[]>()
+  const hadStream = new Set<string>()
 
   const pickLeg = (peer: string, exclude?: Connection): Connection | undefined => {
     const open = legs.openLegsTo(peer).filter(c => c !== exclude)
@@ -45,7 +46,24 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       inFlight.delete(peer)
       held.delete(peer) // flushed on open; anything left had no stream to go to
     }
+    if (!gossip.streamsOutbound.has(peer) && gossip.peers.has(peer)) {
+      // gossipsub swallows the error of a failed newStream: say so, and let the heartbeat check retry
+      events.emit('error', { message: `opening the gossip stream to ${peer} on leg ${leg.id} failed; retrying on the next heartbeat`, peer, leg: leg.id })
+    }
   }
+
+  // Safety net, once per gossipsub heartbeat: a peer we still gossip with that has a live leg
+  // but no outbound stream (a reopen that failed, a close we never heard of) gets one now.
+  // Only for peers that had a stream before: the first placement is onConnect's (outbound-preferred).
+  gossip.addEventListener('gossipsub:heartbeat', () => {
+    for (const [peer, peerId] of gossip.peers) {
+      if (!hadStream.has(peer) || gossip.streamsOutbound.has(peer) || inFlight.has(peer)) continue
+      const leg = pickLeg(peer)
+      if (leg == null) continue
+      if (!reopening.has(peer)) reopening.set(peer, { since: Date.now(), from: '(none: heartbeat check)' })
+      void openOn(peerId, leg)
+    }
+  })
 
   const sendRpc = gossip.sendRpc.bind(gossip)
   gossip.sendRpc = (id, rpc) => {
@@ -74,6 +92,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
 
   observer.onOutboundOpened((peerId, placement) => {
     const peer = peerId.toString()
+    hadStream.add(peer)
     const queue = held.get(peer)
     held.delete(peer)
     for (const rpc of queue ?? []) sendRpc(peer, rpc)

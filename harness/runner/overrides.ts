@@ -24,8 +24,9 @@ export function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scena
     return {
       ...n,
       impl,
-      // the Go peer is stock go-libp2p-pubsub and has no other policy (CONTRACT.md "Go peer notes")
-      gossipPolicy: impl === 'go' ? 'stock' as const : o.policy ?? n.gossipPolicy,
+      // the Go peer is stock go-libp2p-pubsub and has no other policy (CONTRACT.md "Go peer notes");
+      // a node given another implementation takes that one's own default, not the policy written for the old one
+      gossipPolicy: impl === 'go' ? 'stock' as const : o.policy ?? (impl === n.impl ? n.gossipPolicy : 'leg-aware' as const),
       ...(impl === 'external' && o.externalCommand != null ? { command: o.externalCommand } : {}),
       ...(impl === 'external' && o.externalImage != null ? { image: o.externalImage } : {})
     }
