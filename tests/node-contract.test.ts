@@ -12,6 +12,8 @@ import { Devnet } from '../harness/devnet/devnet.ts'
 import type { NodeEntry, RunStart } from '../harness/history/types.ts'
 import type { NodeImpl, Scenario } from '../harness/scenario/types.ts'
 import { GO_PEER_BIN } from '../harness/util/paths.ts'
+import { eventOfType } from '../harness/contract/node-events.ts'
+import type { NodeEventType } from '../harness/contract/node-events.ts'
 import { pairScenario } from './support/pair-scenario.ts'
 
 interface Implementation { label: string, impl: NodeImpl, policy: 'leg-aware' | 'stock', command?: string[] }
@@ -28,8 +30,8 @@ function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario
   return s
 }
 
-const nodeEvents = (devnet: Devnet, node: string, type: string): NodeEntry[] =>
-  devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node && e.type === type)
+const nodeEvents = <T extends NodeEventType>(devnet: Devnet, node: string, type: T): Array<Extract<NodeEntry, { type: T }>> =>
+  devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node).filter(eventOfType(type))
 
 async function waitFor (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs

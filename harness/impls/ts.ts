@@ -1,0 +1,20 @@
+/**
+ * The TS reference node (containers/ts-node/): js-libp2p with the leg-aware
+ * gossip policy (and stock, for comparison). Run by the pinned Node from its
+ * sources; nothing to build.
+ */
+import { join } from 'node:path'
+import { PROJECT_ROOT } from '../util/paths.ts'
+import { defineImplementation } from './implementation.ts'
+
+const MAIN = 'containers/ts-node/main.ts'
+
+export const ts = defineImplementation({
+  name: 'ts',
+  summary: 'containers/ts-node (js-libp2p, leg-aware or stock gossip)',
+  policies: ['leg-aware', 'stock'],
+  defaultPolicy: 'leg-aware',
+  perNode: false,
+  processCommand: configPath => [process.execPath, join(PROJECT_ROOT, MAIN), configPath],
+  image: { name: 'ts-node', dockerfile: 'containers/ts-node/Dockerfile', inputs: { kind: 'node-program', entryFiles: [MAIN] } }
+})
