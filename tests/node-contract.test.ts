@@ -15,12 +15,15 @@ import { GO_PEER_BIN } from '../harness/util/paths.ts'
 import { eventOfType } from '../harness/contract/node-events.ts'
 import type { NodeEventType } from '../harness/contract/node-events.ts'
 import { pairScenario } from './support/pair-scenario.ts'
+import { IMPLEMENTATIONS as IMPLS } from '../harness/impls/index.ts'
+import type { GossipPolicy } from '../harness/contract/node-config.ts'
 
-interface Implementation { label: string, impl: NodeImpl, policy: 'leg-aware' | 'stock', command?: string[] }
+interface Implementation { label: string, impl: NodeImpl, policy: GossipPolicy, command?: string[] }
 
+// every implementation meshflap runs itself (harness/impls/index.ts), each with its default policy, and
+// the Go peer binary once more as an `external` entry, the way a client team's own build joins
 const IMPLEMENTATIONS: Implementation[] = [
-  { label: 'TS node', impl: 'ts', policy: 'leg-aware' },
-  { label: 'Go peer', impl: 'go', policy: 'stock' },
+  ...IMPLS.filter(i => !i.perNode).map(i => ({ label: `${i.name}: ${i.summary}`, impl: i.name, policy: i.defaultPolicy })),
   { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [GO_PEER_BIN] }
 ]
 
