@@ -10,6 +10,8 @@ import { defineImplementation } from './implementation.ts'
 
 const BINARY = 'meshflap-go-peer'
 const DIR = 'containers/go-peer'
+/** the binary set-up builds (tests that start the Go peer by hand use it) */
+export const GO_PEER_BIN = join(TOOLS_BIN, BINARY)
 // Static (no cgo), so the binary also runs in the go-peer image on any base
 const BUILD_ARGS = ['build', '-trimpath', '-ldflags=-s -w', '-o']
 
@@ -29,7 +31,7 @@ export const go = defineImplementation({
     recipe: `CGO_ENABLED=0 go ${BUILD_ARGS.join(' ')}`,
     command: target => ({ file: 'go', args: [...BUILD_ARGS, target, '.'], cwd: join(PROJECT_ROOT, DIR), env: { CGO_ENABLED: '0' } })
   },
-  processCommand: configPath => [join(TOOLS_BIN, BINARY), configPath],
+  processCommand: configPath => [GO_PEER_BIN, configPath],
   image: { name: 'go-peer', dockerfile: `${DIR}/Dockerfile`, inputs: { kind: 'binary', file: `.tools/bin/${BINARY}`, contextPath: `bin/${BINARY}` } },
   versions: async () => ({ 'go-peer': await goPeerVersion() })
 })
@@ -37,7 +39,7 @@ export const go = defineImplementation({
 /** The Go peer's libp2p versions, from its go.mod (the binary is built from exactly that by set-up). */
 async function goPeerVersion (): Promise<string> {
   try {
-    await access(join(TOOLS_BIN, BINARY))
+    await access(GO_PEER_BIN)
     const mod = await readFile(join(PROJECT_ROOT, DIR, 'go.mod'), 'utf8')
     const v = (name: string): string => new RegExp(`\\s${name.replace(/[.]/g, '\\.')} (v[^\\s]+)`).exec(mod)?.[1] ?? '?'
     return `go-libp2p ${v('github.com/libp2p/go-libp2p')}, go-libp2p-pubsub ${v('github.com/libp2p/go-libp2p-pubsub')}`

@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from '../util/paths.ts'
 import { defineImplementation } from './implementation.ts'
 
 const MAIN = 'containers/ts-node/main.ts'
+/** the node's entry file (tests that start the TS node by hand use it) */
+export const TS_NODE_MAIN = join(PROJECT_ROOT, MAIN)
 
 export const ts = defineImplementation({
   name: 'ts',
@@ -15,6 +17,6 @@ export const ts = defineImplementation({
   policies: ['leg-aware', 'stock'],
   defaultPolicy: 'leg-aware',
   perNode: false,
-  processCommand: configPath => [process.execPath, join(PROJECT_ROOT, MAIN), configPath],
+  processCommand: configPath => [process.execPath, TS_NODE_MAIN, configPath],
   image: { name: 'ts-node', dockerfile: 'containers/ts-node/Dockerfile', inputs: { kind: 'node-program', entryFiles: [MAIN] } }
 })
