@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BuildStep } from './implementation.ts'
 
@@ -45,8 +45,22 @@ export function runBuildStep (step: BuildStep, options: BuildOptions): boolean {
   options.say?.(`building ${step.binary} ...`)
   const { file, args, cwd, env } = step.command(target)
   execFileSync(file, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd, env: { ...process.env, ...env } })
+  if (step.produces !== undefined) copyFileSync(join(options.root, step.dir, step.produces), target)
   writeFileSync(stampFile, stamp)
   return true
+}
+
+/** Files under `dir`, relative and '/'-separated, leaving out the folders named in `skip` (build output such as target/). */
+export function filesUnder (dir: string, skip: readonly string[] = []): string[] {
+  const out: string[] = []
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`
+      if (entry.isDirectory()) { if (!skip.includes(path)) walk(path) } else if (entry.isFile()) out.push(path)
+    }
+  }
+  walk('')
+  return out
 }
 
 function onPath (cmd: string): boolean {

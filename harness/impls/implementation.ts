@@ -40,8 +40,10 @@ export interface BuildStep {
   sources: (dir: string) => string[]
   /** the build command and flags as text; part of the stamp, so changing them rebuilds */
   recipe: string
-  /** the build itself: writes the binary to `target` */
+  /** the build itself: writes the binary to `target`, or to `produces` */
   command: (target: string) => { file: string, args: string[], cwd: string, env?: Record<string, string> }
+  /** where the command leaves the binary, relative to `dir` (e.g. cargo's target/release/<name>); set-up copies it to .tools/bin. Absent: the command writes `target` itself */
+  produces?: string
 }
 
 /** How the harness packs an implementation into an image (harness/runtime/docker-images.ts builds it). */
