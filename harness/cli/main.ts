@@ -13,7 +13,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { GOSSIP_POLICIES } from '../contract/node-config.ts'
-import { IMPL_NAMES } from '../impls/index.ts'
+import { DEFAULT_MATRIX_IMPLS, IMPL_NAMES } from '../impls/index.ts'
 import { EXIT } from './exit-codes.ts'
 import { runCommand } from './run-command.ts'
 import { listCommand } from './list-command.ts'
@@ -80,7 +80,7 @@ export function buildProgram (): Command {
   program.command('matrix')
     .description('run scenarios for every ordered implementation pair and transport; red on a new failure or an unexpected pass')
     .argument('[scenario...]', 'scenario files (default: every file in fixtures/scenarios)')
-    .option('--impl <impls>', 'implementations, e.g. ts,go', listArg('--impl', IMPL_NAMES), ['ts', 'go'])
+    .option('--impl <impls>', 'implementations, e.g. ts,go', listArg('--impl', IMPL_NAMES), [...DEFAULT_MATRIX_IMPLS])
     .option('--transport <transports>', 'transports, e.g. quic,tcp', listArg('--transport', ['quic', 'tcp']), ['quic', 'tcp'])
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 1)

@@ -10,6 +10,7 @@ export const external = defineImplementation({
   summary: 'your own build (a node\'s command or image)',
   policies: ['leg-aware', 'stock'],
   defaultPolicy: 'leg-aware',
+  inDefaultMatrix: false,
   perNode: true,
   processCommand: (configPath, node) => {
     if (node.command == null || node.command.length === 0) throw new ImplLaunchError(`node ${node.name}: impl "external" needs a command for the process runtime`)

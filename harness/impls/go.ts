@@ -20,6 +20,7 @@ export const go = defineImplementation({
   summary: 'containers/go-peer (go-libp2p, stock go-libp2p-pubsub)',
   policies: ['stock'],
   defaultPolicy: 'stock',
+  inDefaultMatrix: true,
   perNode: false,
   build: {
     binary: BINARY,

@@ -69,6 +69,8 @@ export interface Implementation<Name extends string = string> {
   readonly defaultPolicy: GossipPolicy
   /** true: a node of it runs its own `command` (process runtime) or `image` (docker runtime), which it must name */
   readonly perNode: boolean
+  /** part of `meshflap matrix` without --impl (the nightly job): set it once the compliance suite passes */
+  readonly inDefaultMatrix: boolean
   /** how set-up builds it; absent when there is nothing to build */
   readonly build?: BuildStep
   /** process runtime: the argv that starts a node with this config file */

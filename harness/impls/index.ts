@@ -20,6 +20,9 @@ export type ImplName = typeof IMPLEMENTATIONS[number]['name']
 
 export const IMPL_NAMES: readonly ImplName[] = IMPLEMENTATIONS.map(i => i.name)
 
+/** `meshflap matrix` without --impl */
+export const DEFAULT_MATRIX_IMPLS: readonly ImplName[] = IMPLEMENTATIONS.filter(i => i.inDefaultMatrix).map(i => i.name)
+
 export function isImplName (name: string): name is ImplName {
   return (IMPL_NAMES as readonly string[]).includes(name)
 }

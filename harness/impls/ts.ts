@@ -16,6 +16,7 @@ export const ts = defineImplementation({
   summary: 'containers/ts-node (js-libp2p, leg-aware or stock gossip)',
   policies: ['leg-aware', 'stock'],
   defaultPolicy: 'leg-aware',
+  inDefaultMatrix: true,
   perNode: false,
   processCommand: configPath => [process.execPath, TS_NODE_MAIN, configPath],
   image: { name: 'ts-node', dockerfile: 'containers/ts-node/Dockerfile', inputs: { kind: 'node-program', entryFiles: [MAIN] } }

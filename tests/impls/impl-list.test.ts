@@ -43,6 +43,11 @@ describe('implementations: one list', () => {
     })
   }
 
+  it('meshflap matrix without --impl runs the implementations marked for it (today ts and go)', () => {
+    expect(implOption('matrix').defaultValue).to.deep.equal(IMPLEMENTATIONS.filter(i => i.inDefaultMatrix).map(i => i.name))
+    expect(implOption('matrix').defaultValue).to.deep.equal(['ts', 'go'])
+  })
+
   it('known-failures entries may name any listed implementation, and only those', () => {
     const entry = (impls: string): string => `- { scenario: s, impls: [${impls}], outcome: fail, reason: a reason of some length, upstream: https://x }\n`
     for (const name of IMPL_NAMES) expect(parseKnownFailures(entry(`ts, ${name}`), 'k.yaml')).to.have.length(1)
