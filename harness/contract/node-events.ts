@@ -203,11 +203,6 @@ export function asNodeEvent (value: unknown, what: string): NodeEvent {
   return value as NodeEvent
 }
 
-/** Type guard over nodeEventProblem. */
-export function isNodeEvent (value: unknown): value is NodeEvent {
-  return nodeEventProblem(value) === undefined
-}
-
 /** Parses one stdout line of node `nodeName` (`lineNo` counts from 1); throws NodeEventError naming both. */
 export function parseNodeEvent (line: string, nodeName: string, lineNo: number): NodeEvent {
   let value: unknown
