@@ -12,6 +12,7 @@ import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { ProgressLine } from './progress-line.ts'
 import { printRunResult } from './print-result.ts'
+import { ImplLaunchError } from '../impls/index.ts'
 
 export interface RunFlags {
   runtime: RuntimeName
@@ -53,7 +54,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
           })
         } catch (err) {
           line.done()
-          const setup = err instanceof DevnetSetupError || (err as Error).name === 'NodeStartError'
+          const setup = err instanceof DevnetSetupError || err instanceof ImplLaunchError || (err as Error).name === 'NodeStartError'
           process.stderr.write(`${scenario.name}: ${setup ? 'set-up failed' : 'run failed'}: ${(err as Error).message}\n`)
           return EXIT.badInput
         } finally {

@@ -4,6 +4,4 @@ import { join } from 'node:path'
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const TOOLS_BIN = join(PROJECT_ROOT, '.tools', 'bin')
-export const TS_NODE_MAIN = join(PROJECT_ROOT, 'containers', 'ts-node', 'main.ts')
-export const GO_PEER_BIN = join(TOOLS_BIN, 'meshflap-go-peer')
 export const TOXIPROXY_BIN = join(TOOLS_BIN, 'toxiproxy-server')

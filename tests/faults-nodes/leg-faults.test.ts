@@ -9,9 +9,11 @@ import type { HistoryEntry, NodeEntry, RunStart } from '../../harness/history/ty
 import { multiaddrPort, portIsFree } from '../support/ports.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
 import { sleep } from '../support/node-pair.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
+import type { NodeEventType } from '../../harness/contract/node-events.ts'
 
-const nodeEvents = (h: HistoryEntry[], node: string, type: string): NodeEntry[] =>
-  h.filter((e): e is NodeEntry => e.kind === 'node' && e.node === node && e.type === type)
+const nodeEvents = <T extends NodeEventType>(h: HistoryEntry[], node: string, type: T): Array<Extract<NodeEntry, { type: T }>> =>
+  h.filter((e): e is NodeEntry => e.kind === 'node' && e.node === node).filter(eventOfType(type))
 
 interface ConnIds { out?: string, in?: string, outStream?: string }
 

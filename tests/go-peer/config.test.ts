@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net'
 import { createSocket } from 'node:dgram'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { GO_PEER_BIN, PROJECT_ROOT } from '../../harness/util/paths.ts'
-import { peerIdFor } from '../../containers/ts-node/identity.ts'
+import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { GO_PEER_BIN } from '../../harness/impls/go.ts'
+import { peerIdFor } from '../../harness/contract/identity.ts'
 
 const good = (): Record<string, unknown> => ({
   name: 'A', index: 0, seed: 1, listen: ['/ip4/127.0.0.1/tcp/0'],

@@ -8,8 +8,9 @@ import { expect } from 'chai'
 import { startFaultEngine } from '../../harness/faults/engine.ts'
 import type { FaultEngine } from '../../harness/faults/engine.ts'
 import { Leg } from '../../harness/faults/leg.ts'
-import { peerIdFor } from '../../containers/ts-node/identity.ts'
-import type { NodeEvent } from '../../harness/runtime/runtime.ts'
+import { peerIdFor } from '../../harness/contract/identity.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
+import type { NodeEvent } from '../../harness/contract/node-events.ts'
 import { api, sleep, status } from '../support/node-pair.ts'
 import { PeerSet, waitFor } from './peer-set.ts'
 import type { Peer } from './peer-set.ts'
@@ -128,7 +129,7 @@ describe('Go peer legs and control API (real processes)', function () {
     ])
     await waitFor(() => legs.every(l => g.events.some(e => e.type === 'leg_close' && e.leg === l.id)), 9000, 'both of G\'s legs closed')
     for (const l of legs) {
-      const closed = g.events.find(e => e.type === 'leg_close' && e.leg === l.id)!
+      const closed = g.events.filter(eventOfType('leg_close')).find(e => e.leg === l.id)!
       expect(closed.ts - blackholedAt, `${l.direction} leg closed near the 2 s idle timeout`).to.be.within(1000, 4500)
       expect(closed.reason, `${l.direction} leg`).to.match(/^error: .*no recent network activity/)
     }

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { GO_PEER_BIN, TS_NODE_MAIN } from '../../harness/util/paths.ts'
+import { GO_PEER_BIN } from '../../harness/impls/go.ts'
+import { TS_NODE_MAIN } from '../../harness/impls/ts.ts'
 
 interface Sample { readyMs: number, rssMiB: number }
 

@@ -11,10 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ProcessRuntime } from '../../harness/runtime/process-runtime.ts'
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
-import type { NodeStatus } from '../../containers/ts-node/status.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
+import type { NodeStatus } from '../../harness/contract/node-status.ts'
 import { api, sleep, status } from '../support/node-pair.ts'
 import type { NodeHandle, Transport } from '../support/node-pair.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
 
 export type Impl = 'ts' | 'go'
 
@@ -119,5 +120,5 @@ export async function waitFor (check: () => Promise<boolean> | boolean, timeoutM
 /** Validators of `from` whose attestations `to` received (msg_received with from's peer id or relayed). */
 export function receivedValidators (to: Peer, from: Peer): Set<number> {
   const mine = new Set(from.validators)
-  return new Set(to.events.filter(e => e.type === 'msg_received' && mine.has(e.validator as number)).map(e => e.validator as number))
+  return new Set(to.events.filter(eventOfType('msg_received')).flatMap(e => e.validator !== undefined && mine.has(e.validator) ? [e.validator] : []))
 }

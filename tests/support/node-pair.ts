@@ -6,9 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ProcessRuntime } from '../../harness/runtime/process-runtime.ts'
-import type { NodeEvent, RunningNode } from '../../harness/runtime/runtime.ts'
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
-import type { NodeStatus } from '../../containers/ts-node/status.ts'
+import type { NodeEvent } from '../../harness/contract/node-events.ts'
+import type { RunningNode } from '../../harness/runtime/runtime.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
+import type { NodeStatus } from '../../harness/contract/node-status.ts'
+import type { ImplName } from '../../harness/impls/index.ts'
 
 export type Transport = 'quic' | 'tcp'
 
@@ -17,7 +19,7 @@ export interface PairOptions {
   policy?: 'leg-aware' | 'stock'
   slotMs?: number
   redial?: Partial<NodeConfig['redial']>
-  impls?: [string, string]
+  impls?: [ImplName, ImplName]
   seed?: number
 }
 
@@ -51,7 +53,7 @@ export class NodePair implements AsyncDisposable {
     const slotMs = opts.slotMs ?? 500
     const genesisMs = Date.now() + 1500
     const listen = opts.transport === 'quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0'
-    const launch = async (name: string, index: number, validators: number[], impl: string): Promise<NodeHandle> => {
+    const launch = async (name: string, index: number, validators: number[], impl: ImplName): Promise<NodeHandle> => {
       const config = {
         name, index, seed: opts.seed ?? 7, listen: [listen], peers: [],
         gossipPolicy: opts.policy ?? 'leg-aware',
@@ -168,7 +170,7 @@ export function explainLosses (publisher: NodeHandle, receiver: NodeHandle, from
     lines.push(`lost ${publisher.name}->${receiver.name} slot ${String(p.slot)} validator ${String(p.validator)} at ${p.ts - fromMs} ms, recipients ${JSON.stringify(p.recipients)}`)
     for (const h of [publisher, receiver]) {
       for (const x of h.events) {
-        if (Math.abs(x.ts - p.ts) < 300 && !x.type.startsWith('msg')) lines.push(`   ${h.name} ${x.ts - fromMs} ${x.type} leg=${String(x.leg)} ${String(x.direction ?? '')} ${String(x.reason ?? x.message ?? '')}`)
+        if (Math.abs(x.ts - p.ts) < 300 && !x.type.startsWith('msg')) lines.push(`   ${h.name} ${x.ts - fromMs} ${x.type} leg=${'leg' in x ? String(x.leg) : 'undefined'} ${'direction' in x ? x.direction : ''} ${'reason' in x ? x.reason : 'message' in x ? x.message : ''}`)
       }
     }
   }

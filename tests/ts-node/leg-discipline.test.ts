@@ -7,6 +7,7 @@ import { expect } from 'chai'
 import { readdirSync } from 'node:fs'
 import { NodePair, api, bearingLeg, explainLosses, longestDeliveryGap, sleep, status } from '../support/node-pair.ts'
 import type { Transport } from '../support/node-pair.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
 
 for (const transport of ['quic', 'tcp'] as Transport[]) {
   describe(`TS node legs over ${transport}`, function () {
@@ -26,8 +27,8 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
       const closedAt = Date.now()
       await api(a, `/v1/legs/${aStream.leg}/close`, {})
       await pair.waitFor(async () => a.events.some(e => e.type === 'subscribe_replayed' && e.ts >= closedAt), 3000, 'A replays SUBSCRIBE')
-      const replay = a.events.find(e => e.type === 'subscribe_replayed' && e.ts >= closedAt)!
-      expect(replay.reopenMs as number, 'reopen delay (ms)').to.be.below(1000)
+      const replay = a.events.filter(eventOfType('subscribe_replayed')).find(e => e.ts >= closedAt)!
+      expect(replay.reopenMs, 'reopen delay (ms)').to.be.below(1000)
       expect(replay.closedStream).to.equal(aStream.stream)
       console.log(`      reopen delay ${String(replay.reopenMs)} ms (${transport})`)
 

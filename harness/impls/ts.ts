@@ -1,0 +1,23 @@
+/**
+ * The TS reference node (containers/ts-node/): js-libp2p with the leg-aware
+ * gossip policy (and stock, for comparison). Run by the pinned Node from its
+ * sources; nothing to build.
+ */
+import { join } from 'node:path'
+import { PROJECT_ROOT } from '../util/paths.ts'
+import { defineImplementation } from './implementation.ts'
+
+const MAIN = 'containers/ts-node/main.ts'
+/** the node's entry file (tests that start the TS node by hand use it) */
+export const TS_NODE_MAIN = join(PROJECT_ROOT, MAIN)
+
+export const ts = defineImplementation({
+  name: 'ts',
+  summary: 'containers/ts-node (js-libp2p, leg-aware or stock gossip)',
+  policies: ['leg-aware', 'stock'],
+  defaultPolicy: 'leg-aware',
+  inDefaultMatrix: true,
+  perNode: false,
+  processCommand: configPath => [process.execPath, TS_NODE_MAIN, configPath],
+  image: { name: 'ts-node', dockerfile: 'containers/ts-node/Dockerfile', inputs: { kind: 'node-program', entryFiles: [MAIN] } }
+})
