@@ -81,6 +81,10 @@ export interface SubscribeReplayedEvent extends EventBase {
   topics: string[]
   closedStream: string
   reopenMs: number
+  /** messages written on the dead stream shortly before its close, sent again on this one (optional) */
+  resentMessages?: number
+  /** RPCs that waited for this stream (optional) */
+  heldRpcs?: number
 }
 
 export interface MsgPublishedEvent extends EventBase {

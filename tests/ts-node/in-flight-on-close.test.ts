@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Devnet } from '../../harness/devnet/devnet.ts'
 import type { NodeEntry } from '../../harness/history/types.ts'
+import type { MsgReceivedEvent } from '../../harness/contract/node-events.ts'
 import type { Direction } from '../../harness/faults/leg.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
 import { waitFor } from '../support/wait-for.ts'
@@ -34,9 +35,12 @@ async function bearingOfB (devnet: Devnet): Promise<{ leg: 'A>B' | 'B>A', atA: s
 /** The proxy direction that carries bytes from B to A on a leg. */
 const fromB = (leg: 'A>B' | 'B>A'): Direction => leg === 'B>A' ? 'upstream' : 'downstream'
 
-const received = (devnet: Devnet, node: string, validator: number): NodeEntry | undefined =>
-  devnet.history().find((e): e is NodeEntry => e.kind === 'node' && e.node === node && e.type === 'msg_received' &&
-    e.slot === PROBE_SLOT && e.validator === validator)
+type Entry<T extends NodeEntry['type']> = Extract<NodeEntry, { type: T }>
+const nodeEvents = <T extends NodeEntry['type']>(devnet: Devnet, node: string, type: T): Array<Entry<T>> =>
+  devnet.history().filter((e): e is Entry<T> => e.kind === 'node' && e.node === node && e.type === type)
+
+const received = (devnet: Devnet, node: string, validator: number): MsgReceivedEvent | undefined =>
+  nodeEvents(devnet, node, 'msg_received').find(e => e.slot === PROBE_SLOT && e.validator === validator)
 
 for (const transport of ['tcp', 'quic'] as const) {
   describe(`leg-aware over ${transport}: no message lost to a leg closing under it`, function () {
@@ -49,7 +53,7 @@ for (const transport of ['tcp', 'quic'] as const) {
       await devnet.node('B').client.publish(PROBE_SLOT, 2)
       await devnet.node('A').client.closeLeg(bearing.atA) // graceful; M is still in the proxy
       await waitFor(() => received(devnet, 'A', 2) != null, 5000, 'A receives the probe message')
-      const replay = devnet.history().find((e): e is NodeEntry => e.kind === 'node' && e.node === 'B' && e.type === 'subscribe_replayed')
+      const replay = nodeEvents(devnet, 'B', 'subscribe_replayed')[0]
       expect(replay?.resentMessages, 'messages B re-sent on the new stream').to.be.at.least(1)
       expect(received(devnet, 'A', 2)!.leg, 'arrived on the surviving leg').to.not.equal(bearing.atA)
     })
@@ -61,12 +65,11 @@ for (const transport of ['tcp', 'quic'] as const) {
       const bearing = await bearingOfB(devnet)
       await devnet.leg(bearing.survivor).blackhole('both')
       await devnet.node('B').client.closeLeg(bearing.atB)
-      const bEvents = (type: string): NodeEntry[] => devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === 'B' && e.type === type)
-      await waitFor(() => bEvents('leg_close').some(e => e.leg === bearing.atB), 3000, "B's bearing leg closed")
+      await waitFor(() => nodeEvents(devnet, 'B', 'leg_close').some(e => e.leg === bearing.atB), 3000, "B's bearing leg closed")
       const a = devnet.node('A').running.peerId
       const first = await devnet.node('B').client.publish(PROBE_SLOT, 2) as { recipients: string[] }
       expect(first.recipients, 'B counts A as a recipient while the reopen is in flight').to.deep.equal([a])
-      await waitFor(() => bEvents('error').some(e => String(e.message).startsWith('opening the gossip stream')), 15_000, "B's reopen on the blackholed survivor fails")
+      await waitFor(() => nodeEvents(devnet, 'B', 'error').some(e => String(e.message).startsWith('opening the gossip stream')), 15_000, "B's reopen on the blackholed survivor fails")
       const second = await devnet.node('B').client.publish(PROBE_SLOT, 3) as { recipients: string[] }
       expect(second.recipients, 'B counts A as a recipient after the failed reopen').to.deep.equal([a])
       await devnet.leg(bearing.survivor).heal()
