@@ -7,7 +7,8 @@
 import { expect } from 'chai'
 import type { NodeEvent } from '../../harness/runtime/runtime.ts'
 import { status } from '../support/node-pair.ts'
-import { PeerSet, receivedValidators, waitFor } from './peer-set.ts'
+import { waitFor } from '../support/wait-for.ts'
+import { PeerSet, receivedValidators } from './peer-set.ts'
 import type { Impl, Peer } from './peer-set.ts'
 
 const published = (p: Peer): NodeEvent[] => p.events.filter(e => e.type === 'msg_published')
