@@ -13,6 +13,7 @@ import type { NodeEntry, RunStart } from '../harness/history/types.ts'
 import type { NodeImpl, Scenario } from '../harness/scenario/types.ts'
 import { GO_PEER_BIN } from '../harness/util/paths.ts'
 import { pairScenario } from './support/pair-scenario.ts'
+import { waitFor } from './support/wait-for.ts'
 
 interface Implementation { label: string, impl: NodeImpl, policy: 'leg-aware' | 'stock', command?: string[] }
 
@@ -30,14 +31,6 @@ function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario
 
 const nodeEvents = (devnet: Devnet, node: string, type: string): NodeEntry[] =>
   devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node && e.type === type)
-
-async function waitFor (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`peer contract: ${impl.label}`, function () {
