@@ -136,7 +136,7 @@ describe('fault plane on real nodes', function () {
       const closeB = await nodeEvent(devnet, 'B', 'leg_close', e => e.leg === before.B!.in, idleMs * 2 + 3000, 'B reports A>B closed')
       console.log(`      down() -> leg_close: A ${closeA.ts - downAt} ms, B ${closeB.ts - downAt} ms (idle timeout ${idleMs} ms)`)
       for (const close of [closeA, closeB]) expect(close.ts - downAt).to.be.within(idleMs * 0.9, idleMs * 1.1)
-      await nodeEvent(devnet, 'A', 'subscribe_replayed', e => e.ts >= closeA.ts, 5000, 'A reopens its outbound stream on B>A')
+      await nodeEvent(devnet, 'A', 'subscribe_replayed', e => e.ts >= downAt, 5000, 'A reopens its outbound stream on B>A')
       const after = await connIds(devnet)
       expect(after.B!.out).to.equal(before.B!.out)
       expect(after.A!.in).to.equal(before.A!.in)
