@@ -27,6 +27,8 @@ import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
 import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
 import { HistoryRecorder } from './history-recorder.ts'
+import { startHarnessProbe } from './harness-probe.ts'
+import type { SchedProbe } from '../../containers/ts-node/sched-probe.ts'
 import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
@@ -76,6 +78,7 @@ export class Devnet implements AsyncDisposable {
   private readonly exitListeners: Array<(node: string) => void> = []
   private stopping: Promise<void> | undefined
   private faultCount = 0
+  private readonly probe: SchedProbe
 
   private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
     this.scenario = scenario
@@ -83,6 +86,7 @@ export class Devnet implements AsyncDisposable {
     this.dir = dir
     this.runtime = runtime
     this.recorder = recorder
+    this.probe = startHarnessProbe(entry => { recorder.append(entry) })
   }
 
   static async start (scenario: Scenario, options: DevnetOptions = {}): Promise<Devnet> {
@@ -196,6 +200,7 @@ export class Devnet implements AsyncDisposable {
       await Promise.allSettled(this.nodes().map(async n => { await n.running.stop() }))
       await Promise.allSettled(this.engines.map(async e => { await e.dispose() }))
       await this.runtime.dispose()
+      this.probe.stop()
       this.recorder.append({ kind: 'run_end', ts: Date.now(), reason, ...(detail != null ? { detail } : {}) })
       await this.recorder.close()
     })()
