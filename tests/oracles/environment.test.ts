@@ -5,13 +5,13 @@
  * a fail (the stock bug is caught on a loaded machine); no stall changes nothing.
  */
 import { expect } from 'chai'
-import type { History, HistoryEntry } from '../../harness/history/types.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
 import { environmentUnknown } from '../../harness/oracles/environment-excuse.ts'
 import type { Expectation } from '../../harness/oracles/expectation.ts'
 import { judge } from '../../harness/oracles/judge.ts'
 import { HistoryBuilder, type DeliveryOverride } from './support/history-builder.ts'
 import { loadHistory } from './support/load-history.ts'
+import { withSched } from './support/sched-windows.ts'
 
 const GENESIS = 1_795_471_780_000
 const EXPECT: Expectation[] = [
@@ -35,24 +35,6 @@ function run (late?: DeliveryOverride): HistoryBuilder {
   for (let s = 0; s < 8; s++) b.slot(s, late)
   b.end(8200)
   return b
-}
-
-/** Timer-lateness windows every 200 ms from -1 s to 8 s for the harness and every node, on time but for `stalls`. */
-function withSched (history: History, stalls: Array<{ source: string, atMs: number, lateMs: number }>): History {
-  const extra: HistoryEntry[] = []
-  let seq = 10_000
-  for (let t = -1000; t <= 8000; t += 200) {
-    for (const source of ['harness', 'A', 'B', 'C', 'D']) {
-      const stall = stalls.find(s => s.source === source && s.atMs > t - 200 && s.atMs <= t)
-      const maxLateMs = stall?.lateMs ?? 3
-      const maxLateAt = GENESIS + (stall?.atMs ?? t)
-      const fields = { windowMs: 200, maxLateMs, p99LateMs: maxLateMs, maxLateAt }
-      extra.push(source === 'harness'
-        ? { kind: 'harness_sched', ts: GENESIS + t, ...fields }
-        : { kind: 'node', node: source, seq: ++seq, ts: GENESIS + t, type: 'sched', ...fields })
-    }
-  }
-  return [...history, ...extra].sort((a, b) => a.ts - b.ts)
 }
 
 /** Every attestation of slot 4 arrives 1.1 s after publishing: past the deadline. */
