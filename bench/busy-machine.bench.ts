@@ -1,7 +1,7 @@
 /**
  * Verdicts on a busy machine (issue 15's measurement; not part of `npm test`):
  *
- *   node bench/busy-machine.bench.ts [--runs 5] [--stock-runs 5] [--load heavy|none] [--out runs/bench-busy]
+ *   npx node bench/busy-machine.bench.ts [--runs 5] [--stock-runs 5] [--load heavy|none] [--out runs/bench-busy]
  *
  * With `--load heavy` (default) it first starts `stress-ng --cpu 6 --io 2 --vm 2 --vm-bytes 1G`
  * (Debian: `apt-get install -y stress-ng`) for the whole measurement, and stops it after (also on
@@ -39,7 +39,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs)
 const stockRuns = Number(values['stock-runs'])
 if (!Number.isInteger(runs) || runs < 0 || !Number.isInteger(stockRuns) || stockRuns < 0 || !['heavy', 'none'].includes(values.load)) {
-  process.stderr.write('usage: node bench/busy-machine.bench.ts [--runs N] [--stock-runs M] [--load heavy|none] [--out DIR]\n')
+  process.stderr.write('usage: npx node bench/busy-machine.bench.ts [--runs N] [--stock-runs M] [--load heavy|none] [--out DIR]\n')
   process.exit(2)
 }
 const out = join(values.out, `${values.load}-${new Date().toISOString().replace(/[:.]/g, '-')}`)
@@ -58,15 +58,23 @@ try {
     const scenario = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', `${name}.yaml`))
     for (let i = 0; i < runs; i++) {
       const seed = scenario.seed + i
-      const outcome = await runWithEnvironmentRerun(scenario, { outDir: join(out, 'runs'), overrides: { seed, policy: 'leg-aware' } })
-      rows.push(await row(name, 'leg-aware', seed, outcome.stalled ?? outcome.result, outcome.result, outcome.stalled !== undefined))
+      try {
+        const outcome = await runWithEnvironmentRerun(scenario, { outDir: join(out, 'runs'), overrides: { seed, policy: 'leg-aware' } })
+        rows.push(await row(name, 'leg-aware', seed, outcome.stalled ?? outcome.result, outcome.result, outcome.stalled !== undefined))
+      } catch (err) {
+        rows.push(setupFailed(name, 'leg-aware', seed, err))
+      }
     }
   }
   const bearing = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'bearing-leg-down.yaml'))
   for (let i = 0; i < stockRuns; i++) {
     const seed = bearing.seed + i
-    const r = await runScenario(bearing, { outDir: join(out, 'runs'), overrides: { seed, policy: 'stock' } })
-    rows.push(await row('bearing-leg-down', 'stock', seed, r, r, false))
+    try {
+      const r = await runScenario(bearing, { outDir: join(out, 'runs'), overrides: { seed, policy: 'stock' } })
+      rows.push(await row('bearing-leg-down', 'stock', seed, r, r, false))
+    } catch (err) {
+      rows.push(setupFailed('bearing-leg-down', 'stock', seed, err))
+    }
   }
 } finally {
   stopStress()
@@ -77,11 +85,11 @@ for (const r of rows) {
   process.stdout.write(`${r.scenario.padEnd(32)} ${r.policy.padEnd(9)} seed ${String(r.seed).padEnd(4)} first ${r.first.padEnd(22)} counted ${r.counted.padEnd(22)} stalls ${r.stalls} (worst ${r.worstStallMs} ms)${r.what !== '' ? `  ${r.what}` : ''}\n`)
 }
 const groups = [...new Set(rows.map(r => `${r.scenario} ${r.policy}`))]
-process.stdout.write('\nscenario / policy                          runs  first: pass fail env-unknown | counted: pass fail env-unknown\n')
+process.stdout.write('\nscenario / policy                          runs  first: pass fail env-unknown | counted: pass fail env-unknown | set-up failed\n')
 for (const g of groups) {
   const rs = rows.filter(r => `${r.scenario} ${r.policy}` === g)
   const n = (k: 'first' | 'counted', s: string): number => rs.filter(r => r[k] === s).length
-  process.stdout.write(`${g.padEnd(42)} ${String(rs.length).padStart(4)}  ${[n('first', 'pass'), n('first', 'fail'), n('first', 'unknown (environment)')].map(x => String(x).padStart(5)).join('')}      | ${[n('counted', 'pass'), n('counted', 'fail'), n('counted', 'unknown (environment)')].map(x => String(x).padStart(5)).join('')}\n`)
+  process.stdout.write(`${g.padEnd(42)} ${String(rs.length).padStart(4)}  ${[n('first', 'pass'), n('first', 'fail'), n('first', 'unknown (environment)')].map(x => String(x).padStart(5)).join('')}      | ${[n('counted', 'pass'), n('counted', 'fail'), n('counted', 'unknown (environment)')].map(x => String(x).padStart(5)).join('')}        | ${n('counted', 'setup-failed')}\n`)
 }
 process.stdout.write(`load: ${stress !== undefined ? `stress-ng ${HEAVY.join(' ')}` : 'none added'}; details in ${out}/busy-machine.json\n`)
 
@@ -97,6 +105,13 @@ async function row (scenario: string, policy: string, seed: number, first: RunRe
     stalls: inRun.length, worstStallMs: Math.round(Math.max(0, ...inRun.map(i => i.worstMs))),
     what: isEnvironmentUnknown(first) ? environmentWhat(first) : '', dir: counted.dir
   }
+}
+
+/** A run that never got to genesis (a node not ready in time under the load): judged nothing, counted apart. */
+function setupFailed (scenario: string, policy: string, seed: number, err: unknown): Row {
+  const message = (err as Error).message.split('\n')[0] ?? ''
+  process.stderr.write(`${scenario} ${policy} seed ${seed}: set-up failed: ${message}\n`)
+  return { scenario, policy, seed, first: 'setup-failed', counted: 'setup-failed', rerun: false, stalls: 0, worstStallMs: 0, what: message, dir: '' }
 }
 
 function startStress (): ReturnType<typeof spawn> {
