@@ -5,11 +5,12 @@
  * a fail (the stock bug is caught on a loaded machine); no stall changes nothing.
  */
 import { expect } from 'chai'
+import type { History } from '../../harness/history/types.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
 import { environmentUnknown } from '../../harness/oracles/environment-excuse.ts'
 import type { Expectation } from '../../harness/oracles/expectation.ts'
 import { judge } from '../../harness/oracles/judge.ts'
-import { HistoryBuilder, type DeliveryOverride } from './support/history-builder.ts'
+import { HistoryBuilder, type BuilderOptions, type DeliveryOverride } from './support/history-builder.ts'
 import { loadHistory } from './support/load-history.ts'
 import { withSched } from './support/sched-windows.ts'
 
@@ -20,17 +21,19 @@ const EXPECT: Expectation[] = [
   { kind: 'no-decay', withinSlots: 1 }
 ]
 
+const OPTIONS: BuilderOptions = {
+  scenario: 'env', slots: 8, validatorCount: 32, genesisMs: GENESIS,
+  nodes: [
+    { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
+    { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
+    { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] },
+    { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
+  ]
+}
+
 /** 4 nodes, 8 slots; `late` decides which deliveries of which slot miss the deadline. */
 function run (late?: DeliveryOverride): HistoryBuilder {
-  const b = new HistoryBuilder({
-    scenario: 'env', slots: 8, validatorCount: 32, genesisMs: GENESIS,
-    nodes: [
-      { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
-      { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
-      { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] },
-      { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
-    ]
-  })
+  const b = new HistoryBuilder(OPTIONS)
   b.mesh(-1500)
   for (let s = 0; s < 8; s++) b.slot(s, late)
   b.end(8200)
@@ -129,5 +132,31 @@ describe('oracles: environment', () => {
     b.exit('B', 4500, { code: null, signal: 'SIGKILL', expected: false, lastLines: ['killed'] })
     const verdicts = judge(withSched(b.build(), [{ source: 'harness', atMs: 4950, lateMs: 900 }]), EXPECT)
     expect(verdicts.map(v => v.status)).to.deep.equal(['fail', 'fail', 'fail'])
+  })
+})
+
+describe('oracles: environment and reopen-within', () => {
+  /** A>B carries A's stream to B; a fault takes it down at 2.1 s, it closes at 2.7 s, A reopens on B>A at 3.9 s (1200 ms). */
+  function slowReopen (): History {
+    const rb = new HistoryBuilder(OPTIONS)
+    rb.mesh(-1500)
+    for (let s = 0; s < 2; s++) rb.slot(s)
+    rb.fault('faults[0]', 'down', 'apply', 'A>B', 2100)
+    rb.slot(2)
+    rb.closeLeg('A>B', 2700)
+    rb.openStream('A', 'B', 'B>A', 3900)
+    for (let s = 3; s < 8; s++) rb.slot(s)
+    rb.fault('faults[0]', 'down', 'heal', 'A>B', 5100)
+    rb.end(8200)
+    return rb.build()
+  }
+  const reopen: Expectation[] = [{ kind: 'reopen-within', ms: 1000, graceMs: 1000 }]
+
+  it('a reopen the harness stall took most of is unknown (environment); a short stall inside it excuses nothing', () => {
+    expect(judge(slowReopen(), reopen)[0]?.status).to.equal('fail')
+    const long = judge(withSched(slowReopen(), [{ source: 'harness', atMs: 3700, lateMs: 900 }]), reopen)[0]
+    expect(long?.status).to.equal('unknown')
+    expect(long?.environment?.what).to.equal('the harness stalled up to 900 ms at +2.800s (slot 2)')
+    expect(judge(withSched(slowReopen(), [{ source: 'harness', atMs: 3100, lateMs: 300 }]), reopen)[0]?.status).to.equal('fail')
   })
 })
