@@ -5,7 +5,10 @@
  * a fail (the stock bug is caught on a loaded machine); no stall changes nothing.
  */
 import { expect } from 'chai'
+import { join } from 'node:path'
 import type { History } from '../../harness/history/types.ts'
+import { readHistory } from '../../harness/report/read-history.ts'
+import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
 import { environmentUnknown } from '../../harness/oracles/environment-excuse.ts'
 import type { Expectation } from '../../harness/oracles/expectation.ts'
@@ -158,5 +161,28 @@ describe('oracles: environment and reopen-within', () => {
     expect(long?.status).to.equal('unknown')
     expect(long?.environment?.what).to.equal('the harness stalled up to 900 ms at +2.800s (slot 2)')
     expect(judge(withSched(slowReopen(), [{ source: 'harness', atMs: 3100, lateMs: 300 }]), reopen)[0]?.status).to.equal('fail')
+  })
+})
+
+describe('oracles: environment on a recorded stall', () => {
+  // 4 TS nodes over TCP, no faults; every node SIGSTOPped from +2.5 s to +4.3 s (recorded with the
+  // harness's Devnet; tests/e2e/environment-stall.test.ts does the same live)
+  let recorded: History
+  before(async () => { recorded = await readHistory(join(PROJECT_ROOT, 'fixtures', 'histories', 'stall-all-nodes.ndjson')) })
+  const expectations: Expectation[] = [{ kind: 'delivery-gap', maxMs: 1000 }, { kind: 'coverage', fromSlot: 0 }]
+
+  it('slot 3 at 0/32 late=32 with every direction late: unknown (environment), the nodes\' stall named', () => {
+    const verdicts = judge(recorded, expectations)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['unknown', 'unknown'])
+    expect(verdicts[1]?.findings[0]?.message).to.contain('slot 3 coverage=0/32 late=32 diff=+0/-32')
+    expect(verdicts[0]?.environment?.what).to.match(/^nodes A, B, C, D stalled up to 18\d\d ms at \+2\.5\d\ds \(slot 2\)$/)
+    expect(verdicts[0]?.environment?.explained).to.equal(12)
+  })
+
+  it('the same history without the probes, or with only two nodes\' stalls, fails', () => {
+    const bare = recorded.filter(e => e.kind !== 'harness_sched' && !(e.kind === 'node' && e.type === 'sched'))
+    expect(judge(bare, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
+    const two = recorded.filter(e => !(e.kind === 'node' && e.type === 'sched' && (e.node === 'C' || e.node === 'D')))
+    expect(judge(two, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
   })
 })
