@@ -5,13 +5,13 @@
  * whose [maxLateAt - maxLateMs, maxLateAt] is the time the process was stopped.
  */
 import { expect } from 'chai'
-import type { NodeEvent } from '../harness/runtime/runtime.ts'
+import { eventOfType, type SchedEvent } from '../harness/contract/node-events.ts'
 import { NodePair, sleep, status, type NodeHandle } from './support/node-pair.ts'
 
 const num = (v: unknown): number => { expect(v).to.be.a('number'); return v as number }
 
-function scheds (h: NodeHandle, fromMs = 0): NodeEvent[] {
-  return h.events.filter(e => e.type === 'sched' && e.ts >= fromMs)
+function scheds (h: NodeHandle, fromMs = 0): SchedEvent[] {
+  return h.events.filter(eventOfType('sched')).filter(e => e.ts >= fromMs)
 }
 
 describe('node timer lateness (sched events)', function () {
@@ -45,7 +45,7 @@ describe('node timer lateness (sched events)', function () {
 
     it(`${which === 'a' ? 'TS node' : 'Go peer'}: a 700 ms SIGSTOP is one window late by about that long, placed where it was`, async () => {
       const h = pair[which]
-      const pid = num(h.events.find(e => e.type === 'ready')?.pid)
+      const pid = num(h.events.find(eventOfType('ready'))?.pid)
       await sleep(300)
       const stoppedAt = Date.now()
       process.kill(pid, 'SIGSTOP')

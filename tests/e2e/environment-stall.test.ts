@@ -27,7 +27,7 @@ async function stalledRun (scenario: Scenario, stalled: readonly string[]): Prom
   await using devnet = await Devnet.start(scenario)
   const pids = stalled.map(name => {
     const ready = devnet.history().find(e => e.kind === 'node' && e.node === name && e.type === 'ready')
-    return ready?.kind === 'node' ? Number(ready.pid) : NaN
+    return ready?.kind === 'node' && ready.type === 'ready' ? ready.pid : NaN
   })
   expect(pids.every(p => Number.isInteger(p) && p > 0), 'ready events carry pids').to.equal(true)
   await sleep(devnet.slotStart(0) + 2500 - Date.now())
