@@ -20,7 +20,8 @@ import { loadScenario } from '../../harness/scenario/load-scenario.ts'
 import type { Scenario } from '../../harness/scenario/types.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+/** The schedule of the stall is wall-clock time on the slot clock (the stall is the point, not a wait for an event). */
+const until = async (ts: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, Math.max(0, ts - Date.now()))) }
 
 /** Runs the devnet, stops `stalled` nodes from 2.5 s to 4.3 s after genesis (slot 3's publish and deadline inside), returns the history. */
 async function stalledRun (scenario: Scenario, stalled: readonly string[]): Promise<History> {
@@ -30,14 +31,14 @@ async function stalledRun (scenario: Scenario, stalled: readonly string[]): Prom
     return ready?.kind === 'node' && ready.type === 'ready' ? ready.pid : NaN
   })
   expect(pids.every(p => Number.isInteger(p) && p > 0), 'ready events carry pids').to.equal(true)
-  await sleep(devnet.slotStart(0) + 2500 - Date.now())
+  await until(devnet.slotStart(0) + 2500)
   try {
     for (const pid of pids) process.kill(pid, 'SIGSTOP')
-    await sleep(devnet.slotStart(0) + 4300 - Date.now())
+    await until(devnet.slotStart(0) + 4300)
   } finally {
     for (const pid of pids) process.kill(pid, 'SIGCONT')
   }
-  await sleep(devnet.slotStart(scenario.slots) + 500 - Date.now())
+  await until(devnet.slotStart(scenario.slots) + 500)
   await devnet.stop()
   return devnet.history()
 }
