@@ -43,7 +43,9 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
   const coverage = coverageSeries(history, view.ix)
   const { assets } = options
   // the environment judgement the verdicts used: its stalls are shaded on the chart and the timeline
-  const env = environmentOf(history, view.ix)
+  // (set-up stalls before run_start judged nothing and lie outside both charts: left out)
+  const all = environmentOf(history, view.ix)
+  const env = { ...all, stalls: all.stalls.filter(i => i.toMs > view.fromMs), intervals: all.intervals.filter(i => i.toMs > view.fromMs) }
   const data = { coverage: coverageChartData(view, coverage, env.intervals) }
   const title = `meshflap ${view.start.scenario} seed=${view.start.seed} ${status}`
   return [
@@ -72,8 +74,8 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
 function environmentNote (env: Environment): string {
   if (env.probed.length === 0) return 'no process reported timer lateness (no stall shading possible)'
   const stalls = env.intervals.length === 0
-    ? `no stall of the harness or of most nodes over ${env.boundMs} ms`
-    : `${env.intervals.length} environment stall(s) over ${env.boundMs} ms hatched grey: ${env.intervals.map(i => i.what).join('; ')}`
+    ? `no stall of the harness or of most nodes over ${env.boundMs} ms during the run`
+    : `${env.intervals.length} environment stall(s) over ${env.boundMs} ms during the run hatched grey: ${env.intervals.map(i => i.what).join('; ')}`
   return `timer lateness reported by ${env.probed.join(', ')}; ${stalls}`
 }
 
