@@ -108,7 +108,7 @@ describe('library: disposal', function () {
       await devnet.fault(bearingOf('A'), 'down', { label: 'in force when the test throws' })
       throw boom
     } catch (err) {
-      expect(err, 'the test\'s own error, not one from disposal').to.equal(boom)
+      expect(err, `the test's own error, not one from start-up or disposal: ${(err as Error).message}`).to.equal(boom)
     }
 
     expect(started.length, 'node A, node B and toxiproxy-server ran as children of this process').to.equal(3)

@@ -48,6 +48,7 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
       // A's stream moved off the closed leg
       expect(bearingLeg(sa2)?.leg).to.not.equal(aStream.leg)
       const end = Date.now() - slotMs
+      console.log(`      longest gap A->B ${longestDeliveryGap(a, b, closedAt - slotMs, end)} ms, B->A ${longestDeliveryGap(b, a, closedAt - slotMs, end)} ms (slot ${slotMs} ms)`)
       expect(longestDeliveryGap(a, b, closedAt - slotMs, end), 'A->B gap').to.be.at.most(slotMs)
       expect(longestDeliveryGap(b, a, closedAt - slotMs, end), 'B->A gap').to.be.at.most(slotMs)
     })
@@ -76,6 +77,7 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
       }
       await sleep(3 * slotMs) // observation window: 3 slots of deliveries after the last flap
       const end = Date.now() - slotMs
+      console.log(`      longest gap over 10 flaps A->B ${longestDeliveryGap(a, b, start, end)} ms, B->A ${longestDeliveryGap(b, a, start, end)} ms (slot ${slotMs} ms)`)
       expect(longestDeliveryGap(a, b, start, end), `A->B gap\n${explainLosses(a, b, start, end)}`).to.be.at.most(slotMs)
       expect(longestDeliveryGap(b, a, start, end), `B->A gap\n${explainLosses(b, a, start, end)}`).to.be.at.most(slotMs)
       for (const h of [a, b]) {
