@@ -31,6 +31,7 @@ import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
+import { DEFAULTS } from '../scenario/defaults.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
@@ -153,7 +154,7 @@ export class Devnet implements AsyncDisposable {
 
   /**
    * Applies one fault to the legs a selector resolves to, recorded in the history like a
-   * scenario fault. With `durationMs` a down/blackhole/latency/loss/bandwidth heals itself
+   * scenario fault. With `durationMs` a down/blackhole/latency/loss/bandwidth/stall/burst-loss heals itself
    * after that long (the promise resolves after the heal). Returns the legs it hit.
    */
   async fault (target: Target, action: FaultActionSpec | FaultActionSpec['kind'], options: { durationMs?: number, label?: string, signal?: AbortSignal } = {}): Promise<TargetResolution> {
@@ -384,6 +385,8 @@ function defaultAction (kind: FaultActionSpec['kind']): FaultActionSpec {
     case 'loss': return { kind, probability: 0.3, direction: 'both' }
     case 'bandwidth': return { kind, kbps: 10, direction: 'both' }
     case 'close': return { kind, abort: false }
+    case 'stall': return { kind, direction: 'both', maxBytes: DEFAULTS.stallMaxBytes }
+    case 'burst-loss': return { kind, ...DEFAULTS.burstLoss, direction: 'both' }
     default: return { kind }
   }
 }

@@ -67,7 +67,7 @@ export interface RunStart {
 /** One event of a node (harness/contract/node-events.ts), tagged with the node's name. */
 export type NodeEntry = NodeEvent & { kind: 'node', node: string }
 
-export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind'
+export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind' | 'stall' | 'burst-loss'
 
 /** One fault plane action on one leg. A fault with a duration gives an `apply` and a later `heal` entry. */
 export interface FaultEntry {

@@ -33,7 +33,8 @@ export interface FaultWindow {
 const INSTANT: ReadonlySet<FaultAction> = new Set<FaultAction>(['close', 'rebind'])
 
 function isBlocking (f: FaultEntry): boolean {
-  if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset') return true
+  // a stall passes ACKs and pings only: no data gets through
+  if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset' || f.action === 'stall') return true
   if (f.action === 'loss') return Number(f.params?.p ?? f.params?.probability ?? 0) >= 1
   if (f.action === 'bandwidth') return Number(f.params?.rateKBps ?? f.params?.kbps ?? 1) <= 0
   return false

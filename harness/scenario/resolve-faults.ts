@@ -27,7 +27,7 @@ const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
 const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of'] as const
 
 /** Actions a transport cannot do (harness/faults/leg.ts throws UnsupportedFaultError for these). */
-const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp' }
+const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp', 'burst-loss': 'quic' }
 /** Actions that take no `duration`: they are over at once or bring their own timing. */
 const NO_DURATION: ReadonlySet<FaultActionSpec['kind']> = new Set(['flap', 'up', 'close', 'rebind'])
 
@@ -121,6 +121,8 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
       case 'down': case 'up': case 'reset': case 'rebind': return { kind: a }
       case 'blackhole': return { kind: 'blackhole', direction: DEFAULTS.direction }
       case 'close': return { kind: 'close', abort: DEFAULTS.closeAbort }
+      case 'stall': return { kind: 'stall', direction: DEFAULTS.direction, maxBytes: DEFAULTS.stallMaxBytes }
+      case 'burst-loss': return { kind: 'burst-loss', ...DEFAULTS.burstLoss, direction: DEFAULTS.direction }
       case 'latency': issues.push({ path, message: 'latency needs parameters', expected: '{ latency: { ms: 100, jitter: 10 } }' }); return undefined
       case 'loss': issues.push({ path, message: 'loss needs parameters', expected: '{ loss: { probability: 0.2 } }' }); return undefined
       case 'bandwidth': issues.push({ path, message: 'bandwidth needs parameters', expected: '{ bandwidth: { kbps: 64 } }' }); return undefined
@@ -141,6 +143,16 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
     case 'loss': return { kind, probability: p.probability as number, direction }
     case 'bandwidth': return { kind, kbps: p.kbps as number, direction }
     case 'close': return { kind, abort: (p.abort as boolean | undefined) ?? DEFAULTS.closeAbort }
+    case 'stall': return { kind, direction, maxBytes: (p.maxBytes as number | undefined) ?? DEFAULTS.stallMaxBytes }
+    case 'burst-loss': {
+      const burstMs = (p.burstMs as number | undefined) ?? DEFAULTS.burstLoss.burstMs
+      const everyMs = (p.everyMs as number | undefined) ?? DEFAULTS.burstLoss.everyMs
+      if (burstMs >= everyMs) {
+        issues.push({ path: [...path, kind, 'burstMs'], message: `burstMs ${burstMs} is not shorter than everyMs ${everyMs}: nothing would ever pass`, expected: `burstMs < everyMs (${everyMs})` })
+        return undefined
+      }
+      return { kind, burstMs, everyMs, direction }
+    }
   }
   issues.push({ path, message: `unknown action "${kind}"` })
   return undefined

@@ -32,7 +32,7 @@ export type TransportFile = TransportChoice | { default?: TransportChoice, overr
 /** `{ ms: 2500 }` or `{ slots: 2 }` */
 export interface SpanFile { ms?: number, slots?: number }
 
-export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth'
+export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss'
 
 export interface ActionParamsFile {
   flap?: { times?: number, downMs?: number, upMs?: number }
@@ -45,6 +45,8 @@ export interface ActionParamsFile {
   reset?: Record<string, never>
   close?: { abort?: boolean }
   rebind?: Record<string, never>
+  stall?: { direction?: LegDirection, maxBytes?: number }
+  'burst-loss'?: { burstMs?: number, everyMs?: number, direction?: LegDirection }
 }
 
 export type ActionFile = ActionName | ActionParamsFile

@@ -55,6 +55,10 @@ export type FaultActionSpec =
   | { kind: 'reset' }
   | { kind: 'close', abort: boolean }
   | { kind: 'rebind' }
+  /** data in `direction` makes no progress, the leg stays up (QUIC: datagrams above maxBytes are dropped) */
+  | { kind: 'stall', direction: LegDirection, maxBytes: number }
+  /** QUIC: every datagram in `direction` dropped for burstMs, every everyMs */
+  | { kind: 'burst-loss', burstMs: number, everyMs: number, direction: LegDirection }
 
 export type FaultActionKind = FaultActionSpec['kind']
 
