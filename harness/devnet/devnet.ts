@@ -30,6 +30,7 @@ import { HistoryRecorder } from './history-recorder.ts'
 import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
+import { NodeFaults } from './node-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { DEFAULTS } from '../scenario/defaults.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
@@ -77,6 +78,8 @@ export class Devnet implements AsyncDisposable {
   private readonly exitListeners: Array<(node: string) => void> = []
   private stopping: Promise<void> | undefined
   private faultCount = 0
+  /** kill / pause / resume of whole nodes, and which nodes are down on purpose */
+  readonly nodeFaults: NodeFaults
 
   private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
     this.scenario = scenario
@@ -84,6 +87,13 @@ export class Devnet implements AsyncDisposable {
     this.dir = dir
     this.runtime = runtime
     this.recorder = recorder
+    this.nodeFaults = new NodeFaults({
+      running: name => this.node(name).running,
+      legsOf: name => scenario.legs.filter(l => l.dialer === name || l.listener === name).map(l => l.name),
+      record: entry => { this.recorder.append(entry) },
+      // one slot: time to redial, reopen streams and resubscribe before the node's directions count again
+      recoveryGraceMs: scenario.slotMs
+    })
   }
 
   static async start (scenario: Scenario, options: DevnetOptions = {}): Promise<Devnet> {
@@ -133,7 +143,8 @@ export class Devnet implements AsyncDisposable {
   /** Every node's live `GET /v1/status`, by node name (a node that does not answer is left out). */
   async statuses (): Promise<Record<string, NodeStatus>> {
     const statuses: Record<string, NodeStatus> = {}
-    await Promise.all(this.nodes().map(async n => {
+    // a node the run paused or killed cannot answer: asking would only wait for the timeout
+    await Promise.all(this.nodes().filter(n => this.nodeFaults.stateOf(n.spec.name) === undefined).map(async n => {
       try {
         statuses[n.spec.name] = await n.client.status()
       } catch { /* a silent node shows as a missing status; its exit or hang is recorded elsewhere */ }

@@ -9,7 +9,8 @@ import { DEFAULTS } from './defaults.ts'
 import { pairIssues, unknownNode } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ActionFile, FaultFile, SpanFile, TargetFile } from './scenario-file.ts'
-import type { FaultActionSpec, LegDirection, LegRole, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+import type { FaultActionSpec, LegDirection, LegRole, NodeActionSpec, NodeTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+import { isNodeTarget, NODE_ACTIONS } from './resolve-node-target.ts'
 
 /** What the fault resolver needs to know about the run. */
 export interface FaultContext {
@@ -24,12 +25,12 @@ export interface FaultContext {
 const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
   ['bearing-of', 'bearing'], ['non-bearing-of', 'non-bearing'], ['outbound-of', 'outbound'], ['inbound-of', 'inbound']
 ]
-const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of'] as const
+const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of', 'node', 'aggregator'] as const
 
 /** Actions a transport cannot do (harness/faults/leg.ts throws UnsupportedFaultError for these). */
 const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp', 'burst-loss': 'quic' }
 /** Actions that take no `duration`: they are over at once or bring their own timing. */
-const NO_DURATION: ReadonlySet<FaultActionSpec['kind']> = new Set(['flap', 'up', 'close', 'rebind'])
+const NO_DURATION: ReadonlySet<string> = new Set(['flap', 'up', 'close', 'rebind', 'kill', 'resume'])
 
 export function spanMs (span: SpanFile, slotMs: number): number {
   return span.ms ?? Math.round((span.slots ?? 0) * slotMs)
@@ -71,7 +72,8 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
         })
       }
     }
-    if (action !== undefined && target !== undefined) transportIssues(action, target, [...path, 'action'], ctx, issues)
+    if (action !== undefined && target !== undefined) matchIssues(action, target, path, issues)
+    if (action !== undefined && target !== undefined && !NODE_ACTIONS.has(action.kind) && !isNodeTarget(target)) transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx, issues)
     if (issues.length > before || atMs === undefined || action === undefined || target === undefined) return
     out.push({
       id: `faults[${index}]`,
@@ -114,9 +116,10 @@ function resolveStart (f: FaultFile, path: FieldPath, ctx: FaultContext, issues:
   return undefined
 }
 
-function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | undefined {
+function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | NodeActionSpec | undefined {
   if (typeof a === 'string') {
     switch (a) {
+      case 'kill': case 'pause': case 'resume': return { kind: a }
       case 'flap': return { kind: 'flap', ...DEFAULTS.flap }
       case 'down': case 'up': case 'reset': case 'rebind': return { kind: a }
       case 'blackhole': return { kind: 'blackhole', direction: DEFAULTS.direction }
@@ -138,6 +141,7 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
       return { kind, times, downMs: (p.downMs as number | undefined) ?? DEFAULTS.flap.downMs, upMs: (p.upMs as number | undefined) ?? DEFAULTS.flap.upMs }
     }
     case 'down': case 'up': case 'reset': case 'rebind': return { kind }
+    case 'kill': case 'pause': case 'resume': return { kind }
     case 'blackhole': return { kind, direction }
     case 'latency': return { kind, ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction }
     case 'loss': return { kind, probability: p.probability as number, direction }
@@ -158,7 +162,16 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
   return undefined
 }
 
-function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | undefined {
+/** A node action needs a node target and a leg action a leg target. */
+function matchIssues (action: FaultActionSpec | NodeActionSpec, target: Target | NodeTarget, path: FieldPath, issues: FieldIssue[]): void {
+  const nodeAction = NODE_ACTIONS.has(action.kind)
+  if (nodeAction === isNodeTarget(target)) return
+  issues.push(nodeAction
+    ? { path: [...path, 'target'], message: `${action.kind} acts on nodes, and this target names legs`, expected: '{ node: A }, { node: { random: n } } or { aggregator: true }' }
+    : { path: [...path, 'target'], message: `${action.kind} acts on legs, and this target names nodes`, expected: `a leg target: one of ${SELECTOR_KEYS.filter(k => k !== 'node' && k !== 'aggregator').join(', ')}` })
+}
+
+function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | NodeTarget | undefined {
   const names = ctx.nodes.map(n => n.name)
   const given = SELECTOR_KEYS.filter(k => t[k] !== undefined)
   if (given.length === 0) {
@@ -172,6 +185,18 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
   const before = issues.length
   if (t.pair !== undefined) issues.push(...pairIssues(t.pair, [...path, 'pair'], names))
   const key = given[0] as typeof SELECTOR_KEYS[number]
+  if (key === 'node' || key === 'aggregator') {
+    if (t.pair !== undefined) issues.push({ path: [...path, 'pair'], at: 'key', message: `${key} takes no pair (a node fault hits the node, every leg of it)`, expected: `{ ${key}: ... } alone` })
+    if (key === 'aggregator') return issues.length > before ? undefined : { kind: 'aggregators' }
+    const node = t.node as string | { random: number }
+    if (typeof node === 'object') {
+      if (node.random > names.length) issues.push({ path: [...path, key, 'random'], message: `${node.random} nodes asked for, the run has ${names.length}`, expected: `random: 1..${names.length}` })
+      return issues.length > before ? undefined : { kind: 'random-nodes', count: node.random }
+    }
+    const issue = unknownNode(node, [...path, key], names)
+    if (issue !== undefined) issues.push(issue)
+    return issues.length > before ? undefined : { kind: 'node', node }
+  }
   if (key === 'all-legs-of') {
     const node = t['all-legs-of'] as string
     const issue = unknownNode(node, [...path, key], names)

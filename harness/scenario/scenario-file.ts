@@ -32,7 +32,7 @@ export type TransportFile = TransportChoice | { default?: TransportChoice, overr
 /** `{ ms: 2500 }` or `{ slots: 2 }` */
 export interface SpanFile { ms?: number, slots?: number }
 
-export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss'
+export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss' | 'kill' | 'pause' | 'resume'
 
 export interface ActionParamsFile {
   flap?: { times?: number, downMs?: number, upMs?: number }
@@ -47,6 +47,9 @@ export interface ActionParamsFile {
   rebind?: Record<string, never>
   stall?: { direction?: LegDirection, maxBytes?: number }
   'burst-loss'?: { burstMs?: number, everyMs?: number, direction?: LegDirection }
+  kill?: Record<string, never>
+  pause?: Record<string, never>
+  resume?: Record<string, never>
 }
 
 export type ActionFile = ActionName | ActionParamsFile
@@ -62,6 +65,10 @@ export interface TargetFile {
   'inbound-of'?: RoleNodeFile
   random?: true
   'all-legs-of'?: string
+  /** node faults: a node name or n drawn from the seed */
+  node?: RoleNodeFile
+  /** node faults: every aggregator */
+  aggregator?: true
 }
 
 export interface FaultFile {

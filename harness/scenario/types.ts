@@ -62,6 +62,21 @@ export type FaultActionSpec =
 
 export type FaultActionKind = FaultActionSpec['kind']
 
+/**
+ * What a fault does to the nodes it hits (harness/devnet/node-faults.ts): kill = SIGKILL (no
+ * restart), pause = SIGSTOP / docker pause (with a duration: resumed after it), resume = SIGCONT / unpause.
+ */
+export type NodeActionSpec = { kind: 'kill' } | { kind: 'pause' } | { kind: 'resume' }
+export type NodeActionKind = NodeActionSpec['kind']
+
+/** Which nodes a node fault hits (decided when it is due; harness/scenario/resolve-node-target.ts). */
+export type NodeTarget =
+  | { kind: 'node', node: string }
+  /** `count` distinct nodes drawn from the seed */
+  | { kind: 'random-nodes', count: number }
+  /** every aggregator of the run */
+  | { kind: 'aggregators' }
+
 /** A leg role relative to node `of` in a pair (A, B):
  *  bearing = the leg whose connection at A holds A's outbound gossip stream to B; non-bearing = the pair's other leg;
  *  outbound = "A>B"; inbound = "B>A". */
@@ -86,8 +101,9 @@ export interface ScenarioFault {
   name?: string
   /** first application, ms after genesis */
   atMs: number
-  action: FaultActionSpec
-  target: Target
+  action: FaultActionSpec | NodeActionSpec
+  /** a leg target for a leg action, a node target for a node action (resolveFaults checks the match) */
+  target: Target | NodeTarget
   /** apply -> heal; absent = until an `up` (or the end of the run), or nothing to heal (reset, close, rebind, flap) */
   durationMs?: number
   /** how many times the fault is applied (1 = once) */
