@@ -34,4 +34,6 @@ export interface NodeStatus {
   legs: LegStatus[]
   topics: Record<string, { mesh: string[], subscribers: string[] }>
   gossipPeers: string[]
+  /** config features this implementation accepts but cannot honour (e.g. "subscribeDelayMs"); absent = none */
+  unsupported?: string[]
 }

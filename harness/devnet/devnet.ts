@@ -12,6 +12,7 @@
  * Stop it with `await using` (or stop()): nodes, proxies and engines are gone after.
  */
 import { mkdir } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Proxy } from 'toxiproxy-node-client'
@@ -227,7 +228,15 @@ export class Devnet implements AsyncDisposable {
       this.engines.push(engine)
       return engine
     })
-    const nodeStarts = scenario.nodes.map(async spec => { await this.startNode(spec, signal) })
+    // boot order: nodes with a start delay are started that long after every other node is ready
+    const onTime = scenario.nodes.filter(spec => spec.startDelayMs === undefined).map(async spec => { await this.startNode(spec, signal) })
+    const othersUp = Promise.allSettled(onTime)
+    const late = scenario.nodes.filter(spec => spec.startDelayMs !== undefined).map(async spec => {
+      await othersUp
+      await sleep(spec.startDelayMs ?? 0, undefined, { signal })
+      await this.startNode(spec, signal)
+    })
+    const nodeStarts = [...onTime, ...late]
     // Every start settles before a failure is thrown: stop() must see every node and engine that
     // came up, or one still starting when another failed would outlive the devnet.
     const settled = await Promise.allSettled([...engineStarts, ...nodeStarts])
@@ -315,7 +324,9 @@ export class Devnet implements AsyncDisposable {
         validators: spec.validators,
         subnets: scenario.subnets,
         forkDigest: '12345678',
-        paddingBytes: 64
+        paddingBytes: 64,
+        // only when asked: an implementation that does not know the field need not see it
+        ...(spec.subscribeDelayMs !== undefined ? { subscribeDelayMs: spec.subscribeDelayMs } : {})
       },
       exitOnStdinClose: true
     }

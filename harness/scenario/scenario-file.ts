@@ -13,6 +13,8 @@ export interface NodeFile {
   gossipPolicy?: GossipPolicyName
   validators?: number[]
   aggregator?: boolean
+  start?: { delayMs: number }
+  subscribe?: { delayMs: number }
 }
 
 export interface NodeCountFile {

@@ -33,6 +33,10 @@ export interface ScenarioNode {
   /** validator indices this node publishes for, ascending */
   validators: number[]
   aggregator: boolean
+  /** ms after every node without a start delay is ready before this node is started (absent: with the others) */
+  startDelayMs?: number
+  /** ms after its start before the node subscribes to its topics (contract duties.subscribeDelayMs; absent: at once) */
+  subscribeDelayMs?: number
 }
 
 /** One harness leg: the dialer's connection to the listener, through its own proxy. */
