@@ -16,6 +16,8 @@ import type { HistoryEntry, NodeEntry } from '../../harness/history/types.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
 import { sleep } from '../support/node-pair.ts'
 import { waitFor } from '../support/wait-for.ts'
+import { dockerOrSkip } from '../docker/support/docker-gate.ts'
+import type { RuntimeName } from '../../harness/runtime/runtime.ts'
 
 const nodeEvents = <T extends NodeEventType>(h: HistoryEntry[], node: string, type: T): Array<Extract<NodeEntry, { type: T }>> =>
   h.filter((e): e is NodeEntry => e.kind === 'node' && e.node === node).filter(eventOfType(type))
@@ -44,12 +46,14 @@ describe('stall and burst-loss on real nodes', function () {
   const A_VALIDATORS = [0, 1]
   const B_VALIDATORS = [2, 3]
 
-  for (const transport of ['quic', 'tcp'] as const) {
-    it(`${transport}: stall upstream on A>B (A's stream rides it) for 3 idle timeouts: the leg stays up, A->B stops, B->A flows, A->B resumes after heal`, async () => {
+  const cases: Array<['quic' | 'tcp', RuntimeName]> = [['quic', 'process'], ['tcp', 'process'], ['quic', 'docker'], ['tcp', 'docker']]
+  for (const [transport, runtime] of cases) {
+    it(`${transport} (${runtime} runtime): stall upstream on A>B (A's stream rides it) for 3 idle timeouts: the leg stays up, A->B stops, B->A flows, A->B resumes after heal`, async function () {
+      if (runtime === 'docker') { this.timeout(15 * 60_000); await dockerOrSkip(this) }
       const idleMs = 1000
       const scenario = pairScenario(transport, { idleMs, slotMs: 250 })
       scenario.quic.keepAliveIntervalMs = 200
-      const devnet = await Devnet.start(scenario, { dir: await tmp() })
+      const devnet = await Devnet.start(scenario, { dir: await tmp(), runtime })
       try {
         // A's outbound gossip stream rides A>B (outbound-preferred), wait until it does and carries
         await waitFor(async () => { try { await legIds(devnet); return true } catch { return false } }, 10_000, "A's stream is on A>B")
@@ -66,7 +70,7 @@ describe('stall and burst-loss on real nodes', function () {
         const during = received(h, 'B', A_VALIDATORS, stallAt + 300, healAt)
         const otherWay = received(h, 'A', B_VALIDATORS, stallAt + 300, healAt)
         const closes = [...nodeEvents(h, 'A', 'leg_close').filter(e => e.leg === before.aOut), ...nodeEvents(h, 'B', 'leg_close').filter(e => e.leg === before.bIn)]
-        console.log(`      ${transport} stall ${healAt - stallAt} ms: A->B ${during} received, B->A ${otherWay}; leg closes ${closes.length}`)
+        console.log(`      ${transport} (${runtime}) stall ${healAt - stallAt} ms: A->B ${during} received, B->A ${otherWay}; leg closes ${closes.length}`)
         expect(closes, 'A>B closed during the stall').to.deep.equal([])
         expect(during, "A's attestations at B during the stall").to.equal(0)
         expect(otherWay, "B's attestations at A (other leg) during the stall").to.be.greaterThan(0)
