@@ -32,6 +32,8 @@ import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
 import { NodeFaults } from './node-faults.ts'
+import { simultaneousDial } from './simultaneous-dial.ts'
+import type { DialEnd, SimultaneousDialResult } from './simultaneous-dial.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { DEFAULTS } from '../scenario/defaults.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
@@ -181,6 +183,16 @@ export class Devnet implements AsyncDisposable {
         options.durationMs, options.signal ?? new AbortController().signal)
     }))
     return resolution
+  }
+
+  /**
+   * Both ends of a pair dial each other at the same instant, after both legs were closed with
+   * redials held off (harness/devnet/simultaneous-dial.ts); recorded on both legs.
+   */
+  async simultaneousDial (a: string, b: string, tag: { fault: string, selector?: string, signal?: AbortSignal } = { fault: `test-fault-${++this.faultCount}` }): Promise<SimultaneousDialResult> {
+    const ends = [a, b].map(name => { const n = this.node(name); return { name, peerId: n.running.peerId, client: n.client } }) as [DialEnd, DialEnd]
+    const legs = this.legs(a, b).map(l => ({ name: l.name, proxyAddr: l.proxyAddr, transport: l.transport }))
+    return await simultaneousDial({ ends, legs, record: entry => { this.recorder.append(entry) }, tag: { fault: tag.fault, ...(tag.selector !== undefined ? { selector: tag.selector } : {}) }, signal: tag.signal })
   }
 
   /** peer id -> node name */

@@ -69,7 +69,9 @@ export type NodeEntry = NodeEvent & { kind: 'node', node: string }
 
 export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind' | 'stall' | 'burst-loss' |
   /** node faults (FaultEntry.node set): one entry per leg touching the node */
-  'kill' | 'pause' | 'resume'
+  'kill' | 'pause' | 'resume' |
+  /** both ends of a pair dial each other at once (harness/devnet/simultaneous-dial.ts), on both legs of the pair */
+  'simultaneous-dial'
 
 /** One fault plane action on one leg. A fault with a duration gives an `apply` and a later `heal` entry. */
 export interface FaultEntry {

@@ -40,6 +40,8 @@ function isBlocking (f: FaultEntry): boolean {
   if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset' || f.action === 'stall') return true
   // a killed or frozen node passes nothing on any of its legs
   if (f.action === 'kill' || f.action === 'pause') return true
+  // the pair's legs are closed on purpose until both dials are back
+  if (f.action === 'simultaneous-dial') return true
   if (f.action === 'loss') return Number(f.params?.p ?? f.params?.probability ?? 0) >= 1
   if (f.action === 'bandwidth') return Number(f.params?.rateKBps ?? f.params?.kbps ?? 1) <= 0
   return false

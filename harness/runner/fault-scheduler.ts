@@ -14,7 +14,7 @@ import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { isNodeTarget, nodeSelectorText, resolveNodeTarget } from '../scenario/resolve-node-target.ts'
-import type { FaultActionSpec, NodeActionSpec, NodeTarget } from '../scenario/types.ts'
+import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 
 /** How long before its time a fault's selector is resolved from live status. */
@@ -68,8 +68,9 @@ export class FaultScheduler {
     const { signal, note } = this.options
     if (signal.aborted) return
     if (isNodeTarget(planned.target)) { await this.applyToNodes(planned, planned.target, planned.action as NodeActionSpec, due); return }
+    if (planned.target.kind === 'pair') { await this.applyToPair(planned, planned.target.pair, due); return }
     try {
-      const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      const resolution = resolveTarget(planned.target as Target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
       this.applied++
@@ -103,6 +104,21 @@ export class FaultScheduler {
           if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) on node ${node} failed: ${(err as Error).message}`)
         }
       }))
+    } catch (err) {
+      if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
+    }
+  }
+
+  /** simultaneous-dial on a pair (harness/devnet/simultaneous-dial.ts); its outcome is in the history. */
+  private async applyToPair (planned: PlannedFault, pair: [string, string], due: number): Promise<void> {
+    const { signal, note } = this.options
+    try {
+      await sleep(Math.max(0, due - Date.now()), undefined, { signal })
+      this.applied++
+      this.options.onApplied?.(planned, 2)
+      const result = await this.devnet.simultaneousDial(pair[0], pair[1], { fault: planned.id, selector: `pair: ${pair[0]},${pair[1]}`, signal })
+      const failed = result.outcomes.filter(o => o.startsWith('error'))
+      if (failed.length > 0) note(`${planned.id} (${planned.fault.where}): simultaneous dial ${pair.join(' <-> ')}: ${result.outcomes.join('; ')}`)
     } catch (err) {
       if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
     }

@@ -9,7 +9,7 @@ import { DEFAULTS } from './defaults.ts'
 import { pairIssues, unknownNode } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ActionFile, FaultFile, SpanFile, TargetFile } from './scenario-file.ts'
-import type { FaultActionSpec, LegDirection, LegRole, NodeActionSpec, NodeTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+import type { FaultActionSpec, LegDirection, LegRole, NodeActionSpec, NodeTarget, PairActionSpec, PairTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
 import { isNodeTarget, NODE_ACTIONS } from './resolve-node-target.ts'
 
 /** What the fault resolver needs to know about the run. */
@@ -30,7 +30,7 @@ const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-o
 /** Actions a transport cannot do (harness/faults/leg.ts throws UnsupportedFaultError for these). */
 const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp', 'burst-loss': 'quic' }
 /** Actions that take no `duration`: they are over at once or bring their own timing. */
-const NO_DURATION: ReadonlySet<string> = new Set(['flap', 'up', 'close', 'rebind', 'kill', 'resume'])
+const NO_DURATION: ReadonlySet<string> = new Set(['flap', 'up', 'close', 'rebind', 'kill', 'resume', 'simultaneous-dial'])
 
 export function spanMs (span: SpanFile, slotMs: number): number {
   return span.ms ?? Math.round((span.slots ?? 0) * slotMs)
@@ -73,7 +73,9 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
       }
     }
     if (action !== undefined && target !== undefined) matchIssues(action, target, path, issues)
-    if (action !== undefined && target !== undefined && !NODE_ACTIONS.has(action.kind) && !isNodeTarget(target)) transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx, issues)
+    if (action !== undefined && target !== undefined && !NODE_ACTIONS.has(action.kind) && action.kind !== 'simultaneous-dial' && !isNodeTarget(target) && target.kind !== 'pair') {
+      transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx, issues)
+    }
     if (issues.length > before || atMs === undefined || action === undefined || target === undefined) return
     out.push({
       id: `faults[${index}]`,
@@ -116,9 +118,10 @@ function resolveStart (f: FaultFile, path: FieldPath, ctx: FaultContext, issues:
   return undefined
 }
 
-function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | NodeActionSpec | undefined {
+function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | NodeActionSpec | PairActionSpec | undefined {
   if (typeof a === 'string') {
     switch (a) {
+      case 'simultaneous-dial': return { kind: a }
       case 'kill': case 'pause': case 'resume': return { kind: a }
       case 'flap': return { kind: 'flap', ...DEFAULTS.flap }
       case 'down': case 'up': case 'reset': case 'rebind': return { kind: a }
@@ -141,7 +144,7 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
       return { kind, times, downMs: (p.downMs as number | undefined) ?? DEFAULTS.flap.downMs, upMs: (p.upMs as number | undefined) ?? DEFAULTS.flap.upMs }
     }
     case 'down': case 'up': case 'reset': case 'rebind': return { kind }
-    case 'kill': case 'pause': case 'resume': return { kind }
+    case 'kill': case 'pause': case 'resume': case 'simultaneous-dial': return { kind }
     case 'blackhole': return { kind, direction }
     case 'latency': return { kind, ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction }
     case 'loss': return { kind, probability: p.probability as number, direction }
@@ -163,7 +166,12 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
 }
 
 /** A node action needs a node target and a leg action a leg target. */
-function matchIssues (action: FaultActionSpec | NodeActionSpec, target: Target | NodeTarget, path: FieldPath, issues: FieldIssue[]): void {
+function matchIssues (action: FaultActionSpec | NodeActionSpec | PairActionSpec, target: Target | NodeTarget | PairTarget, path: FieldPath, issues: FieldIssue[]): void {
+  if (action.kind === 'simultaneous-dial' || target.kind === 'pair') {
+    if (action.kind === 'simultaneous-dial' && target.kind !== 'pair') issues.push({ path: [...path, 'target'], message: 'simultaneous-dial acts on a pair, and this target is not one', expected: '{ pair: [A, B] } alone' })
+    if (action.kind !== 'simultaneous-dial' && target.kind === 'pair') issues.push({ path: [...path, 'target'], message: 'pair without a leg role', expected: `one of: ${SELECTOR_KEYS.join(', ')} (a pair alone is for simultaneous-dial)` })
+    return
+  }
   const nodeAction = NODE_ACTIONS.has(action.kind)
   if (nodeAction === isNodeTarget(target)) return
   issues.push(nodeAction
@@ -171,9 +179,15 @@ function matchIssues (action: FaultActionSpec | NodeActionSpec, target: Target |
     : { path: [...path, 'target'], message: `${action.kind} acts on legs, and this target names nodes`, expected: `a leg target: one of ${SELECTOR_KEYS.filter(k => k !== 'node' && k !== 'aggregator').join(', ')}` })
 }
 
-function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | NodeTarget | undefined {
+function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | NodeTarget | PairTarget | undefined {
   const names = ctx.nodes.map(n => n.name)
   const given = SELECTOR_KEYS.filter(k => t[k] !== undefined)
+  if (given.length === 0 && t.pair !== undefined) {
+    // a pair alone: the target of a pair action (matchIssues refuses it for any other action)
+    const pairProblems = pairIssues(t.pair, [...path, 'pair'], names)
+    issues.push(...pairProblems)
+    return pairProblems.length > 0 ? undefined : { kind: 'pair', pair: t.pair }
+  }
   if (given.length === 0) {
     issues.push({ path, message: t.pair !== undefined ? 'pair without a leg role' : 'target names no legs', expected: `one of: ${SELECTOR_KEYS.join(', ')}` })
     return undefined

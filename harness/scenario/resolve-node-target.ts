@@ -8,11 +8,11 @@
  *   { aggregator: true }   every aggregator of the run
  */
 import { pickIndex, type Rng } from './seeded-rng.ts'
-import type { NodeActionKind, NodeTarget, ScenarioNode, Target } from './types.ts'
+import type { NodeActionKind, NodeTarget, PairTarget, ScenarioNode, Target } from './types.ts'
 
 export const NODE_ACTIONS: ReadonlySet<string> = new Set<NodeActionKind>(['kill', 'pause', 'resume'])
 
-export function isNodeTarget (target: Target | NodeTarget): target is NodeTarget {
+export function isNodeTarget (target: Target | NodeTarget | PairTarget): target is NodeTarget {
   return target.kind === 'node' || target.kind === 'random-nodes' || target.kind === 'aggregators'
 }
 

@@ -34,7 +34,7 @@ export type TransportFile = TransportChoice | { default?: TransportChoice, overr
 /** `{ ms: 2500 }` or `{ slots: 2 }` */
 export interface SpanFile { ms?: number, slots?: number }
 
-export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss' | 'kill' | 'pause' | 'resume'
+export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss' | 'kill' | 'pause' | 'resume' | 'simultaneous-dial'
 
 export interface ActionParamsFile {
   flap?: { times?: number, downMs?: number, upMs?: number }
@@ -52,6 +52,7 @@ export interface ActionParamsFile {
   kill?: Record<string, never>
   pause?: Record<string, never>
   resume?: Record<string, never>
+  'simultaneous-dial'?: Record<string, never>
 }
 
 export type ActionFile = ActionName | ActionParamsFile

@@ -73,6 +73,10 @@ export type FaultActionKind = FaultActionSpec['kind']
 export type NodeActionSpec = { kind: 'kill' } | { kind: 'pause' } | { kind: 'resume' }
 export type NodeActionKind = NodeActionSpec['kind']
 
+/** Both ends of a pair act together (simultaneous-dial). */
+export type PairActionSpec = { kind: 'simultaneous-dial' }
+export interface PairTarget { kind: 'pair', pair: [string, string] }
+
 /** Which nodes a node fault hits (decided when it is due; harness/scenario/resolve-node-target.ts). */
 export type NodeTarget =
   | { kind: 'node', node: string }
@@ -105,9 +109,9 @@ export interface ScenarioFault {
   name?: string
   /** first application, ms after genesis */
   atMs: number
-  action: FaultActionSpec | NodeActionSpec
-  /** a leg target for a leg action, a node target for a node action (resolveFaults checks the match) */
-  target: Target | NodeTarget
+  action: FaultActionSpec | NodeActionSpec | PairActionSpec
+  /** a leg target for a leg action, a node target for a node action, a pair for a pair action (resolveFaults checks the match) */
+  target: Target | NodeTarget | PairTarget
   /** apply -> heal; absent = until an `up` (or the end of the run), or nothing to heal (reset, close, rebind, flap) */
   durationMs?: number
   /** how many times the fault is applied (1 = once) */
