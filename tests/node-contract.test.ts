@@ -17,6 +17,7 @@ import type { NodeEventType } from '../harness/contract/node-events.ts'
 import { pairScenario } from './support/pair-scenario.ts'
 import { IMPLEMENTATIONS as IMPLS } from '../harness/impls/index.ts'
 import type { GossipPolicy } from '../harness/contract/node-config.ts'
+import { waitFor } from './support/wait-for.ts'
 
 interface Implementation { label: string, impl: NodeImpl, policy: GossipPolicy, command?: string[] }
 
@@ -35,14 +36,6 @@ function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario
 
 const nodeEvents = <T extends NodeEventType>(devnet: Devnet, node: string, type: T): Array<Extract<NodeEntry, { type: T }>> =>
   devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node).filter(eventOfType(type))
-
-async function waitFor (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`peer contract: ${impl.label}`, function () {

@@ -80,6 +80,7 @@ func run(args []string) int {
 		return startFailure(file, err)
 	}
 	n.Duties = duties
+	n.Sched = NewSchedProbe(events)
 	api := ServeControl(control, n, metrics)
 
 	exit := make(chan int, 1)
@@ -110,6 +111,7 @@ func run(args []string) int {
 		"name": cfg.Name, "peerId": n.Host.ID().String(), "impl": Impl, "gossipPolicy": PolicyStock,
 		"listen": n.ListenAddrs(), "control": api.URL, "pid": os.Getpid(),
 	})
+	n.Sched.Start(ctx) // timer lateness as `sched` events, after `ready` (the first event)
 	for _, p := range cfg.Peers {
 		go func() { _, _ = n.Legs.AddPeer(ctx, p) }() // a failure is an error event; the redial is scheduled
 	}

@@ -44,6 +44,7 @@ type Node struct {
 	Observer *StreamObserver
 	Tracer   *GossipTracer
 	Duties   *Duties
+	Sched    *SchedProbe
 }
 
 // BuildNode starts listening and joins gossipsub; duties and dials start separately.

@@ -45,6 +45,7 @@ type NodeStatus struct {
 	Legs          []LegStatus            `json:"legs"`
 	Topics        map[string]TopicStatus `json:"topics"`
 	GossipPeers   []string               `json:"gossipPeers"`
+	Sched         *SchedStatus           `json:"sched,omitempty"`
 }
 
 // Status takes the snapshot.
@@ -81,9 +82,14 @@ func (n *Node) Status() NodeStatus {
 		}
 		topics[t] = TopicStatus{Mesh: n.Tracer.Mesh(t), Subscribers: subs}
 	}
-	return NodeStatus{
+	status := NodeStatus{
 		Name: n.Config.Name, PeerID: n.Host.ID().String(), Impl: Impl, GossipPolicy: PolicyStock,
 		RedialEnabled: n.Legs.RedialEnabled(), Listen: n.ListenAddrs(), Legs: legs, Topics: topics,
 		GossipPeers: n.Tracer.Peers(),
 	}
+	if n.Sched != nil {
+		sched := n.Sched.Status()
+		status.Sched = &sched
+	}
+	return status
 }

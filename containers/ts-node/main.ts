@@ -12,6 +12,7 @@ import { Duties } from './duties.ts'
 import { statusOf } from './status.ts'
 import { NodeMetrics } from './metrics.ts'
 import { startControlApi } from './control-api.ts'
+import { SchedProbe } from './sched-probe.ts'
 import type { Server } from 'node:http'
 
 export const EXIT_BAD_CONFIG = 2
@@ -32,6 +33,8 @@ async function main (argv: string[]): Promise<void> {
   let metrics: NodeMetrics | undefined
   const events = new EventLog({ write: line => { process.stdout.write(line) } })
   events.onEmit(e => { metrics?.observe(e) })
+  // timer lateness, one `sched` event per window: the history then shows when this process was not scheduled
+  const sched = new SchedProbe(w => { events.emit('sched', w) })
 
   let node: MeshNode | undefined
   let server: Server | undefined
@@ -40,6 +43,7 @@ async function main (argv: string[]): Promise<void> {
   const stop = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true
+      sched.stop()
       duties?.stop()
       node?.legs.stop()
       server?.closeAllConnections()
@@ -59,7 +63,7 @@ async function main (argv: string[]): Promise<void> {
     node = await buildNode(config, events)
     metrics = new NodeMetrics(node)
     const api = await startControlApi(config.control.host, config.control.port, {
-      status: () => statusOf(node!, config),
+      status: () => ({ ...statusOf(node!, config), sched: sched.status() }),
       closeLeg: async (id, abort) => await node!.legs.closeLeg(id, abort),
       dial: async (peerId, addr, name) => ({ leg: (await node!.legs.addPeer({ peerId, addr, name })).id }),
       publish: async (slot, validator) => await duties!.publish(slot, validator),
@@ -74,6 +78,7 @@ async function main (argv: string[]): Promise<void> {
       name: config.name, peerId: node.libp2p.peerId.toString(), impl: 'ts', gossipPolicy: config.gossipPolicy,
       listen: node.libp2p.getMultiaddrs().map(m => m.toString().replace(/\/p2p\/.*$/, '')), control: api.url, pid: process.pid
     })
+    sched.start()
     for (const peer of config.peers) {
       node.legs.addPeer(peer).catch(() => { /* reported as an error event; redial scheduled */ })
     }

@@ -21,6 +21,11 @@ export const LISTED_FINDINGS = 12
 export function narrowVerdict (v: Verdict, keep: (f: Finding) => boolean, label: string): Verdict {
   const findings = v.findings.filter(keep)
   const title = `${v.title} (${label})`
+  // unknown (environment): the stall explained every finding; none in this direction means it delivered
+  if (v.environment !== undefined && findings.length === 0) {
+    const { environment: _excused, ...rest } = v
+    return { ...rest, title, status: 'pass', findings, summary: `${label}: no finding (${v.findings.length} in other directions, inside an environment stall)` }
+  }
   if (v.status !== 'fail') return { ...v, title, findings }
   if (findings.length === 0) return { ...v, title, status: 'pass', findings, summary: `${label}: no finding (${v.findings.length} in other directions)` }
   const first = findings[0]!.message.split('\n')[0] ?? ''

@@ -52,6 +52,11 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
     for (const c of result.cells.filter(c => c.class === 'new-failure' || c.class === 'unexpected-pass')) {
       process.stdout.write(`${c.class === 'new-failure' ? 'NEW FAILURE' : 'UNEXPECTED PASS'} ${c.key}: ${c.class === 'new-failure' ? c.summary : `listed as known (${c.knownReason ?? ''}), but it passed`}\n  ${c.dir !== '' ? `report: ${c.dir}/report.html\n  reproduce: ${c.reproduce}` : ''}\n`)
     }
+    for (const c of result.cells.filter(c => c.class === 'environment')) {
+      process.stdout.write(`UNKNOWN (environment) ${c.key}: ${c.summary}\n  report: ${c.dir}/report.html\n  reproduce: ${c.reproduce}\n`)
+    }
+    const stalled = result.cells.filter(c => c.rerun === true).length
+    if (stalled > 0) process.stdout.write(`${stalled} cell(s) rerun because the machine stalled; ${result.cells.filter(c => c.class === 'environment').length} stayed unknown (environment), counted apart\n`)
     process.stdout.write(`${result.red ? 'RED' : 'GREEN'}: ${result.cells.length} cell(s) in ${(result.wallMs / 1000).toFixed(0)} s; matrix.json, junit.xml, summary.html in ${dir}\n`)
     if (result.interrupted) return EXIT.interrupted
     return result.red ? EXIT.verdictFailed : EXIT.pass

@@ -1,5 +1,6 @@
 /** The verdict table printed after a run, with the report's path and, on failure, the command that reproduces it. */
 import type { RunResult } from '../runner/run-scenario.ts'
+import { environmentWhat, isEnvironmentUnknown } from '../runner/environment-rerun.ts'
 
 const MARK = { pass: 'PASS', fail: 'FAIL', unknown: '????' } as const
 
@@ -11,6 +12,7 @@ export function printRunResult (out: NodeJS.WritableStream, r: RunResult, dir: s
     for (const f of v.findings.slice(0, 6)) lines.push(`       - ${f.message}`)
     if (v.findings.length > 6) lines.push(`       ... ${v.findings.length - 6} more in results.json`)
   }
+  if (isEnvironmentUnknown(r)) lines.push(`  unknown (environment: ${environmentWhat(r)}): the machine stalled, not the code; gate, matrix and the e2e tests rerun such a run once`)
   lines.push(`  report: ${dir}/report.html`)
   if (r.status !== 'pass') lines.push(`  reproduce: ${r.reproduce}`)
   out.write(lines.join('\n') + '\n')

@@ -30,12 +30,14 @@ export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, 
     const result = await runGate(scenarios, {
       seeds: opts.seeds, runtime: opts.runtime, dir, signal, versions: await collectVersions(),
       onRunStart: label => { progress.start(label) },
-      onRunDone: r => { progress.done(r.status === 'pass' ? undefined : `FAIL ${r.scenario.name} seed ${r.scenario.seed}`) }
+      onRunDone: r => { progress.done(r.status === 'pass' ? undefined : `${r.status === 'fail' ? 'FAIL' : 'UNKNOWN'} ${r.scenario.name} seed ${r.scenario.seed}`) }
     })
     progress.stop()
     process.stdout.write(gateTable(result) + '\n')
     for (const row of result.rows) {
       for (const f of row.failures) process.stdout.write(`FAIL ${row.scenario} seed ${f.seed}: ${f.summary}\n  report: ${f.dir}/report.html\n  reproduce: ${f.reproduce}\n`)
+      for (const u of row.environment) process.stdout.write(`UNKNOWN (environment) ${row.scenario} seed ${u.seed}, twice: ${u.what}\n  report: ${u.dir}/report.html\n  reproduce: ${u.reproduce}\n`)
+      if (row.passed === 0 && row.runs > 0 && row.failures.length === 0) process.stdout.write(`NOT JUDGED ${row.scenario}: no run passed (every run was cut short or the machine stalled)\n`)
     }
     process.stdout.write(`${result.pass ? 'GATE PASSED' : 'GATE FAILED'} in ${(result.wallMs / 1000).toFixed(0)} s; gate.json and junit.xml in ${dir}\n`)
     if (result.interrupted) return EXIT.interrupted

@@ -122,9 +122,23 @@ export interface ErrorEvent extends EventBase {
   addr?: string
 }
 
+/** OPTIONAL: how late the node's own timers ran in one window (CONTRACT.md "Timer lateness"). */
+export interface SchedEvent extends EventBase {
+  type: 'sched'
+  /** the time the window covered, ms (it ends at ts) */
+  windowMs: number
+  /** the largest timer lateness in the window, ms */
+  maxLateMs: number
+  /** unix ms when that latest timer ran: no timer ran in [maxLateAt - maxLateMs, maxLateAt] */
+  maxLateAt: number
+  p99LateMs?: number
+  /** CPU time (user + system) used in the window, ms */
+  cpuMs?: number
+}
+
 export type NodeEvent =
   | ReadyEvent | LegOpenEvent | LegCloseEvent | StreamOpenEvent | StreamCloseEvent
-  | SubscribeReplayedEvent | MsgPublishedEvent | MsgReceivedEvent | ErrorEvent
+  | SubscribeReplayedEvent | MsgPublishedEvent | MsgReceivedEvent | ErrorEvent | SchedEvent
 
 export type NodeEventType = NodeEvent['type']
 
@@ -159,7 +173,8 @@ const FIELDS: { readonly [T in NodeEventType]: FieldSpec } = {
   subscribe_replayed: { peer: 'string', leg: 'string', stream: 'string', topics: 'string[]', closedStream: 'string', reopenMs: 'number' },
   msg_published: { topic: 'string', msgId: 'string', slot: 'number', validator: 'number', recipients: 'string[]', 'publishError?': 'string' },
   msg_received: { topic: 'string', msgId: 'string', 'slot?': 'number', 'validator?': 'number', from: 'string', 'leg?': 'string', 'latencyMs?': 'number' },
-  error: { message: 'string', 'peer?': 'string', 'leg?': 'string', 'addr?': 'string' }
+  error: { message: 'string', 'peer?': 'string', 'leg?': 'string', 'addr?': 'string' },
+  sched: { windowMs: 'number', maxLateMs: 'number', maxLateAt: 'number', 'p99LateMs?': 'number', 'cpuMs?': 'number' }
 }
 
 export const NODE_EVENT_TYPES = Object.keys(FIELDS) as NodeEventType[]

@@ -3,7 +3,7 @@
  * section 7): the node's live view of its legs, streams and gossip state. The
  * harness decides fault targets and "meshed" from it.
  */
-import type { Direction, Transport } from './node-events.ts'
+import type { Direction, SchedEvent, Transport } from './node-events.ts'
 
 export interface StreamStatus {
   id: string
@@ -34,6 +34,16 @@ export interface NodeStatus {
   legs: LegStatus[]
   topics: Record<string, { mesh: string[], subscribers: string[] }>
   gossipPeers: string[]
+  /** OPTIONAL: timer lateness, the last window and since start (CONTRACT.md "Timer lateness") */
+  sched?: SchedStatus
   /** config features this implementation accepts but cannot honour (e.g. "subscribeDelayMs"); absent = none */
   unsupported?: string[]
+}
+
+export interface SchedStatus {
+  windowMs: number
+  tickMs: number
+  /** the last window's `sched` event fields, or null before the first */
+  last: Omit<SchedEvent, 'seq' | 'ts' | 'type'> | null
+  sinceStart: { maxLateMs: number, p99LateMs: number, meanLateMs: number, windows: number }
 }

@@ -28,6 +28,8 @@ import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
 import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
 import { HistoryRecorder } from './history-recorder.ts'
+import { startHarnessProbe } from './harness-probe.ts'
+import type { SchedProbe } from '../../containers/ts-node/sched-probe.ts'
 import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
@@ -83,6 +85,7 @@ export class Devnet implements AsyncDisposable {
   private faultCount = 0
   /** kill / pause / resume of whole nodes, and which nodes are down on purpose */
   readonly nodeFaults: NodeFaults
+  private readonly probe: SchedProbe
 
   private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
     this.scenario = scenario
@@ -97,6 +100,7 @@ export class Devnet implements AsyncDisposable {
       // one slot: time to redial, reopen streams and resubscribe before the node's directions count again
       recoveryGraceMs: scenario.slotMs
     })
+    this.probe = startHarnessProbe(entry => { recorder.append(entry) })
   }
 
   static async start (scenario: Scenario, options: DevnetOptions = {}): Promise<Devnet> {
@@ -221,6 +225,7 @@ export class Devnet implements AsyncDisposable {
       await Promise.allSettled(this.nodes().map(async n => { await n.running.stop() }))
       await Promise.allSettled(this.engines.map(async e => { await e.dispose() }))
       await this.runtime.dispose()
+      this.probe.stop()
       this.recorder.append({ kind: 'run_end', ts: Date.now(), reason, ...(detail != null ? { detail } : {}) })
       await this.recorder.close()
     })()

@@ -5,6 +5,7 @@
  *   run_start ─┬─ node events (every node's NDJSON, tagged with its name)
  *              ├─ fault entries (what the fault plane did, to which leg)
  *              ├─ node_exit (a node process/container ended)
+ *              ├─ harness_sched (the harness's own timer lateness, per window)
  *   run_end  ──┘
  *
  * Nothing else is bookkept beside it: if a verdict or a chart needs a fact,
@@ -113,6 +114,25 @@ export interface RunEnd {
   detail?: string
 }
 
-export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | RunEnd
+/**
+ * The harness's own timer-lateness probe (harness/devnet/harness-probe.ts): one entry per window, the
+ * same fields as a node's `sched` event (containers/CONTRACT.md), so the history also says when the
+ * harness process (and the in-process UDP proxy with it) was not being scheduled.
+ */
+export interface HarnessSched {
+  kind: 'harness_sched'
+  ts: number
+  /** the time this window covered, ms (ends at ts) */
+  windowMs: number
+  /** the longest any timer of the window fired late, ms */
+  maxLateMs: number
+  p99LateMs: number
+  /** when that latest timer finally ran (unix ms): the process was not running timers in [maxLateAt - maxLateMs, maxLateAt] */
+  maxLateAt: number
+  /** CPU time the process used in the window, ms (near windowMs = busy; near 0 during a stall = not scheduled) */
+  cpuMs?: number
+}
+
+export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | RunEnd | HarnessSched
 
 export type History = readonly HistoryEntry[]

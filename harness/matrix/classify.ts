@@ -2,9 +2,15 @@
 import type { VerdictStatus } from '../oracles/verdict.ts'
 import type { KnownFailure } from './known-failures.ts'
 
-export type CellClass = 'pass' | 'known-failure' | 'flaky-known' | 'new-failure' | 'unexpected-pass'
+export type CellClass = 'pass' | 'known-failure' | 'flaky-known' | 'new-failure' | 'unexpected-pass' | 'environment'
 
-export function classifyCell (status: VerdictStatus, known: KnownFailure | undefined): CellClass {
+/**
+ * `environment`: the cell's run came out unknown (environment) even after its one rerun (the
+ * machine stalled); it says nothing about the pair, so it is neither red nor a pass, and is
+ * counted apart.
+ */
+export function classifyCell (status: VerdictStatus, known: KnownFailure | undefined, environment = false): CellClass {
+  if (environment && status === 'unknown') return 'environment'
   const passed = status === 'pass'
   if (known == null) return passed ? 'pass' : 'new-failure'
   if (known.outcome === 'flaky') return 'flaky-known'

@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { renderSummaryHtml } from '../report/summary-html.ts'
 import { readHistory } from '../report/read-history.ts'
-import { runScenario } from '../runner/run-scenario.ts'
+import { environmentWhat, runWithEnvironmentRerun } from '../runner/environment-rerun.ts'
 import type { RunResult } from '../runner/run-scenario.ts'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import type { VerdictStatus } from '../oracles/verdict.ts'
@@ -36,6 +36,8 @@ export interface MatrixCellResult {
   dir: string
   reproduce: string
   wallMs: number
+  /** the cell's first run came out unknown (environment) and was run again */
+  rerun?: boolean
 }
 
 export interface MatrixResult {
@@ -71,7 +73,7 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
     const known = knownFailureFor(options.known, cell)
     let result: MatrixCellResult
     try {
-      const run = await runScenario(cell.scenario, {
+      const outcome = await runWithEnvironmentRerun(cell.scenario, {
         runtime: options.runtime,
         outDir: join(options.dir, 'runs'),
         signal: options.signal,
@@ -83,13 +85,16 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
           ...(options.externalImage != null ? { externalImage: options.externalImage } : {})
         }
       })
+      const run = outcome.result
       runs.push(run)
       const failed = run.verdicts.filter(v => v.status !== 'pass')
       result = {
         key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
-        status: run.status, class: classifyCell(run.status, known), ...(known != null ? { knownReason: known.reason } : {}),
-        summary: failed.length === 0 ? 'every verdict passed' : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
-        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
+        status: run.status, class: classifyCell(run.status, known, outcome.environment), ...(known != null ? { knownReason: known.reason } : {}),
+        summary: failed.length === 0 ? 'every verdict passed'
+          : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
+            : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
+        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs, ...(outcome.stalled !== undefined ? { rerun: true } : {})
       }
     } catch (err) {
       // a set-up failure (a node that cannot start) is a failed cell, not the end of the matrix
@@ -130,7 +135,7 @@ async function writeMatrixFiles (matrix: MatrixResult, runs: readonly RunResult[
 export function matrixTable (cells: readonly MatrixCellResult[]): string {
   const columns = [...new Set(cells.map(c => `${c.impls.join('>')} ${c.transport}`))]
   const rows = [...new Set(cells.map(c => c.scenario))]
-  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS' }
+  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS', environment: 'env-unknown' }
   const cell = (scenario: string, column: string): string => {
     const hits = cells.filter(c => c.scenario === scenario && `${c.impls.join('>')} ${c.transport}` === column)
     if (hits.length === 0) return '-'

@@ -16,6 +16,8 @@
  *   leg-liveness.ts ...... when each leg / pair / path was live
  *   fault-windows.ts ..... fault apply..heal windows per leg
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
+ *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
+ *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
  */
 export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
@@ -41,5 +43,8 @@ export { faultApplies, faultWindows } from './fault-windows.ts'
 export type { FaultWindow } from './fault-windows.ts'
 export { healthFindings } from './node-health.ts'
 export { MAX_FINDINGS, verdictOf } from './verdict-parts.ts'
+export { environmentOf, intervalsDuring, stalledSlot, HARNESS } from './environment.ts'
+export type { Environment, EnvironmentInterval, EnvironmentParams, SlotLateness, Stall } from './environment.ts'
+export { environmentLabel, environmentUnknown, excuseByEnvironment } from './environment-excuse.ts'
 export type { VerdictParts } from './verdict-parts.ts'
 export type { Interval } from './intervals.ts'

@@ -11,10 +11,14 @@
  *                                        ├─ deliveryGap
  *                                        ├─ coverageQuorum
  *                                        └─ noDecay
+ *                        environmentOf ──> excuseByEnvironment: a fail the machine's stall
+ *                                          explains becomes unknown (environment: ...)
  */
 import type { History } from '../history/types.ts'
 import { coverageQuorum } from './coverage-quorum.ts'
 import { deliveryGap } from './delivery-gap.ts'
+import { environmentOf, type Environment } from './environment.ts'
+import { excuseByEnvironment } from './environment-excuse.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { noDecay } from './no-decay.ts'
@@ -58,9 +62,16 @@ export function judge (history: History, expectations: readonly Expectation[]): 
     return expectations.map(e => crashed(e, 'the history cannot be judged', err))
   }
   const unhonoured = unhonouredConfig(ix)
+  let env: Environment | undefined
+  try {
+    env = environmentOf(history, ix)
+  } catch {
+    env = undefined // without it, no verdict is excused: they stand as the oracles gave them
+  }
   return expectations.map(e => {
     try {
-      return unknownWhenUnhonoured(judgeOne(history, e, ix, legs), unhonoured)
+      const v = judgeOne(history, e, ix, legs)
+      return unknownWhenUnhonoured(env === undefined ? v : excuseByEnvironment(v, e, env, ix), unhonoured)
     } catch (err) {
       return crashed(e, `the ${e.kind} oracle failed`, err)
     }

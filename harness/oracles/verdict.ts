@@ -29,6 +29,11 @@ export interface Verdict {
   findings: Finding[]
   /** extra numbers for reports (per-slot coverage lines, measured reopen delays, ...) */
   evidence?: Record<string, unknown>
+  /**
+   * Set when the verdict is `unknown` because the machine stalled, not the code (environment-excuse.ts):
+   * what stalled and for how long, how many findings the stall explains, and its intervals (unix ms).
+   */
+  environment?: { what: string, explained: number, intervals: Array<{ fromMs: number, toMs: number, what: string }> }
 }
 
 export function composeStatus (statuses: VerdictStatus[]): VerdictStatus {

@@ -3,6 +3,12 @@
  * passes with the leg-aware node over 3 seeds, and the stock policy (the
  * negative control) FAILS bearing-leg-down and quorum-32 with verdicts that
  * name the starved direction and show the field's `+0/-N` decay.
+ *
+ * On a busy machine a run can come out unknown (environment): every verdict
+ * that did not pass was explained by the harness or most nodes not being
+ * scheduled (harness/oracles/environment.ts). Such a run is rerun once; one
+ * that stays so is shown and counted apart (it neither passes nor fails the
+ * seed), and a fixture none of whose seeds could be judged is skipped, not passed.
  */
 import { expect } from 'chai'
 import { mkdtemp, readdir } from 'node:fs/promises'
@@ -10,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadScenario } from '../../harness/scenario/load-scenario.ts'
 import { runScenario } from '../../harness/runner/run-scenario.ts'
+import { environmentWhat, runWithEnvironmentRerun } from '../../harness/runner/environment-rerun.ts'
 import type { RunResult } from '../../harness/runner/run-scenario.ts'
 import { readHistory } from '../../harness/report/read-history.ts'
 import { coverageLines } from '../../harness/oracles/index.ts'
@@ -27,6 +34,12 @@ describe('shipped fixtures on the process runtime', function () {
   this.timeout(180_000)
   let out: string
   before(async () => { out = await mkdtemp(join(tmpdir(), 'meshflap-e2e-')) })
+  const stalled = { reruns: 0, stillUnknown: [] as string[] }
+  after(() => {
+    if (stalled.reruns === 0) return
+    console.log(`      environment: ${stalled.reruns} run(s) came out unknown (environment) and were rerun; ${stalled.stillUnknown.length} stayed so:` +
+      stalled.stillUnknown.map(l => `\n        ${l}`).join(''))
+  })
 
   const files = ['pr278-non-bearing-leg-flap', 'pr278-non-bearing-leg-flap-tcp', 'pr278-non-bearing-leg-flap-mixed',
     'bearing-leg-down', 'bearing-leg-down-tcp', 'bearing-leg-down-mixed', 'quorum-32',
@@ -46,10 +59,19 @@ describe('shipped fixtures on the process runtime', function () {
     it(`leg-aware passes ${name} over ${SEEDS} seeds`, async function () {
       this.timeout(SEEDS * 120_000)
       const scenario = await loadScenario(join(SCENARIOS, `${name}.yaml`))
+      let judged = 0
       for (let i = 0; i < SEEDS; i++) {
-        const r = await runScenario(scenario, { outDir: out, overrides: { seed: scenario.seed + i, policy: 'leg-aware' } })
+        const seed = scenario.seed + i
+        const outcome = await runWithEnvironmentRerun(scenario, { outDir: out, overrides: { seed, policy: 'leg-aware' } }, () => { stalled.reruns++ })
+        const r = outcome.result
+        if (outcome.environment) {
+          stalled.stillUnknown.push(`${name} seed ${seed}: unknown (environment: ${environmentWhat(r)}), twice; report: ${r.dir}/report.html`)
+          continue
+        }
         expect(r.status, describeFailure(r)).to.equal('pass')
+        judged++
       }
+      if (judged === 0) this.skip() // every seed stalled twice: nothing was judged, so nothing passed
     })
   }
 

@@ -15,7 +15,7 @@ import type { RuntimeName } from '../../harness/runtime/runtime.ts'
 import { HangWatchdog } from '../../harness/runner/hang-watchdog.ts'
 import type { Scenario } from '../../harness/scenario/types.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
-import { sleep } from '../support/node-pair.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { waitFor } from '../support/wait-for.ts'
 import { dockerOrSkip } from '../docker/support/docker-gate.ts'
 

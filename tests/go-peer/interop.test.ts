@@ -8,7 +8,8 @@ import { expect } from 'chai'
 import { eventOfType } from '../../harness/contract/node-events.ts'
 import type { MsgPublishedEvent, NodeEvent, NodeEventType } from '../../harness/contract/node-events.ts'
 import { status } from '../support/node-pair.ts'
-import { PeerSet, receivedValidators, waitFor } from './peer-set.ts'
+import { waitFor } from '../support/wait-for.ts'
+import { PeerSet, receivedValidators } from './peer-set.ts'
 import type { Impl, Peer } from './peer-set.ts'
 
 const published = (p: Peer): MsgPublishedEvent[] => p.events.filter(eventOfType('msg_published'))

@@ -13,9 +13,10 @@ import { join } from 'node:path'
 import { ProcessRuntime } from '../../harness/runtime/process-runtime.ts'
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { NodeStatus } from '../../harness/contract/node-status.ts'
-import { api, sleep, status } from '../support/node-pair.ts'
+import { api, status } from '../support/node-pair.ts'
 import type { NodeHandle, Transport } from '../support/node-pair.ts'
 import { eventOfType } from '../../harness/contract/node-events.ts'
+import { waitFor } from '../support/wait-for.ts'
 
 export type Impl = 'ts' | 'go'
 
@@ -106,15 +107,6 @@ export function legsAndStreamsTo (s: NodeStatus, peer: string): boolean {
   const gossip = legs.flatMap(l => l.streams.map(x => x.gossip))
   return legs.some(l => l.direction === 'outbound') && legs.some(l => l.direction === 'inbound') &&
     gossip.includes('outbound') && gossip.includes('inbound')
-}
-
-export async function waitFor (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await sleep(50)
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
 }
 
 /** Validators of `from` whose attestations `to` received (msg_received with from's peer id or relayed). */

@@ -5,8 +5,9 @@
  * as before. Built histories, so both outcomes can be forced.
  */
 import { expect } from 'chai'
-import type { FaultAction, History, LegName } from '../../harness/history/types.ts'
+import type { FaultAction, FaultEntry, History, LegName } from '../../harness/history/types.ts'
 import { deliveryGap } from '../../harness/oracles/delivery-gap.ts'
+import { environmentOf } from '../../harness/oracles/environment.ts'
 import { faultWindows } from '../../harness/oracles/fault-windows.ts'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
 import { HistoryBuilder } from './support/history-builder.ts'
@@ -82,5 +83,27 @@ describe('oracles: node faults', () => {
     const v = streamsSurvive(b2.build(), { kind: 'streams-survive', graceMs: 1000 })
     expect(v.status).to.equal('fail')
     expect(v.findings[0]?.message).to.include('A')
+  })
+
+  it('environment: nodes the scenario paused are stalled on purpose, not a machine stall (control: the same lateness unrecorded as a pause is one)', () => {
+    const paused = ['A', 'B', 'C']
+    const build = (recordPause: boolean): History => {
+      const b = new HistoryBuilder({ scenario: 'pause-three', slots: 6, validatorCount: 8, nodes: NODES })
+      b.mesh(-1500)
+      for (const n of paused) b.event(n, 4950, 'sched', { windowMs: 1000, maxLateMs: 2800, maxLateAt: b.genesisMs + 4950 })
+      b.end(6200)
+      const h = b.build()
+      if (!recordPause) return h
+      // as Devnet.nodeFaults records them: one entry per leg of each paused node, with `node`
+      const legsOf = (n: string): LegName[] => ['A', 'B', 'C', 'D'].filter(m => m !== n).flatMap(m => [`${n}>${m}`, `${m}>${n}`] as LegName[])
+      const faults: FaultEntry[] = paused.flatMap(n => legsOf(n).flatMap((leg): FaultEntry[] => [
+        { kind: 'fault', ts: b.genesisMs + 2100, fault: 'faults[0]', action: 'pause', phase: 'apply', leg, node: n, selector: 'node: 3 random' },
+        { kind: 'fault', ts: b.genesisMs + 4900, fault: 'faults[0]', action: 'resume', phase: 'heal', leg, node: n, selector: 'node: 3 random', params: { graceMs: 1000 } }
+      ]))
+      const [start, ...rest] = h
+      return [start!, ...[...rest, ...faults].sort((x, y) => x.ts - y.ts)]
+    }
+    expect(environmentOf(build(true)).intervals).to.deep.equal([])
+    expect(environmentOf(build(false)).intervals.length, 'three of four nodes late together').to.be.greaterThan(0)
   })
 })

@@ -4,6 +4,7 @@
  * which also make the page useful with scripts off.
  */
 import { quorumCount, type AggregatorCoverage } from '../../oracles/coverage.ts'
+import type { EnvironmentInterval } from '../../oracles/environment.ts'
 import type { RunView } from '../run-view.ts'
 import { slotAt } from '../run-view.ts'
 import { esc } from './escape.ts'
@@ -18,9 +19,11 @@ export interface CoverageChartData {
   aggregators: Array<{ name: string, counts: number[] }>
   /** `ends`: the leg's dialer and listener, so a chart can shade faults on its aggregator's own legs darker */
   faults: Array<{ from: number, to: number, instant: boolean, ends: string[] }>
+  /** environment stalls (the harness or most nodes not scheduled, oracles/environment.ts), shaded apart from faults */
+  stalls: Array<{ from: number, to: number, what: string }>
 }
 
-export function coverageChartData (view: RunView, series: readonly AggregatorCoverage[]): CoverageChartData {
+export function coverageChartData (view: RunView, series: readonly AggregatorCoverage[], stalls: readonly EnvironmentInterval[] = []): CoverageChartData {
   const slots = Array.from({ length: view.start.slots }, (_, i) => i)
   return {
     slots,
@@ -33,7 +36,8 @@ export function coverageChartData (view: RunView, series: readonly AggregatorCov
       const leg = view.start.legs.find(l => l.name === w.leg)
       const ends = leg !== undefined ? [leg.dialer, leg.listener] : w.leg.split('>')
       return { from: slotAt(view, w.fromMs), to: slotAt(view, w.toMs), instant: w.instant, ends }
-    })
+    }),
+    stalls: stalls.map(i => ({ from: slotAt(view, i.fromMs), to: slotAt(view, i.toMs), what: i.what }))
   }
 }
 

@@ -18,6 +18,20 @@
     ctx.beginPath()
     ctx.rect(u.bbox.left, top, u.bbox.width, height)
     ctx.clip()
+    // environment stalls (the machine, not a node): hatched grey, under the fault shading
+    ;(cov.stalls || []).forEach(function (st) {
+      var x0 = u.valToPos(st.from, 'x', true)
+      var x1 = u.valToPos(st.to, 'x', true)
+      ctx.fillStyle = 'rgba(87, 96, 106, 0.22)'
+      ctx.fillRect(x0, top, Math.max(x1 - x0, 2), height)
+      ctx.strokeStyle = 'rgba(87, 96, 106, 0.5)'
+      for (var hx = x0 - height; hx < x1; hx += 6) {
+        ctx.beginPath()
+        ctx.moveTo(Math.max(hx, x0), top + height - Math.max(0, x0 - hx))
+        ctx.lineTo(Math.min(hx + height, x1), top + Math.max(0, hx + height - x1))
+        ctx.stroke()
+      }
+    })
     cov.faults.forEach(function (f) {
       var own = f.ends.indexOf(aggregator) >= 0
       var x0 = u.valToPos(f.from, 'x', true)

@@ -16,6 +16,7 @@
 import type { History } from '../../history/types.ts'
 import type { Verdict } from '../../oracles/verdict.ts'
 import { coverageSeries } from '../../oracles/coverage.ts'
+import { environmentOf, type Environment } from '../../oracles/environment.ts'
 import { deliveryMatrix } from '../delivery-matrix.ts'
 import { legTimeline } from '../leg-timeline.ts'
 import { formatRunTime, overallStatus, runVariant } from '../run-label.ts'
@@ -41,7 +42,11 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
   // the coverage oracle's own series: the chart and the coverage verdicts read one function
   const coverage = coverageSeries(history, view.ix)
   const { assets } = options
-  const data = { coverage: coverageChartData(view, coverage) }
+  // the environment judgement the verdicts used: its stalls are shaded on the chart and the timeline
+  // (set-up stalls before run_start judged nothing and lie outside both charts: left out)
+  const all = environmentOf(history, view.ix)
+  const env = { ...all, stalls: all.stalls.filter(i => i.toMs > view.fromMs), intervals: all.intervals.filter(i => i.toMs > view.fromMs) }
+  const data = { coverage: coverageChartData(view, coverage, env.intervals) }
   const title = `meshflap ${view.start.scenario} seed=${view.start.seed} ${status}`
   return [
     '<!DOCTYPE html>',
@@ -53,9 +58,9 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
     '</head><body>',
     header(view, status, options.versions ?? {}),
     `<section id="verdicts"><h2>Verdicts</h2>${verdictSection(verdicts, view.start.genesisMs)}</section>`,
-    `<section id="coverage"><h2>Coverage per slot</h2><p class="muted">distinct validators whose attestation for the slot arrived before the slot's end; quorum ${esc(data.coverage.quorum)}/${esc(view.start.validatorCount)} (3·count ≥ 2·validators); fault windows shaded, darker on the aggregator's own legs</p>${coverageSection(view, coverage)}</section>`,
+    `<section id="coverage"><h2>Coverage per slot</h2><p class="muted">distinct validators whose attestation for the slot arrived before the slot's end; quorum ${esc(data.coverage.quorum)}/${esc(view.start.validatorCount)} (3·count ≥ 2·validators); fault windows shaded, darker on the aggregator's own legs; ${esc(environmentNote(env))}</p>${coverageSection(view, coverage)}</section>`,
     `<section id="delivery"><h2>Delivery: publisher × receiver</h2>${heatmapSection(deliveryMatrix(view), view.start.genesisMs)}</section>`,
-    `<section id="legs"><h2>Leg timeline</h2>${timelineSection(view, legTimeline(view))}</section>`,
+    `<section id="legs"><h2>Leg timeline</h2>${timelineSection(view, legTimeline(view), env)}</section>`,
     `<section id="nodes"><h2>Nodes</h2>${nodesSection(view)}</section>`,
     `<script type="application/json" id="meshflap-data">${jsonForScript(data)}</script>`,
     `<script>${assets.uplotJs}</script>`,
@@ -63,6 +68,15 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
     '</body></html>',
     ''
   ].join('\n')
+}
+
+/** One line on what the timer-lateness probes saw: which processes reported, which stalls count. */
+function environmentNote (env: Environment): string {
+  if (env.probed.length === 0) return 'no process reported timer lateness (no stall shading possible)'
+  const stalls = env.intervals.length === 0
+    ? `no stall of the harness or of most nodes over ${env.boundMs} ms during the run`
+    : `${env.intervals.length} environment stall(s) over ${env.boundMs} ms during the run hatched grey: ${env.intervals.map(i => i.what).join('; ')}`
+  return `timer lateness reported by ${env.probed.join(', ')}; ${stalls}`
 }
 
 function header (view: RunView, status: string, versions: Record<string, string>): string {

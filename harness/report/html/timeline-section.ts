@@ -5,6 +5,7 @@
  * the lane, slot ticks behind everything. Every rect has a <title> tooltip.
  */
 import type { LaneInterval, LaneStream, LegLane, PairTimeline } from '../leg-timeline.ts'
+import type { Environment } from '../../oracles/environment.ts'
 import { formatRunTime } from '../run-label.ts'
 import type { RunView } from '../run-view.ts'
 import { esc } from './escape.ts'
@@ -104,13 +105,35 @@ function axisSvg (s: Scale, view: RunView, height: number): string {
   return out.join('')
 }
 
-export function timelineSection (view: RunView, pairs: readonly PairTimeline[]): string {
+/**
+ * Stalls behind a pair's lanes: the environment's (the harness or most nodes, as the verdicts
+ * judged them) darker, a stall of only one of the pair's own nodes lighter.
+ */
+function stallsSvg (s: Scale, env: Environment | undefined, pair: PairTimeline, height: number): string {
+  if (env === undefined) return ''
+  // drawn over the lanes (which paint their own background) but let hovers through to the bars;
+  // the band in the axis row carries the tooltip
+  const rect = (iv: { fromMs: number, toMs: number }, cls: string, title: string): string => {
+    const x0 = f1(s.x(iv.fromMs))
+    const w = f1(Math.max(2, s.x(iv.toMs) - s.x(iv.fromMs)))
+    return `<rect class="${cls}" x="${x0}" y="${AXIS_H}" width="${w}" height="${height - AXIS_H}"></rect>` +
+      `<rect class="${cls} stall-band" x="${x0}" y="0" width="${w}" height="${AXIS_H}"><title>${esc(title)}</title></rect>`
+  }
+  const own = env.stalls.filter(st => st.source === pair.a || st.source === pair.b)
+    .map(st => rect(st, 'stall-node', `node ${st.source} not scheduled for ${Math.round(st.lateMs)} ms, ${when(s, st, false)}`))
+  const shared = env.intervals.map(i => rect(i, 'stall', `environment: ${i.what} (${when(s, i, false)})`))
+  return own.join('') + shared.join('')
+}
+
+export function timelineSection (view: RunView, pairs: readonly PairTimeline[], env?: Environment): string {
   if (pairs.length === 0) return '<p class="muted">No legs in this run.</p>'
   const s = scaleFor(view)
   const exits = view.exits
   const legend = '<p class="legend"><span><i style="background:#8c959f"></i>leg open (at that end)</span>' +
     '<span><i style="background:#0969da"></i>gossip stream dialer→listener</span><span><i style="background:#8250df"></i>gossip stream listener→dialer</span>' +
-    '<span><i style="background:rgba(207,34,46,0.3)"></i>fault window</span><span><i style="background:#1a7f37;border-radius:50%"></i>SUBSCRIBE replay</span>' +
+    '<span><i style="background:rgba(207,34,46,0.3)"></i>fault window</span>' +
+    (env !== undefined && env.stalls.length > 0 ? `<span><i style="background:rgba(87,96,106,0.35)"></i>environment stall (harness or most nodes, over ${env.boundMs} ms)</span><span><i style="background:rgba(87,96,106,0.12)"></i>stall of one of the pair's nodes</span>` : '') +
+    '<span><i style="background:#1a7f37;border-radius:50%"></i>SUBSCRIBE replay</span>' +
     '<span class="muted">ticks: slot starts; hover for ids, times and close reasons</span></p>'
   const blocks = pairs.map(pair => {
     const laneH = ROWS * (ROW_H + ROW_GAP) - ROW_GAP
@@ -123,7 +146,7 @@ export function timelineSection (view: RunView, pairs: readonly PairTimeline[]):
     }).join('')
     return `<h3>${esc(pair.a)} ⇄ ${esc(pair.b)} <span class="muted">${esc(pair.lanes.map(l => `${l.leg}${l.transport !== undefined ? ` (${l.transport})` : ''}`).join(', '))}</span></h3>` +
       `<svg class="timeline" width="${LABEL_W + PLOT_W + 10}" height="${height}" role="img">` +
-      `${axisSvg(s, view, height)}${lanes}${exitMarks}</svg>`
+      `${axisSvg(s, view, height)}${lanes}${stallsSvg(s, env, pair, height)}${exitMarks}</svg>`
   })
   return legend + blocks.join('\n')
 }

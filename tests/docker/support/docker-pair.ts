@@ -70,15 +70,6 @@ export function meshed (s: NodeStatus): boolean {
     gossip.includes('outbound') && gossip.includes('inbound')
 }
 
-export async function waitFor (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
-}
-
 /** The attestations `to` received from `from`'s validators, with the transport of the leg each came on. */
 export function deliveries (from: Recorded, to: Recorded): Array<{ slot: number, validator: number, transport: string | undefined }> {
   const transportOfLeg = new Map<string, string>()

@@ -1,0 +1,103 @@
+/**
+ * Composes the `environment` judgement with the other verdicts: a failed
+ * verdict whose every finding lies inside an environment stall and is
+ * explained by it becomes `unknown (environment: <what stalled, for how
+ * long>)`: never pass (the run did not show the code works), never fail (it
+ * did not show it breaks). One finding the stall does not explain keeps the
+ * verdict `fail`, so the stock bug is still caught on a loaded machine.
+ *
+ * What "explained" means per oracle (slots: see environment.ts `stalledSlot`,
+ * a slot an environment interval overlaps and in which most directions missed
+ * the deadline):
+ *
+ *   delivery-gap   every slot the gap swallowed (slot starts inside it) is a stalled slot
+ *   coverage       every slot of the shortfall is a stalled slot
+ *   no-decay       the slot of the loss and the k slots it had to come back in are all stalled slots
+ *   reopen-within  the stall took most of the reopen delay, and the delay without it is within the bound
+ *   streams-survive, a node that crashed or never became ready: never explained
+ */
+import type { Expectation } from './expectation.ts'
+import { intervalsDuring, stalledSlot, type Environment, type EnvironmentInterval } from './environment.ts'
+import { measure } from './intervals.ts'
+import { healthFindings } from './node-health.ts'
+import { MAX_FINDINGS } from './verdict-parts.ts'
+import { slotAt, slotStart, type RunIndex } from './run-index.ts'
+import type { Finding, Verdict } from './verdict.ts'
+
+/** The verdict, or its `unknown (environment)` form when the environment explains every finding. */
+export function excuseByEnvironment (v: Verdict, e: Expectation, env: Environment, ix: RunIndex): Verdict {
+  if (v.status !== 'fail' || v.findings.length === 0 || v.findings.length >= MAX_FINDINGS || env.intervals.length === 0) return v
+  // a node that crashed or never came up is a failure whatever the machine did
+  if (healthFindings(ix).length > 0) return v
+  const used = new Map<number, EnvironmentInterval>()
+  for (const f of v.findings) {
+    const by = explanation(f, e, env, ix)
+    if (by === undefined) return v
+    for (const i of by) used.set(i.fromMs, i)
+  }
+  const intervals = [...used.values()].sort((a, b) => a.fromMs - b.fromMs)
+  const what = intervals.map(i => i.what).join('; ')
+  return {
+    ...v,
+    status: 'unknown',
+    summary: `environment: ${what}; ${v.findings.length} finding(s) inside the stall, in slots most directions missed at once; first: ${(v.findings[0] as Finding).message.split('\n')[0] ?? ''}`,
+    environment: { what, explained: v.findings.length, intervals: intervals.map(i => ({ fromMs: i.fromMs, toMs: i.toMs, what: i.what })) }
+  }
+}
+
+/** True when every verdict that is not `pass` is `unknown` because of the environment (and at least one is). */
+export function environmentUnknown (verdicts: readonly Verdict[]): boolean {
+  const open = verdicts.filter(v => v.status !== 'pass')
+  return open.length > 0 && open.every(v => v.status === 'unknown' && v.environment !== undefined)
+}
+
+/** "unknown (environment: the harness stalled up to 812 ms at +4.100s (slot 4))" */
+export function environmentLabel (v: Verdict): string {
+  return v.environment === undefined ? v.status : `unknown (environment: ${v.environment.what})`
+}
+
+/** The environment intervals that explain a finding, or undefined when it is not the environment's doing. */
+function explanation (f: Finding, e: Expectation, env: Environment, ix: RunIndex): EnvironmentInterval[] | undefined {
+  if (f.fromMs === undefined || f.toMs === undefined) return undefined
+  const from = f.fromMs
+  const to = f.toMs
+  switch (e.kind) {
+    case 'delivery-gap': {
+      if (f.direction === undefined) return undefined
+      const slots: number[] = []
+      for (let s = Math.max(0, slotAt(ix, from)); s < ix.slots && slotStart(ix, s) < to; s++) if (slotStart(ix, s) > from) slots.push(s)
+      return everySlot(env, ix, slots)
+    }
+    case 'coverage': {
+      if (f.slot === undefined) return undefined
+      return everySlot(env, ix, range(f.slot, slotAt(ix, to - 1)))
+    }
+    case 'no-decay': {
+      if (f.slot === undefined) return undefined
+      return everySlot(env, ix, range(f.slot, f.slot + e.withinSlots))
+    }
+    case 'reopen-within': {
+      const during = intervalsDuring(env, from, to)
+      const stalledMs = measure(during, from, to)
+      // the stall took most of the delay, and without it the reopen was in time
+      return during.length > 0 && stalledMs * 2 >= to - from && to - from - stalledMs <= e.ms ? during : undefined
+    }
+    case 'streams-survive': return undefined
+  }
+  return undefined
+}
+
+function everySlot (env: Environment, ix: RunIndex, slots: readonly number[]): EnvironmentInterval[] | undefined {
+  if (slots.length === 0) return undefined
+  const out: EnvironmentInterval[] = []
+  for (const s of slots) {
+    const by = stalledSlot(env, ix, s)
+    if (by === undefined) return undefined
+    out.push(...by)
+  }
+  return out
+}
+
+function range (from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+}

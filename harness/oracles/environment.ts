@@ -1,0 +1,161 @@
+/**
+ * The `environment` judgement: when was the machine, not the code under test,
+ * in the way? Pure over the history like every oracle. Its inputs are the
+ * timer-lateness windows every process reports (a node's `sched` events,
+ * containers/CONTRACT.md section 6; the harness's own `harness_sched`
+ * entries): a timer that fired L ms late at time t means the process ran no
+ * timers in [t - L, t].
+ *
+ *   harness   ....[====812 ms====]............     a stall: lateness over the bound (default a quarter slot)
+ *   node A    ......[===700===]...............
+ *   node B    .......[====650====]............
+ *   node C    ................................     majority (> half of the nodes) stalled: A+B of 4 is not,
+ *   env       ....[==============]............       so here only the harness's stall counts
+ *
+ * An environment interval is where the harness stalled or more than half of
+ * the run's nodes stalled at once. Per slot it also measures how many
+ * publisher->receiver directions missed the slot's deadline: a stall explains
+ * a slot only when most directions were late in it ("every direction late at
+ * once"); one direction late while the others flowed is the code's doing.
+ * environment-excuse.ts applies this to the other verdicts.
+ */
+import type { History } from '../history/types.ts'
+import { arrivals } from './coverage.ts'
+import { union, type Interval } from './intervals.ts'
+import { indexHistory, slotDeadline, slotStart, when, type RunIndex } from './run-index.ts'
+
+/** The harness's name among stall sources. */
+export const HARNESS = 'harness'
+
+export interface EnvironmentParams {
+  /** a process stalled longer than this counts (default: a quarter slot) */
+  boundMs?: number
+}
+
+/** One process not running its timers for longer than the bound. */
+export interface Stall extends Interval {
+  /** 'harness' or a node name */
+  source: string
+  lateMs: number
+}
+
+/** Where the harness or a majority of nodes stalled at once. */
+export interface EnvironmentInterval extends Interval {
+  harness: boolean
+  /** nodes with a stall overlapping the interval */
+  nodes: string[]
+  /** the longest stall of any source overlapping it, ms */
+  worstMs: number
+  /** "the harness and nodes A, B, C stalled up to 812 ms at +4.100s (slot 4)" */
+  what: string
+}
+
+/** One slot's deliveries over all publisher->receiver directions the history can judge. */
+export interface SlotLateness {
+  slot: number
+  /** directions judged (both ends ready before the slot, neither gone before its deadline) */
+  directions: number
+  /** of those, directions with no attestation of the slot before its deadline */
+  late: number
+}
+
+export interface Environment {
+  boundMs: number
+  /** sources that reported lateness windows: 'harness' and node names */
+  probed: string[]
+  stalls: Stall[]
+  intervals: EnvironmentInterval[]
+  slots: SlotLateness[]
+}
+
+export function environmentOf (history: History, ix: RunIndex = indexHistory(history), params: EnvironmentParams = {}): Environment {
+  const boundMs = params.boundMs ?? ix.slotMs / 4
+  const probed = new Set<string>()
+  const stalls: Stall[] = []
+  // a node the scenario paused (a `pause` node fault) is stalled on purpose: that is the fault, not the machine
+  const paused = ix.faultWindows.filter(w => w.action === 'pause')
+  const pausedOnPurpose = (source: string, fromMs: number, toMs: number): boolean => paused.some(w =>
+    ix.faults.some(f => f.fault === w.fault && f.leg === w.leg && f.node === source) && w.fromMs <= toMs && fromMs <= w.toMs)
+  const sample = (source: string, ts: number, w: { maxLateMs: unknown, maxLateAt: unknown }): void => {
+    probed.add(source)
+    const lateMs = num(w.maxLateMs)
+    if (lateMs === undefined || lateMs <= boundMs) return
+    const at = num(w.maxLateAt) ?? ts
+    if (pausedOnPurpose(source, at - lateMs, at)) return
+    stalls.push({ source, fromMs: at - lateMs, toMs: at, lateMs })
+  }
+  for (const e of history) {
+    if (e.kind === 'harness_sched' || (e.kind === 'node' && e.type === 'sched')) sample(e.kind === 'node' ? e.node : HARNESS, e.ts, e)
+  }
+  stalls.sort((a, b) => a.fromMs - b.fromMs)
+  return { boundMs, probed: [...probed].sort(), stalls, intervals: environmentIntervals(ix, stalls), slots: slotLateness(ix) }
+}
+
+/** Harness stalls, plus the times more than half of the run's nodes were stalled together. */
+function environmentIntervals (ix: RunIndex, stalls: readonly Stall[]): EnvironmentInterval[] {
+  const harness = union(stalls.filter(s => s.source === HARNESS))
+  const perNode = ix.nodes.map(n => union(stalls.filter(s => s.source === n.name)))
+  // sweep the nodes' stall edges: +1 at a start, -1 at an end
+  const edges = perNode.flat().flatMap(i => [{ t: i.fromMs, d: 1 }, { t: i.toMs, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d)
+  const majority: Interval[] = []
+  let count = 0
+  let openedAt: number | undefined
+  for (const e of edges) {
+    count += e.d
+    if (count * 2 > ix.nodes.length && openedAt === undefined) openedAt = e.t
+    else if (count * 2 <= ix.nodes.length && openedAt !== undefined) { majority.push({ fromMs: openedAt, toMs: e.t }); openedAt = undefined }
+  }
+  return union([...harness, ...majority]).map(i => {
+    const overlapping = stalls.filter(s => s.fromMs < i.toMs && s.toMs > i.fromMs)
+    const nodes = [...new Set(overlapping.filter(s => s.source !== HARNESS).map(s => s.source))].sort()
+    const withHarness = overlapping.some(s => s.source === HARNESS)
+    const worstMs = Math.max(0, ...overlapping.map(s => s.lateMs))
+    const who = [withHarness ? 'the harness' : '', nodes.length > 0 ? `node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')}` : ''].filter(x => x !== '').join(' and ')
+    return { ...i, harness: withHarness, nodes, worstMs, what: `${who} stalled up to ${Math.round(worstMs)} ms at ${when(ix, i.fromMs)}` }
+  })
+}
+
+/** Per slot: how many publisher->receiver directions missed the deadline (slots the history has seen to their deadline). */
+function slotLateness (ix: RunIndex): SlotLateness[] {
+  const publishers = ix.nodes.filter(n => n.validators.length > 0)
+  const got = new Map(ix.nodes.map(n => [n.name, arrivals(ix, n.name)]))
+  const out: SlotLateness[] = []
+  for (let slot = 0; slot < ix.slots && slotDeadline(ix, slot) <= ix.observedUntil; slot++) {
+    const start = slotStart(ix, slot)
+    const deadline = slotDeadline(ix, slot)
+    const up = (name: string): boolean => (ix.ready.get(name) ?? Infinity) <= start && (ix.exits.get(name)?.ts ?? Infinity) >= deadline
+    let directions = 0
+    let late = 0
+    for (const p of publishers) {
+      if (!up(p.name)) continue
+      for (const r of ix.nodes) {
+        if (r.name === p.name || !up(r.name)) continue
+        directions++
+        const bySlot = got.get(r.name)?.get(slot)
+        if (!p.validators.some(v => (bySlot?.get(v) ?? Infinity) < deadline)) late++
+      }
+    }
+    out.push({ slot, directions, late })
+  }
+  return out
+}
+
+/** The environment intervals overlapping [fromMs, toMs). */
+export function intervalsDuring (env: Environment, fromMs: number, toMs: number): EnvironmentInterval[] {
+  return env.intervals.filter(i => i.fromMs < toMs && i.toMs > fromMs)
+}
+
+/**
+ * The slot was the environment's doing: an environment interval overlaps it and more than half of
+ * the judged directions missed its deadline. Undefined when it was not.
+ */
+export function stalledSlot (env: Environment, ix: RunIndex, slot: number): EnvironmentInterval[] | undefined {
+  const s = env.slots[slot]
+  if (s === undefined || s.directions === 0 || s.late * 2 <= s.directions) return undefined
+  const during = intervalsDuring(env, slotStart(ix, slot), slotDeadline(ix, slot))
+  return during.length > 0 ? during : undefined
+}
+
+function num (v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
+}

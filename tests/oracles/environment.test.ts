@@ -1,0 +1,188 @@
+/**
+ * The environment judgement on synthetic and recorded histories: a stall of the
+ * harness (or of most nodes) that explains an all-late slot makes the verdict
+ * unknown (environment); a single direction late while the others flowed stays
+ * a fail (the stock bug is caught on a loaded machine); no stall changes nothing.
+ */
+import { expect } from 'chai'
+import { join } from 'node:path'
+import type { History } from '../../harness/history/types.ts'
+import { readHistory } from '../../harness/report/read-history.ts'
+import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { environmentOf } from '../../harness/oracles/environment.ts'
+import { environmentUnknown } from '../../harness/oracles/environment-excuse.ts'
+import type { Expectation } from '../../harness/oracles/expectation.ts'
+import { judge } from '../../harness/oracles/judge.ts'
+import { HistoryBuilder, type BuilderOptions, type DeliveryOverride } from './support/history-builder.ts'
+import { loadHistory } from './support/load-history.ts'
+import { withSched } from './support/sched-windows.ts'
+
+const GENESIS = 1_795_471_780_000
+const EXPECT: Expectation[] = [
+  { kind: 'delivery-gap', maxMs: 1000 },
+  { kind: 'coverage', fromSlot: 0 },
+  { kind: 'no-decay', withinSlots: 1 }
+]
+
+const OPTIONS: BuilderOptions = {
+  scenario: 'env', slots: 8, validatorCount: 32, genesisMs: GENESIS,
+  nodes: [
+    { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
+    { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
+    { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] },
+    { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
+  ]
+}
+
+/** 4 nodes, 8 slots; `late` decides which deliveries of which slot miss the deadline. */
+function run (late?: DeliveryOverride): HistoryBuilder {
+  const b = new HistoryBuilder(OPTIONS)
+  b.mesh(-1500)
+  for (let s = 0; s < 8; s++) b.slot(s, late)
+  b.end(8200)
+  return b
+}
+
+/** Every attestation of slot 4 arrives 1.1 s after publishing: past the deadline. */
+const allLateInSlot4: DeliveryOverride = d => d.slot === 4 ? 1100 : undefined
+/** Only A's attestations of slot 4 to D are lost. */
+const aToDLostInSlot4: DeliveryOverride = d => d.slot === 4 && d.publisher === 'A' && d.receiver === 'D' ? null : undefined
+
+describe('oracles: environment', () => {
+  it('finds harness stalls and the times more than half of the nodes stalled together', () => {
+    const h = withSched(run().build(), [
+      { source: 'harness', atMs: 1900, lateMs: 600 },
+      { source: 'A', atMs: 4950, lateMs: 900 }, { source: 'B', atMs: 4900, lateMs: 700 }, { source: 'C', atMs: 5000, lateMs: 800 },
+      { source: 'A', atMs: 6900, lateMs: 900 }, { source: 'B', atMs: 6900, lateMs: 900 },
+      { source: 'D', atMs: 7500, lateMs: 200 }
+    ])
+    const env = environmentOf(h)
+    expect(env.boundMs).to.equal(250)
+    expect(env.probed).to.deep.equal(['A', 'B', 'C', 'D', 'harness'])
+    expect(env.stalls.map(s => s.source)).to.deep.equal(['harness', 'A', 'B', 'C', 'A', 'B'])
+    // harness 1300..1900; A, B, C overlap 4200..4900 (C from 4200, B until 4900); two of four nodes at 6000..6900 is no majority
+    expect(env.intervals.map(i => [i.fromMs - GENESIS, i.toMs - GENESIS])).to.deep.equal([[1300, 1900], [4200, 4900]])
+    expect(env.intervals[0]?.what).to.equal('the harness stalled up to 600 ms at +1.300s (slot 1)')
+    expect(env.intervals[1]?.what).to.equal('nodes A, B, C stalled up to 900 ms at +4.200s (slot 4)')
+  })
+
+  it('a harness stall that explains an all-late slot makes delivery-gap and coverage unknown (environment), never pass or fail', () => {
+    const plain = judge(run(allLateInSlot4).build(), EXPECT)
+    expect(plain.map(v => v.status), 'without the probe the same slot fails').to.deep.equal(['fail', 'fail', 'pass'])
+    const verdicts = judge(withSched(run(allLateInSlot4).build(), [{ source: 'harness', atMs: 4950, lateMs: 900 }]), EXPECT)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['unknown', 'unknown', 'pass'])
+    const [gap, coverage] = verdicts
+    expect(gap?.environment?.what).to.equal('the harness stalled up to 900 ms at +4.050s (slot 4)')
+    expect(gap?.environment?.explained).to.equal(12)
+    expect(gap?.summary).to.match(/^environment: the harness stalled up to 900 ms at \+4\.050s \(slot 4\); 12 finding\(s\)/)
+    expect(gap?.findings, 'the findings stay as evidence').to.have.length(12)
+    expect(coverage?.environment?.intervals.map(i => [i.fromMs - GENESIS, i.toMs - GENESIS])).to.deep.equal([[4050, 4950]])
+    expect(environmentUnknown(verdicts)).to.equal(true)
+  })
+
+  it('a stall of most nodes explains it too; two of four nodes do not', () => {
+    const most = judge(withSched(run(allLateInSlot4).build(), ['A', 'B', 'C'].map(source => ({ source, atMs: 4900, lateMs: 800 }))), EXPECT)
+    expect(most.map(v => v.status)).to.deep.equal(['unknown', 'unknown', 'pass'])
+    expect(most[0]?.environment?.what).to.equal('nodes A, B, C stalled up to 800 ms at +4.100s (slot 4)')
+    const two = judge(withSched(run(allLateInSlot4).build(), ['A', 'B'].map(source => ({ source, atMs: 4900, lateMs: 800 }))), EXPECT)
+    expect(two.map(v => v.status)).to.deep.equal(['fail', 'fail', 'pass'])
+  })
+
+  it('one direction lost during a harness stall while the others flowed stays a fail', () => {
+    const verdicts = judge(withSched(run(aToDLostInSlot4).build(), [{ source: 'harness', atMs: 4950, lateMs: 900 }]), EXPECT)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['fail', 'fail', 'pass'])
+    expect(verdicts[0]?.findings.map(f => f.direction)).to.deep.equal(['A->D'])
+    expect(verdicts[0]?.environment).to.equal(undefined)
+    expect(environmentUnknown(verdicts)).to.equal(false)
+  })
+
+  it('a stall that is not where the slot went late explains nothing', () => {
+    const verdicts = judge(withSched(run(allLateInSlot4).build(), [{ source: 'harness', atMs: 2500, lateMs: 900 }]), EXPECT)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['fail', 'fail', 'pass'])
+  })
+
+  it('a stall under the bound (a quarter slot) is no stall', () => {
+    const verdicts = judge(withSched(run(allLateInSlot4).build(), [{ source: 'harness', atMs: 4950, lateMs: 240 }]), EXPECT)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['fail', 'fail', 'pass'])
+    expect(environmentOf(withSched(run().build(), [{ source: 'harness', atMs: 4950, lateMs: 240 }])).intervals).to.deep.equal([])
+  })
+
+  it('the recorded stock bug stays a fail even with the harness stalled in the slots it starved', () => {
+    const all: Expectation[] = [
+      { kind: 'streams-survive', graceMs: 1000 }, { kind: 'reopen-within', ms: 1000, graceMs: 1000 }, ...EXPECT.slice(0, 1),
+      { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 }, { kind: 'no-decay', withinSlots: 1 }
+    ]
+    const stock = loadHistory('bearing-never-reopens')
+    const before = judge(stock, all)
+    const stalls = [2, 3, 4, 5, 6, 7].map(s => ({ source: 'harness', atMs: s * 1000 + 900, lateMs: 800 }))
+    const after = judge(withSched(stock, stalls), all)
+    expect(after.map(v => v.status)).to.deep.equal(before.map(v => v.status))
+    expect(after.map(v => v.status)).to.deep.equal(['pass', 'fail', 'fail', 'fail', 'fail'])
+  })
+
+  it('with no stall, every verdict is what the oracles gave (recorded histories, probe windows on time)', () => {
+    const all: Expectation[] = [{ kind: 'streams-survive', graceMs: 1000 }, { kind: 'reopen-within', ms: 1000, graceMs: 1000 }, ...EXPECT]
+    for (const name of ['clean-run', 'bearing-reopened', 'bearing-never-reopens', 'late-arrivals', 'crash-mid-run', 'never-ready']) {
+      const h = loadHistory(name)
+      const withProbe = withSched(h, [])
+      expect(judge(withProbe, all), name).to.deep.equal(judge(h, all))
+      expect(environmentOf(withProbe).intervals, name).to.deep.equal([])
+    }
+  })
+
+  it('a node that crashed inside a stall is still a fail', () => {
+    const b = run(allLateInSlot4)
+    b.exit('B', 4500, { code: null, signal: 'SIGKILL', expected: false, lastLines: ['killed'] })
+    const verdicts = judge(withSched(b.build(), [{ source: 'harness', atMs: 4950, lateMs: 900 }]), EXPECT)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['fail', 'fail', 'fail'])
+  })
+})
+
+describe('oracles: environment and reopen-within', () => {
+  /** A>B carries A's stream to B; a fault takes it down at 2.1 s, it closes at 2.7 s, A reopens on B>A at 3.9 s (1200 ms). */
+  function slowReopen (): History {
+    const rb = new HistoryBuilder(OPTIONS)
+    rb.mesh(-1500)
+    for (let s = 0; s < 2; s++) rb.slot(s)
+    rb.fault('faults[0]', 'down', 'apply', 'A>B', 2100)
+    rb.slot(2)
+    rb.closeLeg('A>B', 2700)
+    rb.openStream('A', 'B', 'B>A', 3900)
+    for (let s = 3; s < 8; s++) rb.slot(s)
+    rb.fault('faults[0]', 'down', 'heal', 'A>B', 5100)
+    rb.end(8200)
+    return rb.build()
+  }
+  const reopen: Expectation[] = [{ kind: 'reopen-within', ms: 1000, graceMs: 1000 }]
+
+  it('a reopen the harness stall took most of is unknown (environment); a short stall inside it excuses nothing', () => {
+    expect(judge(slowReopen(), reopen)[0]?.status).to.equal('fail')
+    const long = judge(withSched(slowReopen(), [{ source: 'harness', atMs: 3700, lateMs: 900 }]), reopen)[0]
+    expect(long?.status).to.equal('unknown')
+    expect(long?.environment?.what).to.equal('the harness stalled up to 900 ms at +2.800s (slot 2)')
+    expect(judge(withSched(slowReopen(), [{ source: 'harness', atMs: 3100, lateMs: 300 }]), reopen)[0]?.status).to.equal('fail')
+  })
+})
+
+describe('oracles: environment on a recorded stall', () => {
+  // 4 TS nodes over TCP, no faults; every node SIGSTOPped from +2.5 s to +4.3 s (recorded with the
+  // harness's Devnet; tests/e2e/environment-stall.test.ts does the same live)
+  let recorded: History
+  before(async () => { recorded = await readHistory(join(PROJECT_ROOT, 'fixtures', 'histories', 'stall-all-nodes.ndjson')) })
+  const expectations: Expectation[] = [{ kind: 'delivery-gap', maxMs: 1000 }, { kind: 'coverage', fromSlot: 0 }]
+
+  it('slot 3 at 0/32 late=32 with every direction late: unknown (environment), the nodes\' stall named', () => {
+    const verdicts = judge(recorded, expectations)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['unknown', 'unknown'])
+    expect(verdicts[1]?.findings[0]?.message).to.contain('slot 3 coverage=0/32 late=32 diff=+0/-32')
+    expect(verdicts[0]?.environment?.what).to.match(/^nodes A, B, C, D stalled up to 18\d\d ms at \+2\.5\d\ds \(slot 2\)$/)
+    expect(verdicts[0]?.environment?.explained).to.equal(12)
+  })
+
+  it('the same history without the probes, or with only two nodes\' stalls, fails', () => {
+    const bare = recorded.filter(e => e.kind !== 'harness_sched' && !(e.kind === 'node' && e.type === 'sched'))
+    expect(judge(bare, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
+    const two = recorded.filter(e => !(e.kind === 'node' && e.type === 'sched' && (e.node === 'C' || e.node === 'D')))
+    expect(judge(two, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
+  })
+})
