@@ -69,6 +69,8 @@ type DutiesConfig struct {
 	Subnets      int    `json:"subnets"`
 	ForkDigest   string `json:"forkDigest"`
 	PaddingBytes int    `json:"paddingBytes"`
+	// SubscribeDelayMs: subscribe this long after start (0: at once), so a peer's SUBSCRIBE can come first.
+	SubscribeDelayMs int64 `json:"subscribeDelayMs,omitempty"`
 }
 
 // ControlConfig is where the control API listens.

@@ -36,18 +36,41 @@ type Duties struct {
 // StartDuties joins and subscribes every subnet topic, then schedules publishing from genesis.
 func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
 	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, tracer: tracer, events: events, duties: d}
+	// Join at once (publishing works through fanout before we subscribe); subscribe now or,
+	// with subscribeDelayMs, later, so a peer's SUBSCRIBE can arrive before our own.
 	for _, name := range AllTopics(d) {
 		topic, err := ps.Join(name)
 		if err != nil {
 			return nil, fmt.Errorf("join %s: %w", name, err)
 		}
-		sub, err := topic.Subscribe()
-		if err != nil {
-			return nil, fmt.Errorf("subscribe %s: %w", name, err)
-		}
 		du.topics[name] = topic
-		// Arrivals from others are reported by the tracer; our own messages coming back
-		// here tell a waiting Publish that pubsub is forwarding them.
+	}
+	if d.SubscribeDelayMs > 0 {
+		go func() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Duration(d.SubscribeDelayMs) * time.Millisecond):
+			}
+			if err := du.subscribeAll(ctx, self, AllTopics(d)); err != nil {
+				events.Emit("error", Fields{"message": err.Error()})
+			}
+		}()
+	} else if err := du.subscribeAll(ctx, self, AllTopics(d)); err != nil {
+		return nil, err
+	}
+	du.SetGenesis(d.GenesisMs)
+	return du, nil
+}
+
+// subscribeAll subscribes every joined topic. Arrivals from others are reported by the
+// tracer; our own messages coming back here tell a waiting Publish that pubsub is forwarding them.
+func (du *Duties) subscribeAll(ctx context.Context, self peer.ID, names []string) error {
+	for _, name := range names {
+		sub, err := du.topics[name].Subscribe()
+		if err != nil {
+			return fmt.Errorf("subscribe %s: %w", name, err)
+		}
 		go func() {
 			for {
 				msg, err := sub.Next(ctx)
@@ -55,13 +78,12 @@ func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesC
 					return
 				}
 				if msg.ReceivedFrom == self {
-					tracer.LocalDelivered(msg.ID)
+					du.tracer.LocalDelivered(msg.ID)
 				}
 			}
 		}()
 	}
-	du.SetGenesis(d.GenesisMs)
-	return du, nil
+	return nil
 }
 
 // SetGenesis (re)schedules publishing from this genesis: the next slot to start from now on.

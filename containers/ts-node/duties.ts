@@ -19,6 +19,7 @@ export class Duties {
   private duties: NodeConfig['duties']
   private readonly events: EventLog
   private timer?: NodeJS.Timeout
+  private subscribeTimer?: NodeJS.Timeout
   private nextSlot = 0
 
   constructor (node: MeshNode, duties: NodeConfig['duties'], events: EventLog) {
@@ -28,7 +29,12 @@ export class Duties {
   }
 
   start (): void {
-    for (const topic of allTopics(this.duties)) this.node.gossip.subscribe(topic)
+    const subscribe = (): void => { for (const topic of allTopics(this.duties)) this.node.gossip.subscribe(topic) }
+    // a late subscribe lets a peer's SUBSCRIBE arrive before our own (the boot race of contract section 2's subscribeDelayMs);
+    // publishing before it goes out through fanout
+    const delay = this.duties.subscribeDelayMs ?? 0
+    if (delay > 0) this.subscribeTimer = setTimeout(subscribe, delay)
+    else subscribe()
     this.node.gossip.addEventListener('gossipsub:message', evt => { this.onMessage(evt.detail) })
     this.setGenesis(this.duties.genesisMs)
   }
@@ -43,6 +49,7 @@ export class Duties {
 
   stop (): void {
     clearTimeout(this.timer)
+    clearTimeout(this.subscribeTimer)
   }
 
   async publish (slot: number, validator: number): Promise<Record<string, unknown>> {

@@ -32,6 +32,8 @@ export interface NodeConfig {
     subnets: number
     forkDigest: string
     paddingBytes: number
+    /** subscribe this many ms after start (absent/0: at once); see NodeStatus.unsupported */
+    subscribeDelayMs?: number
   }
   exitOnStdinClose: boolean
 }

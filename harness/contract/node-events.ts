@@ -32,6 +32,8 @@ export interface ReadyEvent extends EventBase {
   /** base URL of the control API */
   control: string
   pid: number
+  /** config features accepted but not honoured, e.g. ["subscribeDelayMs"] (absent: none) */
+  unsupported?: string[]
 }
 
 export interface LegOpenEvent extends EventBase {
@@ -163,7 +165,7 @@ type FieldKind = 'string' | 'number' | 'string[]' | 'direction' | 'transport'
 type FieldSpec = Record<string, FieldKind>
 
 const FIELDS: { readonly [T in NodeEventType]: FieldSpec } = {
-  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number' },
+  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]' },
   leg_open: { leg: 'string', peer: 'string', direction: 'direction', transport: 'transport', remote: 'string', 'local?': 'string' },
   leg_close: { leg: 'string', peer: 'string', direction: 'direction', reason: 'string' },
   stream_open: { stream: 'string', leg: 'string', peer: 'string', protocol: 'string', direction: 'direction' },

@@ -36,6 +36,8 @@ export interface NodeStatus {
   gossipPeers: string[]
   /** OPTIONAL: timer lateness, the last window and since start (CONTRACT.md "Timer lateness") */
   sched?: SchedStatus
+  /** config features this implementation accepts but cannot honour (e.g. "subscribeDelayMs"); absent = none */
+  unsupported?: string[]
 }
 
 export interface SchedStatus {

@@ -25,5 +25,7 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
     case 'reset': await leg.reset(tag); return
     case 'close': await leg.close(tag); return
     case 'rebind': await leg.rebind(tag); return
+    case 'stall': await leg.stall(action.direction, { ...tag, maxBytes: action.maxBytes }); await healAfter(async () => { await leg.heal(tag) }); return
+    case 'burst-loss': await leg.burstLoss(action.burstMs, action.everyMs, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
   }
 }

@@ -12,6 +12,7 @@
  * Stop it with `await using` (or stop()): nodes, proxies and engines are gone after.
  */
 import { mkdir } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Proxy } from 'toxiproxy-node-client'
@@ -32,7 +33,11 @@ import type { SchedProbe } from '../../containers/ts-node/sched-probe.ts'
 import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
+import { NodeFaults } from './node-faults.ts'
+import { simultaneousDial } from './simultaneous-dial.ts'
+import type { DialEnd, SimultaneousDialResult } from './simultaneous-dial.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
+import { DEFAULTS } from '../scenario/defaults.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
@@ -78,6 +83,8 @@ export class Devnet implements AsyncDisposable {
   private readonly exitListeners: Array<(node: string) => void> = []
   private stopping: Promise<void> | undefined
   private faultCount = 0
+  /** kill / pause / resume of whole nodes, and which nodes are down on purpose */
+  readonly nodeFaults: NodeFaults
   private readonly probe: SchedProbe
 
   private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
@@ -86,6 +93,13 @@ export class Devnet implements AsyncDisposable {
     this.dir = dir
     this.runtime = runtime
     this.recorder = recorder
+    this.nodeFaults = new NodeFaults({
+      running: name => this.node(name).running,
+      legsOf: name => scenario.legs.filter(l => l.dialer === name || l.listener === name).map(l => l.name),
+      record: entry => { this.recorder.append(entry) },
+      // one slot: time to redial, reopen streams and resubscribe before the node's directions count again
+      recoveryGraceMs: scenario.slotMs
+    })
     this.probe = startHarnessProbe(entry => { recorder.append(entry) })
   }
 
@@ -136,7 +150,8 @@ export class Devnet implements AsyncDisposable {
   /** Every node's live `GET /v1/status`, by node name (a node that does not answer is left out). */
   async statuses (): Promise<Record<string, NodeStatus>> {
     const statuses: Record<string, NodeStatus> = {}
-    await Promise.all(this.nodes().map(async n => {
+    // a node the run paused or killed cannot answer: asking would only wait for the timeout
+    await Promise.all(this.nodes().filter(n => this.nodeFaults.stateOf(n.spec.name) === undefined).map(async n => {
       try {
         statuses[n.spec.name] = await n.client.status()
       } catch { /* a silent node shows as a missing status; its exit or hang is recorded elsewhere */ }
@@ -157,7 +172,7 @@ export class Devnet implements AsyncDisposable {
 
   /**
    * Applies one fault to the legs a selector resolves to, recorded in the history like a
-   * scenario fault. With `durationMs` a down/blackhole/latency/loss/bandwidth heals itself
+   * scenario fault. With `durationMs` a down/blackhole/latency/loss/bandwidth/stall/burst-loss heals itself
    * after that long (the promise resolves after the heal). Returns the legs it hit.
    */
   async fault (target: Target, action: FaultActionSpec | FaultActionSpec['kind'], options: { durationMs?: number, label?: string, signal?: AbortSignal } = {}): Promise<TargetResolution> {
@@ -172,6 +187,16 @@ export class Devnet implements AsyncDisposable {
         options.durationMs, options.signal ?? new AbortController().signal)
     }))
     return resolution
+  }
+
+  /**
+   * Both ends of a pair dial each other at the same instant, after both legs were closed with
+   * redials held off (harness/devnet/simultaneous-dial.ts); recorded on both legs.
+   */
+  async simultaneousDial (a: string, b: string, tag: { fault: string, selector?: string, signal?: AbortSignal } = { fault: `test-fault-${++this.faultCount}` }): Promise<SimultaneousDialResult> {
+    const ends = [a, b].map(name => { const n = this.node(name); return { name, peerId: n.running.peerId, client: n.client } }) as [DialEnd, DialEnd]
+    const legs = this.legs(a, b).map(l => ({ name: l.name, proxyAddr: l.proxyAddr, transport: l.transport }))
+    return await simultaneousDial({ ends, legs, record: entry => { this.recorder.append(entry) }, tag: { fault: tag.fault, ...(tag.selector !== undefined ? { selector: tag.selector } : {}) }, signal: tag.signal })
   }
 
   /** peer id -> node name */
@@ -220,7 +245,15 @@ export class Devnet implements AsyncDisposable {
       this.engines.push(engine)
       return engine
     })
-    const nodeStarts = scenario.nodes.map(async spec => { await this.startNode(spec, signal) })
+    // boot order: nodes with a start delay are started that long after every other node is ready
+    const onTime = scenario.nodes.filter(spec => spec.startDelayMs === undefined).map(async spec => { await this.startNode(spec, signal) })
+    const othersUp = Promise.allSettled(onTime)
+    const late = scenario.nodes.filter(spec => spec.startDelayMs !== undefined).map(async spec => {
+      await othersUp
+      await sleep(spec.startDelayMs ?? 0, undefined, { signal })
+      await this.startNode(spec, signal)
+    })
+    const nodeStarts = [...onTime, ...late]
     // Every start settles before a failure is thrown: stop() must see every node and engine that
     // came up, or one still starting when another failed would outlive the devnet.
     const settled = await Promise.allSettled([...engineStarts, ...nodeStarts])
@@ -308,7 +341,9 @@ export class Devnet implements AsyncDisposable {
         validators: spec.validators,
         subnets: scenario.subnets,
         forkDigest: '12345678',
-        paddingBytes: 64
+        paddingBytes: 64,
+        // only when asked: an implementation that does not know the field need not see it
+        ...(spec.subscribeDelayMs !== undefined ? { subscribeDelayMs: spec.subscribeDelayMs } : {})
       },
       exitOnStdinClose: true
     }
@@ -389,6 +424,8 @@ function defaultAction (kind: FaultActionSpec['kind']): FaultActionSpec {
     case 'loss': return { kind, probability: 0.3, direction: 'both' }
     case 'bandwidth': return { kind, kbps: 10, direction: 'both' }
     case 'close': return { kind, abort: false }
+    case 'stall': return { kind, direction: 'both', maxBytes: DEFAULTS.stallMaxBytes }
+    case 'burst-loss': return { kind, ...DEFAULTS.burstLoss, direction: 'both' }
     default: return { kind }
   }
 }

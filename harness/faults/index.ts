@@ -4,7 +4,7 @@
  *   engine.ts ............ FaultEngine: one interface over both engines, driven by toxiproxy-node-client
  *   toxiproxy-server.ts .. the real toxiproxy-server as a child process (TCP legs)
  *   udp-proxy/ ........... meshflap's per-leg UDP proxy with toxiproxy's API (QUIC legs)
- *   leg.ts ............... Leg: down/up/flap/blackhole/latency/loss/bandwidth/reset/rebind/close/heal, recorded
+ *   leg.ts ............... Leg: down/up/flap/blackhole/latency/loss/bandwidth/stall/burst-loss/reset/rebind/close/heal, recorded
  */
 export { connectFaultEngine, startFaultEngine, startToxiproxyEngine, startUdpEngine } from './engine.ts'
 export type { EngineEndpoint, EngineKind, FaultEngine, StartFaultEngineOptions } from './engine.ts'

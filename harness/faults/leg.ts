@@ -70,6 +70,9 @@ const systemClock: LegClock = {
   sleep: async (ms, signal) => { await sleep(ms, undefined, { signal }) }
 }
 
+/** Larger than a QUIC ACK-only or PING packet (about 30-60 bytes), smaller than any packet with stream data worth the name. */
+export const STALL_MAX_BYTES = 100
+
 const streams = (direction: Direction): Stream[] => direction === 'both' ? ['upstream', 'downstream'] : [direction]
 
 export class Leg {
@@ -184,6 +187,40 @@ export class Leg {
     if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
     for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
     this.emit('bandwidth', 'apply', tag, { rateKBps, direction }, since)
+  }
+
+  /**
+   * Data in `direction` makes no progress while the leg stays up (no idle timeout, no close).
+   * QUIC: the UDP proxy drops datagrams larger than `maxBytes` (default 100), so ACK-only,
+   * PING and other small packets pass and the connection stays alive, while every packet
+   * carrying a stream frame of any size is lost and retransmitted in vain.
+   * TCP: a bandwidth toxic of rate 0 holds the bytes (they flow on after heal()); the TCP
+   * connections to the proxy stay up (the kernels ACK and keep alive), but in-band
+   * keepalives (yamux pings) wait behind the held data like everything else.
+   */
+  async stall (direction: Direction = 'both', options: FaultTag & { maxBytes?: number } = {}): Promise<void> {
+    const since = this.clock.now()
+    const { maxBytes = STALL_MAX_BYTES, ...tag } = options
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError('stall maxBytes must be a positive integer')
+    for (const stream of streams(direction)) {
+      if (this.transport === 'tcp') await this.putToxic(`stall_${stream}`, 'bandwidth', stream, { rate: 0 })
+      else await this.putToxic(`stall_${stream}`, 'size_limit', stream, { bytes: maxBytes })
+    }
+    this.emit('stall', 'apply', tag, this.transport === 'quic' ? { direction, maxBytes } : { direction }, since)
+  }
+
+  /**
+   * QUIC only: every datagram in `direction` is dropped for `burstMs`, every `everyMs`,
+   * the first burst starting now (the schedule runs on the wall clock, so it is the
+   * same for every flow of the leg and does not drift when other toxics change).
+   */
+  async burstLoss (burstMs: number, everyMs: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+    const since = this.clock.now()
+    const { direction = 'both', ...tag } = options
+    if (this.transport !== 'quic') throw new UnsupportedFaultError('burst-loss', this.transport, 'TCP retransmits every byte; use blackhole with a duration, or latency')
+    if (!Number.isInteger(burstMs) || !Number.isInteger(everyMs) || burstMs < 1 || everyMs <= burstMs) throw new RangeError('burst-loss needs integer ms with 0 < burstMs < everyMs')
+    for (const stream of streams(direction)) await this.putToxic(`burst_loss_${stream}`, 'burst_loss', stream, { period: everyMs, duration: burstMs, offset: since % everyMs })
+    this.emit('burst-loss', 'apply', tag, { burstMs, everyMs, direction }, since)
   }
 
   /**

@@ -68,7 +68,11 @@ export interface RunStart {
 /** One event of a node (harness/contract/node-events.ts), tagged with the node's name. */
 export type NodeEntry = NodeEvent & { kind: 'node', node: string }
 
-export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind'
+export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind' | 'stall' | 'burst-loss' |
+  /** node faults (FaultEntry.node set): one entry per leg touching the node */
+  'kill' | 'pause' | 'resume' |
+  /** both ends of a pair dial each other at once (harness/devnet/simultaneous-dial.ts), on both legs of the pair */
+  'simultaneous-dial'
 
 /** One fault plane action on one leg. A fault with a duration gives an `apply` and a later `heal` entry. */
 export interface FaultEntry {
@@ -85,6 +89,12 @@ export interface FaultEntry {
   dialerLeg?: string
   listenerLeg?: string
   params?: Record<string, unknown>
+  /**
+   * A node fault (kill, pause, resume): the node it hit. It is recorded once per leg touching
+   * the node, so every verdict sees those legs faulted (the node's own directions are excused)
+   * and every other leg not; a resume's `params.graceMs` extends the pause's window for recovery.
+   */
+  node?: string
 }
 
 export interface NodeExit {

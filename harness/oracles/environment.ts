@@ -72,11 +72,16 @@ export function environmentOf (history: History, ix: RunIndex = indexHistory(his
   const boundMs = params.boundMs ?? ix.slotMs / 4
   const probed = new Set<string>()
   const stalls: Stall[] = []
+  // a node the scenario paused (a `pause` node fault) is stalled on purpose: that is the fault, not the machine
+  const paused = ix.faultWindows.filter(w => w.action === 'pause')
+  const pausedOnPurpose = (source: string, fromMs: number, toMs: number): boolean => paused.some(w =>
+    ix.faults.some(f => f.fault === w.fault && f.leg === w.leg && f.node === source) && w.fromMs <= toMs && fromMs <= w.toMs)
   const sample = (source: string, ts: number, w: { maxLateMs: unknown, maxLateAt: unknown }): void => {
     probed.add(source)
     const lateMs = num(w.maxLateMs)
     if (lateMs === undefined || lateMs <= boundMs) return
     const at = num(w.maxLateAt) ?? ts
+    if (pausedOnPurpose(source, at - lateMs, at)) return
     stalls.push({ source, fromMs: at - lateMs, toMs: at, lateMs })
   }
   for (const e of history) {

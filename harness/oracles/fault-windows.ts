@@ -6,11 +6,14 @@
  *   apply (fault f, leg A>B) ─────────────── heal (f, A>B)        => [apply, heal]
  *   apply, no heal before the history ends                        => [apply, end], open
  *   close / rebind (nothing to heal)                              => [ts, ts], instant
+ *   pause (node C, leg C>A) ───────── resume + graceMs           => [pause, resume + grace]
+ *   kill (node C, leg C>A) ───────────────────────────────────── => [kill, end], open
  *
  * A heal closes the open window of the same fault id on that leg; failing
  * that, the latest open window of the same action there; failing that, the
  * latest open window on the leg. A `heal` action (every toxic removed) closes
- * every open window on its leg; an `up` closes the latest `down`.
+ * every open window on its leg; an `up` closes the latest `down`, a `resume`
+ * the latest `pause` (its window ends `params.graceMs` after the resume).
  */
 import type { FaultAction, FaultEntry, LegName } from '../history/types.ts'
 
@@ -33,7 +36,12 @@ export interface FaultWindow {
 const INSTANT: ReadonlySet<FaultAction> = new Set<FaultAction>(['close', 'rebind'])
 
 function isBlocking (f: FaultEntry): boolean {
-  if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset') return true
+  // a stall passes ACKs and pings only: no data gets through
+  if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset' || f.action === 'stall') return true
+  // a killed or frozen node passes nothing on any of its legs
+  if (f.action === 'kill' || f.action === 'pause') return true
+  // the pair's legs are closed on purpose until both dials are back
+  if (f.action === 'simultaneous-dial') return true
   if (f.action === 'loss') return Number(f.params?.p ?? f.params?.probability ?? 0) >= 1
   if (f.action === 'bandwidth') return Number(f.params?.rateKBps ?? f.params?.kbps ?? 1) <= 0
   return false
@@ -47,10 +55,16 @@ export function faultWindows (faults: readonly FaultEntry[], endMs: number): Fau
     done.push({ ...w, toMs: Math.max(w.fromMs, ts), open: false })
   }
   for (const f of [...faults].sort((a, b) => a.ts - b.ts)) {
-    const heals = f.phase === 'heal' || f.action === 'up' || f.action === 'heal'
+    const heals = f.phase === 'heal' || f.action === 'up' || f.action === 'heal' || f.action === 'resume'
     if (heals) {
       const onLeg = open.filter(w => w.leg === f.leg)
       if (f.action === 'heal') { for (const w of onLeg) close(w, f.ts); continue }
+      if (f.action === 'resume') {
+        const paused = onLeg.filter(w => w.action === 'pause')
+        const target = paused.find(w => w.fault === f.fault) ?? paused.at(-1)
+        if (target !== undefined) close(target, f.ts + Math.max(0, Number(f.params?.graceMs ?? 0)))
+        continue
+      }
       const target = onLeg.find(w => w.fault === f.fault && (f.action === 'up' || w.action === f.action)) ??
         onLeg.filter(w => w.action === (f.action === 'up' ? 'down' : f.action)).at(-1) ??
         onLeg.at(-1)
@@ -77,5 +91,5 @@ export function faultWindows (faults: readonly FaultEntry[], endMs: number): Fau
 
 /** The first application of each fault id (apply entries only, heals and `up` excluded), in time order. */
 export function faultApplies (faults: readonly FaultEntry[]): FaultEntry[] {
-  return faults.filter(f => f.phase === 'apply' && f.action !== 'up' && f.action !== 'heal').sort((a, b) => a.ts - b.ts)
+  return faults.filter(f => f.phase === 'apply' && f.action !== 'up' && f.action !== 'heal' && f.action !== 'resume').sort((a, b) => a.ts - b.ts)
 }

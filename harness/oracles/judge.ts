@@ -3,6 +3,8 @@
  * `compose` + `check-safe`): the history is indexed once, each oracle runs on
  * it, and an oracle that throws becomes an `unknown` verdict naming the
  * error instead of crashing the run. One verdict per expectation, in order.
+ * A run that could not do what its scenario asked of a node (unhonoured-config.ts)
+ * gets `unknown` verdicts.
  *
  *   history ──indexHistory──> RunIndex ──┬─ streamsSurvive ──> Verdict
  *                                        ├─ reopenWithin
@@ -24,6 +26,7 @@ import { reopenWithin } from './reopen-within.ts'
 import { indexHistory, type RunIndex } from './run-index.ts'
 import { streamsSurvive } from './streams-survive.ts'
 import type { Verdict } from './verdict.ts'
+import { unhonouredConfig, unknownWhenUnhonoured } from './unhonoured-config.ts'
 
 /** Runs one expectation's oracle on an indexed history. */
 export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: LegLiveness): Verdict {
@@ -58,6 +61,7 @@ export function judge (history: History, expectations: readonly Expectation[]): 
   } catch (err) {
     return expectations.map(e => crashed(e, 'the history cannot be judged', err))
   }
+  const unhonoured = unhonouredConfig(ix)
   let env: Environment | undefined
   try {
     env = environmentOf(history, ix)
@@ -67,7 +71,7 @@ export function judge (history: History, expectations: readonly Expectation[]): 
   return expectations.map(e => {
     try {
       const v = judgeOne(history, e, ix, legs)
-      return env === undefined ? v : excuseByEnvironment(v, e, env, ix)
+      return unknownWhenUnhonoured(env === undefined ? v : excuseByEnvironment(v, e, env, ix), unhonoured)
     } catch (err) {
       return crashed(e, `the ${e.kind} oracle failed`, err)
     }

@@ -5,6 +5,7 @@
  * recorded in the history by the Leg handles themselves.
  *
  *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
+ *   (node faults)  ──> resolveNodeTarget ──> nodes ──devnet.nodeFaults.apply(kill/pause/resume)──> history
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Devnet } from '../devnet/devnet.ts'
@@ -12,6 +13,8 @@ import type { FaultTag } from '../faults/leg.ts'
 import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
+import { isNodeTarget, nodeSelectorText, resolveNodeTarget } from '../scenario/resolve-node-target.ts'
+import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 
 /** How long before its time a fault's selector is resolved from live status. */
@@ -64,16 +67,58 @@ export class FaultScheduler {
   private async apply (planned: PlannedFault, due: number): Promise<void> {
     const { signal, note } = this.options
     if (signal.aborted) return
+    if (isNodeTarget(planned.target)) { await this.applyToNodes(planned, planned.target, planned.action as NodeActionSpec, due); return }
+    if (planned.target.kind === 'pair') { await this.applyToPair(planned, planned.target.pair, due); return }
     try {
-      const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      const resolution = resolveTarget(planned.target as Target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
       await Promise.all(resolution.legs.map(async t => {
         const tag: FaultTag = { fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg }
-        await applyAction(this.devnet.leg(t.leg), planned.action, tag, planned.durationMs, signal)
+        await applyAction(this.devnet.leg(t.leg), planned.action as FaultActionSpec, tag, planned.durationMs, signal)
       }))
+    } catch (err) {
+      if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
+    }
+  }
+
+  /** A node fault: the nodes are drawn from the fault's own seed; a pause with a duration is resumed after it. */
+  private async applyToNodes (planned: PlannedFault, target: NodeTarget, action: NodeActionSpec, due: number): Promise<void> {
+    const { signal, note } = this.options
+    const nodes = resolveNodeTarget(target, this.devnet.scenario.nodes, seededRng(planned.rngSeed))
+    const tag = { fault: planned.id, selector: nodeSelectorText(target) }
+    try {
+      await sleep(Math.max(0, due - Date.now()), undefined, { signal })
+      this.applied++
+      this.options.onApplied?.(planned, nodes.length)
+      await Promise.all(nodes.map(async node => {
+        try {
+          await this.devnet.nodeFaults.apply(node, action.kind, tag)
+          if (action.kind === 'pause' && planned.durationMs !== undefined) {
+            await sleep(planned.durationMs, undefined, { signal })
+            await this.devnet.nodeFaults.apply(node, 'resume', tag)
+          }
+        } catch (err) {
+          if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) on node ${node} failed: ${(err as Error).message}`)
+        }
+      }))
+    } catch (err) {
+      if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
+    }
+  }
+
+  /** simultaneous-dial on a pair (harness/devnet/simultaneous-dial.ts); its outcome is in the history. */
+  private async applyToPair (planned: PlannedFault, pair: [string, string], due: number): Promise<void> {
+    const { signal, note } = this.options
+    try {
+      await sleep(Math.max(0, due - Date.now()), undefined, { signal })
+      this.applied++
+      this.options.onApplied?.(planned, 2)
+      const result = await this.devnet.simultaneousDial(pair[0], pair[1], { fault: planned.id, selector: `pair: ${pair[0]},${pair[1]}`, signal })
+      const failed = result.outcomes.filter(o => o.startsWith('error'))
+      if (failed.length > 0) note(`${planned.id} (${planned.fault.where}): simultaneous dial ${pair.join(' <-> ')}: ${result.outcomes.join('; ')}`)
     } catch (err) {
       if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
     }

@@ -3,7 +3,9 @@
  * watchdog asks each node for its status; a node that misses `strikes` answers
  * in a row is recorded as hung (an `error` note in its log tail) and killed, so
  * its exit goes into the history as an unexpected one and the run ends as
- * node-failed with the node's last log lines in the verdicts.
+ * node-failed with the node's last log lines in the verdicts. Nodes the
+ * scenario paused or killed (Devnet.nodeFaults) are not asked: they are silent
+ * on purpose, and their strikes start again from zero when they resume.
  */
 import type { Devnet } from '../devnet/devnet.ts'
 
@@ -41,11 +43,16 @@ export class HangWatchdog {
 
   private async check (): Promise<void> {
     const strikes = this.options.strikes ?? 3
+    // a node the scenario paused or killed is silent on purpose, not hung
+    const onPurpose = (name: string): boolean => this.devnet.nodeFaults.stateOf(name) !== undefined
     await Promise.all(this.devnet.nodes().map(async n => {
+      if (onPurpose(n.spec.name)) { this.missed.set(n.spec.name, 0); return }
       try {
         await n.client.status(Math.min(1000, this.options.everyMs))
         this.missed.set(n.spec.name, 0)
       } catch (err) {
+        // paused while the request was in flight: not a strike
+        if (onPurpose(n.spec.name)) return
         const count = (this.missed.get(n.spec.name) ?? 0) + 1
         this.missed.set(n.spec.name, count)
         if (count === strikes && !this.stopped) {

@@ -48,6 +48,7 @@ export class DockerNode implements RunningNode {
   private readonly log: ContainerLog
   private readonly output: NodeOutput
   private stopRequested = false
+  private paused = false
   private done = false
 
   private constructor (opts: DockerNodeOptions) {
@@ -97,15 +98,33 @@ export class DockerNode implements RunningNode {
   async stop (): Promise<void> {
     this.stopRequested = true
     if (!this.done) {
+      // a paused container would hold the SIGTERM until unpaused: unpause first
+      if (this.paused) await this.docker.getContainer(this.containerId).unpause().catch(() => undefined)
       // SIGTERM, SIGKILL after the grace period: the engine does both
       await this.docker.getContainer(this.containerId).stop({ t: STOP_GRACE_S }).catch(ignoreGone)
     }
     await this.exited
   }
 
-  async kill (): Promise<void> {
-    if (!this.done) await this.docker.getContainer(this.containerId).kill({ signal: 'SIGKILL' }).catch(ignoreGone)
+  async kill (options: { expected?: boolean } = {}): Promise<void> {
+    if (options.expected === true) this.stopRequested = true
+    if (!this.done) {
+      // a frozen cgroup takes the SIGKILL only when thawed
+      if (this.paused) await this.docker.getContainer(this.containerId).unpause().catch(() => undefined)
+      await this.docker.getContainer(this.containerId).kill({ signal: 'SIGKILL' }).catch(ignoreGone)
+    }
     await this.exited
+  }
+
+  /** docker pause: the cgroup freezer stops every process of the container (SIGSTOP cannot be caught either way). */
+  async pause (): Promise<void> {
+    await this.docker.getContainer(this.containerId).pause()
+    this.paused = true
+  }
+
+  async resume (): Promise<void> {
+    await this.docker.getContainer(this.containerId).unpause()
+    this.paused = false
   }
 
   /** The harness talks to container IPs: say so plainly where it cannot (remote engine, Docker Desktop). */

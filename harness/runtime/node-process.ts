@@ -43,6 +43,7 @@ export class NodeProcess implements RunningNode {
   private readonly log: WriteStream
   private readonly output: NodeOutput
   private stopRequested = false
+  private paused = false
 
   private constructor (opts: NodeProcessOptions) {
     this.name = opts.name
@@ -100,16 +101,31 @@ export class NodeProcess implements RunningNode {
     this.stopRequested = true
     if (this.child.exitCode != null || this.child.signalCode != null) { await this.closeLog(); return }
     this.child.kill('SIGTERM')
+    // a stopped (paused) process only acts on SIGTERM once it runs again
+    if (this.paused) this.child.kill('SIGCONT')
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS)
     await this.exited
     clearTimeout(timer)
     await this.closeLog()
   }
 
-  async kill (): Promise<void> {
+  async kill (options: { expected?: boolean } = {}): Promise<void> {
+    if (options.expected === true) this.stopRequested = true
     if (this.child.exitCode == null && this.child.signalCode == null) this.child.kill('SIGKILL')
     await this.exited
     await this.closeLog()
+  }
+
+  async pause (): Promise<void> {
+    if (this.child.exitCode != null || this.child.signalCode != null) throw new Error(`node ${this.name} has exited: nothing to pause`)
+    this.child.kill('SIGSTOP')
+    this.paused = true
+  }
+
+  async resume (): Promise<void> {
+    if (this.child.exitCode != null || this.child.signalCode != null) throw new Error(`node ${this.name} has exited: nothing to resume`)
+    this.child.kill('SIGCONT')
+    this.paused = false
   }
 
   get pid (): number | undefined { return this.child.pid }

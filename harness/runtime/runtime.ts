@@ -52,8 +52,15 @@ export interface RunningNode {
   lastLines: (n: number) => string[]
   /** SIGTERM, then SIGKILL after a grace period */
   stop: () => Promise<void>
-  /** SIGKILL now (crash tests) */
-  kill: () => Promise<void>
+  /**
+   * SIGKILL now. `expected: true` when the kill is the run's own fault (a scenario `kill`),
+   * so its exit is recorded as asked for; default false (a crash test, the hang watchdog).
+   */
+  kill: (options?: { expected?: boolean }) => Promise<void>
+  /** Freezes the node (process: SIGSTOP; docker: pause): it answers nothing until resume(). */
+  pause: () => Promise<void>
+  /** Ends a pause (process: SIGCONT; docker: unpause). */
+  resume: () => Promise<void>
 }
 
 export interface Runtime extends AsyncDisposable {

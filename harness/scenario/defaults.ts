@@ -24,6 +24,9 @@ export const DEFAULTS = {
   direction: 'both' as LegDirection,
   latencyJitterMs: 0,
   closeAbort: false,
+  // harness/faults/leg.ts STALL_MAX_BYTES: above a QUIC ACK or PING packet
+  stallMaxBytes: 100,
+  burstLoss: { burstMs: 200, everyMs: 1000 },
   repeat: 1,
   coverageFromSlot: 0,
   noDecayWithinSlots: 1

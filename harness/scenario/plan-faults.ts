@@ -11,7 +11,7 @@
  * a random choice does not shift when another fault is added or removed.
  */
 import { childSeed, seededRng, type RngFactory } from './seeded-rng.ts'
-import type { FaultActionSpec, Scenario, ScenarioFault, Target } from './types.ts'
+import type { FaultActionSpec, NodeActionSpec, NodeTarget, PairActionSpec, PairTarget, Scenario, ScenarioFault, Target } from './types.ts'
 
 /** One application of one fault. */
 export interface PlannedFault {
@@ -24,8 +24,8 @@ export interface PlannedFault {
   atMs: number
   /** the slot `atMs` falls in */
   slot: number
-  action: FaultActionSpec
-  target: Target
+  action: FaultActionSpec | NodeActionSpec | PairActionSpec
+  target: Target | NodeTarget | PairTarget
   /** ms from apply until the leg is healed (a flap's whole cycle), absent = not healed by this entry */
   durationMs?: number
   /** seed for this entry's random choices (random targets) */

@@ -9,7 +9,8 @@ import { DEFAULTS } from './defaults.ts'
 import { pairIssues, unknownNode } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ActionFile, FaultFile, SpanFile, TargetFile } from './scenario-file.ts'
-import type { FaultActionSpec, LegDirection, LegRole, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+import type { FaultActionSpec, LegDirection, LegRole, NodeActionSpec, NodeTarget, PairActionSpec, PairTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+import { isNodeTarget, NODE_ACTIONS } from './resolve-node-target.ts'
 
 /** What the fault resolver needs to know about the run. */
 export interface FaultContext {
@@ -24,12 +25,12 @@ export interface FaultContext {
 const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
   ['bearing-of', 'bearing'], ['non-bearing-of', 'non-bearing'], ['outbound-of', 'outbound'], ['inbound-of', 'inbound']
 ]
-const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of'] as const
+const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of', 'node', 'aggregator'] as const
 
 /** Actions a transport cannot do (harness/faults/leg.ts throws UnsupportedFaultError for these). */
-const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp' }
+const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp', 'burst-loss': 'quic' }
 /** Actions that take no `duration`: they are over at once or bring their own timing. */
-const NO_DURATION: ReadonlySet<FaultActionSpec['kind']> = new Set(['flap', 'up', 'close', 'rebind'])
+const NO_DURATION: ReadonlySet<string> = new Set(['flap', 'up', 'close', 'rebind', 'kill', 'resume', 'simultaneous-dial'])
 
 export function spanMs (span: SpanFile, slotMs: number): number {
   return span.ms ?? Math.round((span.slots ?? 0) * slotMs)
@@ -71,7 +72,10 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
         })
       }
     }
-    if (action !== undefined && target !== undefined) transportIssues(action, target, [...path, 'action'], ctx, issues)
+    if (action !== undefined && target !== undefined) matchIssues(action, target, path, issues)
+    if (action !== undefined && target !== undefined && !NODE_ACTIONS.has(action.kind) && action.kind !== 'simultaneous-dial' && !isNodeTarget(target) && target.kind !== 'pair') {
+      transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx, issues)
+    }
     if (issues.length > before || atMs === undefined || action === undefined || target === undefined) return
     out.push({
       id: `faults[${index}]`,
@@ -114,13 +118,17 @@ function resolveStart (f: FaultFile, path: FieldPath, ctx: FaultContext, issues:
   return undefined
 }
 
-function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | undefined {
+function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | NodeActionSpec | PairActionSpec | undefined {
   if (typeof a === 'string') {
     switch (a) {
+      case 'simultaneous-dial': return { kind: a }
+      case 'kill': case 'pause': case 'resume': return { kind: a }
       case 'flap': return { kind: 'flap', ...DEFAULTS.flap }
       case 'down': case 'up': case 'reset': case 'rebind': return { kind: a }
       case 'blackhole': return { kind: 'blackhole', direction: DEFAULTS.direction }
       case 'close': return { kind: 'close', abort: DEFAULTS.closeAbort }
+      case 'stall': return { kind: 'stall', direction: DEFAULTS.direction, maxBytes: DEFAULTS.stallMaxBytes }
+      case 'burst-loss': return { kind: 'burst-loss', ...DEFAULTS.burstLoss, direction: DEFAULTS.direction }
       case 'latency': issues.push({ path, message: 'latency needs parameters', expected: '{ latency: { ms: 100, jitter: 10 } }' }); return undefined
       case 'loss': issues.push({ path, message: 'loss needs parameters', expected: '{ loss: { probability: 0.2 } }' }); return undefined
       case 'bandwidth': issues.push({ path, message: 'bandwidth needs parameters', expected: '{ bandwidth: { kbps: 64 } }' }); return undefined
@@ -136,19 +144,50 @@ function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): F
       return { kind, times, downMs: (p.downMs as number | undefined) ?? DEFAULTS.flap.downMs, upMs: (p.upMs as number | undefined) ?? DEFAULTS.flap.upMs }
     }
     case 'down': case 'up': case 'reset': case 'rebind': return { kind }
+    case 'kill': case 'pause': case 'resume': case 'simultaneous-dial': return { kind }
     case 'blackhole': return { kind, direction }
     case 'latency': return { kind, ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction }
     case 'loss': return { kind, probability: p.probability as number, direction }
     case 'bandwidth': return { kind, kbps: p.kbps as number, direction }
     case 'close': return { kind, abort: (p.abort as boolean | undefined) ?? DEFAULTS.closeAbort }
+    case 'stall': return { kind, direction, maxBytes: (p.maxBytes as number | undefined) ?? DEFAULTS.stallMaxBytes }
+    case 'burst-loss': {
+      const burstMs = (p.burstMs as number | undefined) ?? DEFAULTS.burstLoss.burstMs
+      const everyMs = (p.everyMs as number | undefined) ?? DEFAULTS.burstLoss.everyMs
+      if (burstMs >= everyMs) {
+        issues.push({ path: [...path, kind, 'burstMs'], message: `burstMs ${burstMs} is not shorter than everyMs ${everyMs}: nothing would ever pass`, expected: `burstMs < everyMs (${everyMs})` })
+        return undefined
+      }
+      return { kind, burstMs, everyMs, direction }
+    }
   }
   issues.push({ path, message: `unknown action "${kind}"` })
   return undefined
 }
 
-function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | undefined {
+/** A node action needs a node target and a leg action a leg target. */
+function matchIssues (action: FaultActionSpec | NodeActionSpec | PairActionSpec, target: Target | NodeTarget | PairTarget, path: FieldPath, issues: FieldIssue[]): void {
+  if (action.kind === 'simultaneous-dial' || target.kind === 'pair') {
+    if (action.kind === 'simultaneous-dial' && target.kind !== 'pair') issues.push({ path: [...path, 'target'], message: 'simultaneous-dial acts on a pair, and this target is not one', expected: '{ pair: [A, B] } alone' })
+    if (action.kind !== 'simultaneous-dial' && target.kind === 'pair') issues.push({ path: [...path, 'target'], message: 'pair without a leg role', expected: `one of: ${SELECTOR_KEYS.join(', ')} (a pair alone is for simultaneous-dial)` })
+    return
+  }
+  const nodeAction = NODE_ACTIONS.has(action.kind)
+  if (nodeAction === isNodeTarget(target)) return
+  issues.push(nodeAction
+    ? { path: [...path, 'target'], message: `${action.kind} acts on nodes, and this target names legs`, expected: '{ node: A }, { node: { random: n } } or { aggregator: true }' }
+    : { path: [...path, 'target'], message: `${action.kind} acts on legs, and this target names nodes`, expected: `a leg target: one of ${SELECTOR_KEYS.filter(k => k !== 'node' && k !== 'aggregator').join(', ')}` })
+}
+
+function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | NodeTarget | PairTarget | undefined {
   const names = ctx.nodes.map(n => n.name)
   const given = SELECTOR_KEYS.filter(k => t[k] !== undefined)
+  if (given.length === 0 && t.pair !== undefined) {
+    // a pair alone: the target of a pair action (matchIssues refuses it for any other action)
+    const pairProblems = pairIssues(t.pair, [...path, 'pair'], names)
+    issues.push(...pairProblems)
+    return pairProblems.length > 0 ? undefined : { kind: 'pair', pair: t.pair }
+  }
   if (given.length === 0) {
     issues.push({ path, message: t.pair !== undefined ? 'pair without a leg role' : 'target names no legs', expected: `one of: ${SELECTOR_KEYS.join(', ')}` })
     return undefined
@@ -160,6 +199,18 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
   const before = issues.length
   if (t.pair !== undefined) issues.push(...pairIssues(t.pair, [...path, 'pair'], names))
   const key = given[0] as typeof SELECTOR_KEYS[number]
+  if (key === 'node' || key === 'aggregator') {
+    if (t.pair !== undefined) issues.push({ path: [...path, 'pair'], at: 'key', message: `${key} takes no pair (a node fault hits the node, every leg of it)`, expected: `{ ${key}: ... } alone` })
+    if (key === 'aggregator') return issues.length > before ? undefined : { kind: 'aggregators' }
+    const node = t.node as string | { random: number }
+    if (typeof node === 'object') {
+      if (node.random > names.length) issues.push({ path: [...path, key, 'random'], message: `${node.random} nodes asked for, the run has ${names.length}`, expected: `random: 1..${names.length}` })
+      return issues.length > before ? undefined : { kind: 'random-nodes', count: node.random }
+    }
+    const issue = unknownNode(node, [...path, key], names)
+    if (issue !== undefined) issues.push(issue)
+    return issues.length > before ? undefined : { kind: 'node', node }
+  }
   if (key === 'all-legs-of') {
     const node = t['all-legs-of'] as string
     const issue = unknownNode(node, [...path, key], names)

@@ -114,7 +114,9 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
     validators: n.validators !== undefined
       ? [...new Set(n.validators.filter(v => v < validatorCount))].sort((a, b) => a - b)
       : shares[implicit.indexOf(n)] ?? [],
-    aggregator: anyAggregator ? n.aggregator === true : index === 0 && n.aggregator !== false
+    aggregator: anyAggregator ? n.aggregator === true : index === 0 && n.aggregator !== false,
+    ...(n.start !== undefined && n.start.delayMs > 0 ? { startDelayMs: n.start.delayMs } : {}),
+    ...(n.subscribe !== undefined && n.subscribe.delayMs > 0 ? { subscribeDelayMs: n.subscribe.delayMs } : {})
   }))
   if (!nodes.some(n => n.aggregator)) {
     issues.push({ path: ['nodes', 0, 'aggregator'], message: 'no node is an aggregator', expected: 'aggregator: true on at least one node (coverage is measured at aggregators)' })

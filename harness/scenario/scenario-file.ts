@@ -13,6 +13,8 @@ export interface NodeFile {
   gossipPolicy?: GossipPolicyName
   validators?: number[]
   aggregator?: boolean
+  start?: { delayMs: number }
+  subscribe?: { delayMs: number }
 }
 
 export interface NodeCountFile {
@@ -32,7 +34,7 @@ export type TransportFile = TransportChoice | { default?: TransportChoice, overr
 /** `{ ms: 2500 }` or `{ slots: 2 }` */
 export interface SpanFile { ms?: number, slots?: number }
 
-export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth'
+export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss' | 'kill' | 'pause' | 'resume' | 'simultaneous-dial'
 
 export interface ActionParamsFile {
   flap?: { times?: number, downMs?: number, upMs?: number }
@@ -45,6 +47,12 @@ export interface ActionParamsFile {
   reset?: Record<string, never>
   close?: { abort?: boolean }
   rebind?: Record<string, never>
+  stall?: { direction?: LegDirection, maxBytes?: number }
+  'burst-loss'?: { burstMs?: number, everyMs?: number, direction?: LegDirection }
+  kill?: Record<string, never>
+  pause?: Record<string, never>
+  resume?: Record<string, never>
+  'simultaneous-dial'?: Record<string, never>
 }
 
 export type ActionFile = ActionName | ActionParamsFile
@@ -60,6 +68,10 @@ export interface TargetFile {
   'inbound-of'?: RoleNodeFile
   random?: true
   'all-legs-of'?: string
+  /** node faults: a node name or n drawn from the seed */
+  node?: RoleNodeFile
+  /** node faults: every aggregator */
+  aggregator?: true
 }
 
 export interface FaultFile {

@@ -33,6 +33,10 @@ export interface ScenarioNode {
   /** validator indices this node publishes for, ascending */
   validators: number[]
   aggregator: boolean
+  /** ms after every node without a start delay is ready before this node is started (absent: with the others) */
+  startDelayMs?: number
+  /** ms after its start before the node subscribes to its topics (contract duties.subscribeDelayMs; absent: at once) */
+  subscribeDelayMs?: number
 }
 
 /** One harness leg: the dialer's connection to the listener, through its own proxy. */
@@ -55,8 +59,31 @@ export type FaultActionSpec =
   | { kind: 'reset' }
   | { kind: 'close', abort: boolean }
   | { kind: 'rebind' }
+  /** data in `direction` makes no progress, the leg stays up (QUIC: datagrams above maxBytes are dropped) */
+  | { kind: 'stall', direction: LegDirection, maxBytes: number }
+  /** QUIC: every datagram in `direction` dropped for burstMs, every everyMs */
+  | { kind: 'burst-loss', burstMs: number, everyMs: number, direction: LegDirection }
 
 export type FaultActionKind = FaultActionSpec['kind']
+
+/**
+ * What a fault does to the nodes it hits (harness/devnet/node-faults.ts): kill = SIGKILL (no
+ * restart), pause = SIGSTOP / docker pause (with a duration: resumed after it), resume = SIGCONT / unpause.
+ */
+export type NodeActionSpec = { kind: 'kill' } | { kind: 'pause' } | { kind: 'resume' }
+export type NodeActionKind = NodeActionSpec['kind']
+
+/** Both ends of a pair act together (simultaneous-dial). */
+export type PairActionSpec = { kind: 'simultaneous-dial' }
+export interface PairTarget { kind: 'pair', pair: [string, string] }
+
+/** Which nodes a node fault hits (decided when it is due; harness/scenario/resolve-node-target.ts). */
+export type NodeTarget =
+  | { kind: 'node', node: string }
+  /** `count` distinct nodes drawn from the seed */
+  | { kind: 'random-nodes', count: number }
+  /** every aggregator of the run */
+  | { kind: 'aggregators' }
 
 /** A leg role relative to node `of` in a pair (A, B):
  *  bearing = the leg whose connection at A holds A's outbound gossip stream to B; non-bearing = the pair's other leg;
@@ -82,8 +109,9 @@ export interface ScenarioFault {
   name?: string
   /** first application, ms after genesis */
   atMs: number
-  action: FaultActionSpec
-  target: Target
+  action: FaultActionSpec | NodeActionSpec | PairActionSpec
+  /** a leg target for a leg action, a node target for a node action, a pair for a pair action (resolveFaults checks the match) */
+  target: Target | NodeTarget | PairTarget
   /** apply -> heal; absent = until an `up` (or the end of the run), or nothing to heal (reset, close, rebind, flap) */
   durationMs?: number
   /** how many times the fault is applied (1 = once) */

@@ -42,7 +42,9 @@ describe('shipped fixtures on the process runtime', function () {
   })
 
   const files = ['pr278-non-bearing-leg-flap', 'pr278-non-bearing-leg-flap-tcp', 'pr278-non-bearing-leg-flap-mixed',
-    'bearing-leg-down', 'bearing-leg-down-tcp', 'bearing-leg-down-mixed', 'quorum-32']
+    'bearing-leg-down', 'bearing-leg-down-tcp', 'bearing-leg-down-mixed', 'quorum-32',
+    // issue 13's primitives, one fixture each
+    'stall-bearing-leg', 'burst-loss-aggregator', 'pause-node', 'kill-node', 'late-subscriber', 'simultaneous-dial-pair']
 
   it('runs every shipped fixture whose nodes are all TS nodes', async () => {
     const allTs: string[] = []

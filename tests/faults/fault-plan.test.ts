@@ -5,7 +5,7 @@
 import { expect } from 'chai'
 import { DelayLine } from '../../harness/faults/udp-proxy/delay-line.ts'
 import type { DelayClock } from '../../harness/faults/udp-proxy/delay-line.ts'
-import { compilePlan, PASS } from '../../harness/faults/udp-proxy/fault-plan.ts'
+import { compilePlan, inBurst, PASS } from '../../harness/faults/udp-proxy/fault-plan.ts'
 import { seededRandom } from '../../harness/faults/udp-proxy/random.ts'
 import { parseNewToxic } from '../../harness/faults/udp-proxy/toxics.ts'
 import type { Toxic } from '../../harness/faults/udp-proxy/toxics.ts'
@@ -39,7 +39,7 @@ describe('UDP proxy fault plan', () => {
   it('no toxic on a stream is the shared PASS plan (nothing to read on the datagram path)', () => {
     const toxics = [t({ type: 'blackhole', stream: 'upstream' })]
     expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.equal(PASS)
-    expect(compilePlan(toxics, 'upstream', seededRandom(1))).to.deep.equal({ drop: true, loss: 0, latencyMs: 0, jitterMs: 0 })
+    expect(compilePlan(toxics, 'upstream', seededRandom(1))).to.deep.equal({ drop: true, loss: 0, latencyMs: 0, jitterMs: 0, maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 })
   })
 
   it('losses combine as independent drops, latencies and jitters add up', () => {
@@ -49,7 +49,28 @@ describe('UDP proxy fault plan', () => {
       t({ name: 'd1', type: 'latency', stream: 'downstream', attributes: { latency: 10, jitter: 2 } }),
       t({ name: 'd2', type: 'latency', stream: 'downstream', attributes: { latency: 5 } })
     ]
-    expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.deep.equal({ drop: false, loss: 0.75, latencyMs: 15, jitterMs: 2 })
+    expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.deep.equal({ drop: false, loss: 0.75, latencyMs: 15, jitterMs: 2, maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 })
+  })
+
+  it('size limits: the smallest wins, 0 means none; only the toxic\'s stream is limited', () => {
+    const toxics = [
+      t({ name: 's1', type: 'size_limit', stream: 'upstream', attributes: { bytes: 300 } }),
+      t({ name: 's2', type: 'size_limit', stream: 'upstream', attributes: { bytes: 120 } }),
+      t({ name: 's3', type: 'size_limit', stream: 'upstream', attributes: { bytes: 0 } })
+    ]
+    expect(compilePlan(toxics, 'upstream', seededRandom(1)).maxBytes).to.equal(120)
+    expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.equal(PASS)
+    expect(compilePlan([t({ type: 'size_limit', stream: 'upstream' })], 'upstream', seededRandom(1))).to.equal(PASS)
+  })
+
+  it('burst_loss drops for `duration` ms of every `period` ms, phase set by `offset` on the wall clock', () => {
+    const plan = compilePlan([t({ type: 'burst_loss', stream: 'downstream', attributes: { period: 1000, duration: 200, offset: 50 } })], 'downstream', seededRandom(1))
+    const drops = (ms: number): boolean => inBurst(plan, ms)
+    expect([49, 50, 249, 250, 1049, 1050, 1249, 1250].map(drops)).to.deep.equal([false, true, true, false, false, true, true, false])
+    let dropped = 0
+    for (let ms = 0; ms < 10_000; ms++) if (drops(ms)) dropped++
+    expect(dropped).to.equal(2000)
+    expect(inBurst(PASS, 0)).to.equal(false)
   })
 
   it('toxicity is drawn per flow: about that share of flows get the toxic', () => {

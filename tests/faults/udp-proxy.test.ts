@@ -124,6 +124,39 @@ describe('UDP proxy: datagram faults', function () {
     expect(c.replies.map(String), 'the client got replies through a downstream blackhole').to.deep.equal(['x', 'm1', 'm2'])
   })
 
+  it('size_limit downstream: small datagrams pass both ways, larger ones only upstream', async () => {
+    await proxy.addToxic(toxic('stall', 'size_limit', 'downstream', { bytes: 100 }))
+    const c = await newClient()
+    for (const size of [1, 60, 100, 101, 600, 1200]) c.send(proxy.listen, Buffer.alloc(size))
+    await waitFor(() => echo.received === 6, 1000, 'the upstream got every size')
+    await sleep(150)
+    expect(c.replies.map(r => r.length).sort((a, b) => a - b), 'echoes that came back').to.deep.equal([1, 60, 100])
+  })
+
+  it('burst_loss: nothing passes during a burst, everything between bursts', async () => {
+    // bursts of 300 ms every 600 ms; send one datagram every 10 ms for 1.8 s
+    await proxy.addToxic(toxic('bursty', 'burst_loss', 'upstream', { period: 600, duration: 300, offset: 0 }))
+    const c = await newClient()
+    const sentAt: number[] = []
+    for (let i = 0; i < 180; i++) {
+      sentAt.push(Date.now())
+      c.send(proxy.listen, Buffer.from([i]))
+      await sleep(10)
+    }
+    await sleep(200)
+    const got = new Set(c.replies.map(r => r.readUInt8(0)))
+    // judge only datagrams sent well inside a burst or a gap (10 ms scheduling slack each side)
+    let inside = 0; let outside = 0; let insidePassed = 0; let outsideLost = 0
+    sentAt.forEach((ms, i) => {
+      const phase = ms % 600
+      if (phase > 10 && phase < 290) { inside++; if (got.has(i)) insidePassed++ }
+      if (phase > 310 && phase < 590) { outside++; if (!got.has(i)) outsideLost++ }
+    })
+    expect(inside, 'datagrams sent inside bursts').to.be.greaterThan(40)
+    expect(insidePassed, 'passed during a burst').to.equal(0)
+    expect(outsideLost, `lost between bursts (of ${outside})`).to.equal(0)
+  })
+
   it('rebind moves the client to a new upstream source port; replies still reach it', async () => {
     const c = await newClient()
     c.send(proxy.listen, Buffer.from('a'))

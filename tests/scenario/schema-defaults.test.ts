@@ -37,6 +37,10 @@ describe('scenario: schema and defaults', () => {
     }
     expect(defs('action', 'else', 'properties', 'latency', 'properties', 'jitter')).to.equal(DEFAULTS.latencyJitterMs)
     expect(defs('action', 'else', 'properties', 'close', 'properties', 'abort')).to.equal(DEFAULTS.closeAbort)
+    expect(defs('action', 'else', 'properties', 'stall', 'properties', 'maxBytes')).to.equal(DEFAULTS.stallMaxBytes)
+    for (const [key, value] of Object.entries(DEFAULTS.burstLoss)) {
+      expect(defs('action', 'else', 'properties', 'burst-loss', 'properties', key), `burst-loss.${key}`).to.equal(value)
+    }
     expect(defs('fault', 'properties', 'repeat')).to.equal(DEFAULTS.repeat)
     expect(defs('expectation', 'else', 'properties', 'coverage', 'properties', 'from-slot')).to.equal(DEFAULTS.coverageFromSlot)
     expect(defs('expectation', 'else', 'properties', 'no-decay', 'properties', 'within-slots')).to.equal(DEFAULTS.noDecayWithinSlots)

@@ -10,6 +10,10 @@
  *   blackhole  -                                dropped
  *   rebind     -                                (none) adding or updating it moves every
  *                                               flow to a new upstream source port, once
+ *   size_limit bytes                            dropped when larger than `bytes` (0 = no limit):
+ *                                               a stall, QUIC ACK/PING-only packets still pass
+ *   burst_loss period (ms), duration (ms),      dropped while (epoch ms - offset) mod period < duration:
+ *              offset (ms)                      every datagram, for `duration` ms every `period` ms
  *
  * `stream` is "upstream" (client -> upstream) or "downstream" (the replies),
  * default downstream as in toxiproxy. `toxicity` is drawn per flow (a client
@@ -17,7 +21,7 @@
  */
 import { badRequestBody, invalidStream, invalidToxicType } from './api-error.ts'
 
-export type ToxicType = 'latency' | 'loss' | 'blackhole' | 'rebind'
+export type ToxicType = 'latency' | 'loss' | 'blackhole' | 'rebind' | 'size_limit' | 'burst_loss'
 export type Stream = 'upstream' | 'downstream'
 
 /** One toxic, exactly as the API shows it. */
@@ -45,7 +49,13 @@ const RULES: Record<ToxicType, Record<string, AttributeRule>> = {
   },
   loss: { probability: { min: 0, max: 1, integer: false } },
   blackhole: {},
-  rebind: {}
+  rebind: {},
+  size_limit: { bytes: { min: 0, max: 65_535, integer: true } },
+  burst_loss: {
+    period: { min: 0, max: MAX_MS, integer: true },
+    duration: { min: 0, max: MAX_MS, integer: true },
+    offset: { min: 0, max: MAX_MS, integer: true }
+  }
 }
 
 function isToxicType (value: unknown): value is ToxicType {

@@ -17,6 +17,8 @@
  *   loss <stream> ........ that stream drops with `probability` (seeded RandomSource)
  *   latency <stream> ..... that stream waits latency +- jitter ms (DelayLine, may reorder with jitter)
  *   rebind ............... every flow moves to a new upstream socket (new source port), once
+ *   size_limit <stream> .. that stream drops datagrams above `bytes` (a stall: ACKs and PINGs pass)
+ *   burst_loss <stream> .. that stream drops everything for `duration` ms every `period` ms
  *
  * Datagram path (onClient / onReply): two Map lookups, a few number reads, one
  * send. No JSON, no logging, no closures or objects created per datagram; the
@@ -26,7 +28,7 @@ import { createSocket } from 'node:dgram'
 import type { RemoteInfo, Socket } from 'node:dgram'
 import { formatHostPort, parseHostPort, resolveHost } from './address.ts'
 import { listenFailed, toxicAlreadyExists, toxicNotFound } from './api-error.ts'
-import { compilePlan, DROP } from './fault-plan.ts'
+import { compilePlan, DROP, inBurst } from './fault-plan.ts'
 import { Flow } from './flow.ts'
 import type { RandomSource } from './random.ts'
 import { parseNewToxic, parseToxicUpdate } from './toxics.ts'
@@ -241,6 +243,8 @@ export class UdpProxy {
     flow.seenUp++
     const plan = flow.up
     if (plan.drop) return
+    if (plan.maxBytes > 0 && msg.length > plan.maxBytes) return
+    if (plan.burstMs > 0 && inBurst(plan, Date.now())) return
     if (plan.loss > 0 && this.random() < plan.loss) return
     if (plan.latencyMs > 0 || plan.jitterMs > 0) flow.upLine.push(msg, plan.latencyMs, plan.jitterMs)
     else flow.sendUpstream(msg)
@@ -250,6 +254,8 @@ export class UdpProxy {
     flow.seenDown++
     const plan = flow.down
     if (plan.drop) return
+    if (plan.maxBytes > 0 && msg.length > plan.maxBytes) return
+    if (plan.burstMs > 0 && inBurst(plan, Date.now())) return
     if (plan.loss > 0 && this.random() < plan.loss) return
     if (plan.latencyMs > 0 || plan.jitterMs > 0) flow.downLine.push(msg, plan.latencyMs, plan.jitterMs)
     else this.sendDownstream(flow, msg)

@@ -1,0 +1,32 @@
+/**
+ * A run whose scenario asked a node for something its implementation cannot
+ * do (it says so in its ready event's `unsupported`, containers/CONTRACT.md)
+ * did not run the scenario as written: every verdict is `unknown`, never a
+ * pass. Today that is `subscribe: { delayMs }` (contract duties.subscribeDelayMs):
+ * without the late subscribe the boot race the scenario is about never happened.
+ */
+import type { ScenarioNode } from '../scenario/types.ts'
+import type { RunIndex } from './run-index.ts'
+import type { Verdict } from './verdict.ts'
+
+/** "node B (external) cannot delay subscribing: ..." for every node asked for a feature it lists as unsupported. */
+export function unhonouredConfig (ix: RunIndex): string[] {
+  const out: string[] = []
+  // run_start.resolved is the Scenario as run (unknown-typed in the history: read only what is needed)
+  const resolved = ix.start.resolved as { nodes?: ScenarioNode[] } | undefined
+  for (const spec of resolved?.nodes ?? []) {
+    if (spec.subscribeDelayMs === undefined || spec.subscribeDelayMs <= 0) continue
+    const ready = ix.events.get(spec.name)?.find(e => e.type === 'ready')
+    const unsupported = ready !== undefined && ready.type === 'ready' ? ready.unsupported ?? [] : []
+    if (unsupported.includes('subscribeDelayMs')) {
+      out.push(`node ${spec.name} (${spec.impl}) cannot delay subscribing (its ready event lists subscribeDelayMs as unsupported), so the scenario's subscribe delay of ${spec.subscribeDelayMs} ms did not happen`)
+    }
+  }
+  return out
+}
+
+/** The verdict, turned `unknown` with the reasons when the run did not do what the scenario asked. */
+export function unknownWhenUnhonoured (v: Verdict, reasons: readonly string[]): Verdict {
+  if (reasons.length === 0) return v
+  return { ...v, status: 'unknown', summary: `not judged: ${reasons.join('; ')} (the oracle alone said: ${v.status})`, evidence: { ...(v.evidence ?? {}), unhonoured: [...reasons] } }
+}

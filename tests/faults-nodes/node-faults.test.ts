@@ -1,0 +1,99 @@
+/**
+ * Node faults on real TS nodes, on both runtimes: pause freezes a node
+ * (SIGSTOP / docker pause) without the hang watchdog calling it hung, resume
+ * brings it back and its peers reconnect; kill ends it with SIGKILL as the
+ * run's own doing (an expected exit, not a node failure). Every one is
+ * recorded on each leg of the node.
+ */
+import { expect } from 'chai'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Devnet } from '../../harness/devnet/devnet.ts'
+import type { FaultEntry, NodeExit } from '../../harness/history/types.ts'
+import type { RuntimeName } from '../../harness/runtime/runtime.ts'
+import { HangWatchdog } from '../../harness/runner/hang-watchdog.ts'
+import type { Scenario } from '../../harness/scenario/types.ts'
+import { pairScenario } from '../support/pair-scenario.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { waitFor } from '../support/wait-for.ts'
+import { dockerOrSkip } from '../docker/support/docker-gate.ts'
+
+/** A, B, C over QUIC, every ordered pair its own leg. */
+function trio (): Scenario {
+  const s = pairScenario('quic', { idleMs: 1000, slotMs: 500, name: 'node-faults' })
+  s.nodes.push({ name: 'C', index: 2, impl: 'ts', gossipPolicy: 'leg-aware', validators: [], aggregator: false })
+  s.legs.push(
+    { name: 'A>C', dialer: 'A', listener: 'C', transport: 'quic' }, { name: 'C>A', dialer: 'C', listener: 'A', transport: 'quic' },
+    { name: 'B>C', dialer: 'B', listener: 'C', transport: 'quic' }, { name: 'C>B', dialer: 'C', listener: 'B', transport: 'quic' }
+  )
+  s.quic.keepAliveIntervalMs = 250
+  return s
+}
+
+const C_LEGS = ['A>C', 'B>C', 'C>A', 'C>B']
+
+for (const runtime of ['process', 'docker'] as RuntimeName[]) {
+  describe(`node faults on real nodes (${runtime} runtime)`, function () {
+    this.timeout(runtime === 'docker' ? 15 * 60_000 : 180_000)
+    before(async function () { if (runtime === 'docker') await dockerOrSkip(this) })
+
+    it('pause: C answers nothing and is not called hung; A and B are asked as usual; resume: C answers and its legs come back', async () => {
+      const devnet = await Devnet.start(trio(), { runtime, dir: await mkdtemp(join(tmpdir(), 'meshflap-nodefault-')) })
+      const hung: string[] = []
+      const failed: string[] = []
+      devnet.onNodeFailed(n => { failed.push(n) })
+      const watchdog = new HangWatchdog(devnet, { everyMs: 250, strikes: 2, onHung: n => { hung.push(n) } })
+      try {
+        watchdog.start()
+        await devnet.nodeFaults.apply('C', 'pause', { fault: 'test-pause', selector: 'node: C' })
+        expect(devnet.nodeFaults.stateOf('C')).to.equal('paused')
+        const frozen = await devnet.node('C').client.status(500).then(() => 'answered', () => 'silent')
+        expect(frozen, 'a paused node answers its control API').to.equal('silent')
+        // longer than the idle timeout: A and B see their legs to C die
+        await sleep(2500)
+        const statuses = await devnet.statuses()
+        expect(Object.keys(statuses).sort()).to.deep.equal(['A', 'B'])
+        expect(hung, 'watchdog called a paused node hung').to.deep.equal([])
+        await devnet.nodeFaults.apply('C', 'resume', { fault: 'test-pause', selector: 'node: C' })
+        await devnet.node('C').client.status(2000)
+        // C's peers redial it (and it them): both of its pairs hold a leg again
+        await waitFor(async () => {
+          const s = await devnet.node('C').client.status(1000)
+          const peers = new Set(s.legs.map(l => l.peer))
+          return peers.has(devnet.node('A').running.peerId) && peers.has(devnet.node('B').running.peerId)
+        }, 15_000, 'C is connected to A and B again')
+        expect(hung).to.deep.equal([])
+        expect(failed).to.deep.equal([])
+        const faults = devnet.history().filter((e): e is FaultEntry => e.kind === 'fault')
+        expect(faults.filter(f => f.action === 'pause').map(f => f.leg).sort()).to.deep.equal(C_LEGS)
+        expect(faults.filter(f => f.action === 'resume').map(f => [f.leg, f.phase, f.node, f.params?.graceMs])).to.have.deep.members(C_LEGS.map(l => [l, 'heal', 'C', 500]))
+      } finally {
+        watchdog.stop()
+        await devnet.stop()
+      }
+    })
+
+    it('kill: C ends by SIGKILL as an expected exit (no node failure); A and B keep answering', async () => {
+      const devnet = await Devnet.start(trio(), { runtime, dir: await mkdtemp(join(tmpdir(), 'meshflap-nodefault-')) })
+      const failed: string[] = []
+      devnet.onNodeFailed(n => { failed.push(n) })
+      try {
+        await devnet.nodeFaults.apply('C', 'kill', { fault: 'test-kill', selector: 'node: C' })
+        await waitFor(() => devnet.history().some(e => e.kind === 'node_exit' && e.node === 'C'), 10_000, 'C exited')
+        const exit = devnet.history().find((e): e is NodeExit => e.kind === 'node_exit' && e.node === 'C')!
+        expect({ expected: exit.expected, signal: exit.signal }).to.deep.equal({ expected: true, signal: 'SIGKILL' })
+        expect(failed).to.deep.equal([])
+        expect(Object.keys(await devnet.statuses()).sort()).to.deep.equal(['A', 'B'])
+        const kills = devnet.history().filter((e): e is FaultEntry => e.kind === 'fault' && e.action === 'kill')
+        expect(kills.map(f => f.leg).sort()).to.deep.equal(C_LEGS)
+        expect(kills.every(f => f.ts <= exit.ts)).to.equal(true)
+        let again: unknown
+        await devnet.nodeFaults.apply('C', 'pause', { fault: 'after-kill' }).catch((err: unknown) => { again = err })
+        expect(String(again)).to.include('was killed')
+      } finally {
+        await devnet.stop()
+      }
+    })
+  })
+}

@@ -1,0 +1,109 @@
+/**
+ * Node faults in the verdicts: a paused or killed node is recorded as a fault
+ * on every leg touching it, so its own directions are excused for the window
+ * (a resume's window ends graceMs later) and every other direction is judged
+ * as before. Built histories, so both outcomes can be forced.
+ */
+import { expect } from 'chai'
+import type { FaultAction, FaultEntry, History, LegName } from '../../harness/history/types.ts'
+import { deliveryGap } from '../../harness/oracles/delivery-gap.ts'
+import { environmentOf } from '../../harness/oracles/environment.ts'
+import { faultWindows } from '../../harness/oracles/fault-windows.ts'
+import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
+import { HistoryBuilder } from './support/history-builder.ts'
+import type { DeliveryOverride } from './support/history-builder.ts'
+
+const NODES = [
+  { name: 'A', validators: [0, 1] },
+  { name: 'B', validators: [2, 3] },
+  { name: 'C', validators: [4, 5] },
+  { name: 'D', validators: [6, 7], aggregator: true }
+]
+const C_LEGS: LegName[] = ['A>C', 'C>A', 'B>C', 'C>B', 'D>C', 'C>D']
+
+/** C frozen from 2100 to 4900 (slots 3-4 silent for C), resumed with one slot of grace; `recordPause: false` leaves the faults out. */
+function pausedC (opts: { recordPause: boolean, drop?: DeliveryOverride }): History {
+  const b = new HistoryBuilder({ scenario: 'pause-node', slots: 8, validatorCount: 8, nodes: NODES })
+  b.mesh(-1500)
+  const at = (action: FaultAction, phase: 'apply' | 'heal', t: number, params?: Record<string, unknown>): void => {
+    if (opts.recordPause) for (const leg of C_LEGS) b.fault('faults[0]', action, phase, leg, t, 'node: C', params)
+  }
+  for (let s = 0; s < 3; s++) b.slot(s, opts.drop)
+  at('pause', 'apply', 2100)
+  for (let s = 3; s < 5; s++) b.slot(s, opts.drop, new Set(['C']))
+  at('resume', 'heal', 4900, { graceMs: 1000 })
+  for (let s = 5; s < 8; s++) b.slot(s, opts.drop)
+  b.end(8200)
+  return b.build()
+}
+
+describe('oracles: node faults', () => {
+  it('fault windows: a pause on each of the node\'s legs lasts until the resume plus its grace; a kill until the end', () => {
+    const ws = faultWindows([
+      { kind: 'fault', ts: 1000, fault: 'f0', action: 'pause', phase: 'apply', leg: 'A>C', node: 'C' },
+      { kind: 'fault', ts: 3000, fault: 'f0', action: 'resume', phase: 'heal', leg: 'A>C', node: 'C', params: { graceMs: 500 } },
+      { kind: 'fault', ts: 2000, fault: 'f1', action: 'kill', phase: 'apply', leg: 'B>D', node: 'D' }
+    ], 9000)
+    expect(ws.map(w => [w.action, w.leg, w.fromMs, w.toMs, w.open, w.blocking])).to.deep.equal([
+      ['pause', 'A>C', 1000, 3500, false, true],
+      ['kill', 'B>D', 2000, 9000, true, true]
+    ])
+  })
+
+  it('delivery-gap excuses the paused node\'s own directions (the control without the pause fails exactly those)', () => {
+    const v = deliveryGap(pausedC({ recordPause: true }), { kind: 'delivery-gap', maxMs: 1000 })
+    expect(v.status, v.summary).to.equal('pass')
+    const control = deliveryGap(pausedC({ recordPause: false }), { kind: 'delivery-gap', maxMs: 1000 })
+    expect(control.status).to.equal('fail')
+    expect([...new Set(control.findings.map(f => f.direction))].sort()).to.deep.equal(['A->C', 'B->C', 'C->A', 'C->B', 'C->D', 'D->C'])
+  })
+
+  it('delivery-gap still judges everyone else across the pause: A->B starved during it is a finding', () => {
+    const drop: DeliveryOverride = d => d.publisher === 'A' && d.receiver === 'B' && d.slot >= 2 && d.slot <= 4 ? null : undefined
+    const v = deliveryGap(pausedC({ recordPause: true, drop }), { kind: 'delivery-gap', maxMs: 1000 })
+    expect(v.status).to.equal('fail')
+    expect(v.findings.map(f => f.direction)).to.deep.equal(['A->B'])
+  })
+
+  it('streams-survive: streams on the paused node\'s legs may close during the pause, a stream elsewhere may not', () => {
+    const b = new HistoryBuilder({ scenario: 'pause-node', slots: 6, validatorCount: 8, nodes: NODES })
+    b.mesh(-1500)
+    for (const leg of C_LEGS) b.fault('faults[0]', 'pause', 'apply', leg, 2100, 'node: C')
+    b.closeLeg('A>C', 3200)
+    b.closeLeg('C>D', 3300)
+    for (const leg of C_LEGS) b.fault('faults[0]', 'resume', 'heal', leg, 4900, 'node: C', { graceMs: 1000 })
+    b.end(6200)
+    expect(streamsSurvive(b.build(), { kind: 'streams-survive', graceMs: 1000 }).status).to.equal('pass')
+    const b2 = new HistoryBuilder({ scenario: 'pause-node', slots: 6, validatorCount: 8, nodes: NODES })
+    b2.mesh(-1500)
+    for (const leg of C_LEGS) b2.fault('faults[0]', 'pause', 'apply', leg, 2100, 'node: C')
+    b2.closeLeg('A>B', 3200)
+    for (const leg of C_LEGS) b2.fault('faults[0]', 'resume', 'heal', leg, 4900, 'node: C', { graceMs: 1000 })
+    b2.end(6200)
+    const v = streamsSurvive(b2.build(), { kind: 'streams-survive', graceMs: 1000 })
+    expect(v.status).to.equal('fail')
+    expect(v.findings[0]?.message).to.include('A')
+  })
+
+  it('environment: nodes the scenario paused are stalled on purpose, not a machine stall (control: the same lateness unrecorded as a pause is one)', () => {
+    const paused = ['A', 'B', 'C']
+    const build = (recordPause: boolean): History => {
+      const b = new HistoryBuilder({ scenario: 'pause-three', slots: 6, validatorCount: 8, nodes: NODES })
+      b.mesh(-1500)
+      for (const n of paused) b.event(n, 4950, 'sched', { windowMs: 1000, maxLateMs: 2800, maxLateAt: b.genesisMs + 4950 })
+      b.end(6200)
+      const h = b.build()
+      if (!recordPause) return h
+      // as Devnet.nodeFaults records them: one entry per leg of each paused node, with `node`
+      const legsOf = (n: string): LegName[] => ['A', 'B', 'C', 'D'].filter(m => m !== n).flatMap(m => [`${n}>${m}`, `${m}>${n}`] as LegName[])
+      const faults: FaultEntry[] = paused.flatMap(n => legsOf(n).flatMap((leg): FaultEntry[] => [
+        { kind: 'fault', ts: b.genesisMs + 2100, fault: 'faults[0]', action: 'pause', phase: 'apply', leg, node: n, selector: 'node: 3 random' },
+        { kind: 'fault', ts: b.genesisMs + 4900, fault: 'faults[0]', action: 'resume', phase: 'heal', leg, node: n, selector: 'node: 3 random', params: { graceMs: 1000 } }
+      ]))
+      const [start, ...rest] = h
+      return [start!, ...[...rest, ...faults].sort((x, y) => x.ts - y.ts)]
+    }
+    expect(environmentOf(build(true)).intervals).to.deep.equal([])
+    expect(environmentOf(build(false)).intervals.length, 'three of four nodes late together').to.be.greaterThan(0)
+  })
+})
