@@ -33,6 +33,7 @@ import { applyAction } from './apply-fault.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
+import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
 
 export class DevnetSetupError extends Error {
@@ -158,13 +159,15 @@ export class Devnet implements AsyncDisposable {
    */
   async fault (target: Target, action: FaultActionSpec | FaultActionSpec['kind'], options: { durationMs?: number, label?: string, signal?: AbortSignal } = {}): Promise<TargetResolution> {
     const spec = typeof action === 'string' ? defaultAction(action) : action
-    const resolution = await this.resolve(target, this.scenario.seed + (this.faultCount++))
+    const snapshot = await this.snapshot()
+    const resolution = resolveTarget(target, snapshot, seededRng(this.scenario.seed + (this.faultCount++)))
     if (resolution.legs.length === 0) {
       throw new Error(`selector resolved to no leg: ${resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'}`)
     }
     const label = options.label ?? `test-fault-${this.faultCount}`
     await Promise.all(resolution.legs.map(async t => {
-      await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg },
+      const hit = streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) })
+      await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg, hit },
         options.durationMs, options.signal ?? new AbortController().signal)
     }))
     return resolution

@@ -84,6 +84,14 @@ export interface FaultEntry {
   dialerLeg?: string
   listenerLeg?: string
   params?: Record<string, unknown>
+  /**
+   * What the fault hit (apply entries of scenario faults): the gossip stream directions, "A->B" for A's
+   * outbound stream to B, that rode the leg as live status showed it just before the fault started.
+   * Empty = the fault touched no stream. Absent = not recorded (oracles derive it from stream events).
+   */
+  hit?: string[]
+  /** the scenario requires this fault to hit a stream (`exercised: true`): if it hit none the run is vacuous */
+  mustHit?: boolean
 }
 
 export interface NodeExit {

@@ -15,6 +15,7 @@
  *   run-index.ts ......... the history indexed once (connections -> legs, streams, slots)
  *   leg-liveness.ts ...... when each leg / pair / path was live
  *   fault-windows.ts ..... fault apply..heal windows per leg
+ *   fault-hits.ts ........ which streams each fault hit; `exercised: true` faults that hit none -> unknown (vacuous)
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
  */
 export { composeStatus } from './verdict.ts'
@@ -39,6 +40,8 @@ export type { Connection, GossipStream, RunIndex } from './run-index.ts'
 export { LegLiveness } from './leg-liveness.ts'
 export { faultApplies, faultWindows } from './fault-windows.ts'
 export type { FaultWindow } from './fault-windows.ts'
+export { faultHits, hitOf, markVacuous, untouchedNote, vacuousReasons } from './fault-hits.ts'
+export type { FaultHit } from './fault-hits.ts'
 export { healthFindings } from './node-health.ts'
 export { MAX_FINDINGS, verdictOf } from './verdict-parts.ts'
 export type { VerdictParts } from './verdict-parts.ts'

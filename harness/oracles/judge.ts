@@ -9,11 +9,13 @@
  *                                        ├─ deliveryGap
  *                                        ├─ coverageQuorum
  *                                        └─ noDecay
+ *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  */
 import type { History } from '../history/types.ts'
 import { coverageQuorum } from './coverage-quorum.ts'
 import { deliveryGap } from './delivery-gap.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
+import { markVacuous, vacuousReasons } from './fault-hits.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { noDecay } from './no-decay.ts'
 import { reopenWithin } from './reopen-within.ts'
@@ -54,11 +56,13 @@ export function judge (history: History, expectations: readonly Expectation[]): 
   } catch (err) {
     return expectations.map(e => crashed(e, 'the history cannot be judged', err))
   }
-  return expectations.map(e => {
+  const verdicts = expectations.map(e => {
     try {
       return judgeOne(history, e, ix, legs)
     } catch (err) {
       return crashed(e, `the ${e.kind} oracle failed`, err)
     }
   })
+  // a fault the scenario required to hit a stream that hit none: no pass can rest on it
+  return markVacuous(verdicts, vacuousReasons(ix))
 }

@@ -5,6 +5,7 @@
  * recorded in the history by the Leg handles themselves.
  *
  *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
+ *                                 └──streamsOnLeg──> the streams each leg carried (FaultEntry.hit)
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Devnet } from '../devnet/devnet.ts'
@@ -13,6 +14,7 @@ import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
+import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 
 /** How long before its time a fault's selector is resolved from live status. */
 const RESOLVE_AHEAD_MS = 250
@@ -65,13 +67,19 @@ export class FaultScheduler {
     const { signal, note } = this.options
     if (signal.aborted) return
     try {
-      const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      const snapshot = await this.devnet.snapshot()
+      const resolution = resolveTarget(planned.target, snapshot, seededRng(planned.rngSeed))
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
       await Promise.all(resolution.legs.map(async t => {
-        const tag: FaultTag = { fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg }
+        const tag: FaultTag = {
+          fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg,
+          // what rode the leg as it was decided: "the fault touched no stream" must be visible, not inferred
+          hit: streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) }),
+          ...(planned.fault.exercised ? { mustHit: true } : {})
+        }
         await applyAction(this.devnet.leg(t.leg), planned.action, tag, planned.durationMs, signal)
       }))
     } catch (err) {

@@ -72,6 +72,7 @@ export interface FaultFile {
   repeat?: number
   every?: SpanFile
   jitter?: SpanFile
+  exercised?: boolean
 }
 
 export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap'
