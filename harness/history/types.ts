@@ -60,6 +60,8 @@ export interface RunStart {
   validatorCount: number
   nodes: RunNode[]
   legs: RunLeg[]
+  /** pairs whose stream placement was staged, and the streams each of their legs carried at run start */
+  placement?: Array<{ pair: [string, string], streams: 'split' | 'same', legs: Record<LegName, string[]> }>
   /** the resolved scenario, as run (for rerun bundles and reports) */
   resolved?: unknown
 }

@@ -87,6 +87,12 @@ export interface ExpectationParamsFile {
 
 export type ExpectationFile = ExpectationName | ExpectationParamsFile
 
+/** `{ pair: [A, B], streams: split }`; no pair = every pair not listed */
+export interface PlacementFile {
+  pair?: [string, string]
+  streams: 'split' | 'same'
+}
+
 export interface ScenarioFile {
   $schema?: string
   name: string
@@ -103,5 +109,6 @@ export interface ScenarioFile {
   redial?: { enabled?: boolean, minMs?: number, maxMs?: number }
   gossip?: { D?: number, Dlo?: number, Dhi?: number, Dlazy?: number, heartbeatMs?: number }
   faults?: FaultFile[]
+  placement?: PlacementFile[]
   expectations: ExpectationFile[]
 }

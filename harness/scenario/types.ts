@@ -98,6 +98,15 @@ export interface ScenarioFault {
   where: string
 }
 
+/**
+ * Where a pair's two gossip streams must sit at genesis (staged by the devnet):
+ * split = A->B and B->A on different legs; same = both on pair[0]>pair[1].
+ */
+export interface StreamPlacement {
+  pair: [string, string]
+  streams: 'split' | 'same'
+}
+
 /** The fully resolved scenario. */
 export interface Scenario {
   name: string
@@ -119,4 +128,6 @@ export interface Scenario {
   gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
   faults: ScenarioFault[]
   expectations: Expectation[]
+  /** pairs whose stream placement is staged before genesis (absent or empty: left to the stacks) */
+  placement?: StreamPlacement[]
 }
