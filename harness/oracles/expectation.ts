@@ -11,6 +11,7 @@
  *   - coverage: { from-slot: 1 }                    { kind: 'coverage', fromSlot: 1 }
  *   - coverage: { within-slots-after-fault: 1 }     { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 }
  *   - no-decay: { within-slots: 1 }                 { kind: 'no-decay', withinSlots: 1 }
+ *   - latency: { p50Ms: 100, p99Ms: 300 }           { kind: 'latency', p50Ms: 100, p99Ms: 300, fromSlot: 0 }
  */
 
 /** Every gossip stream on a leg that was not faulted keeps its id across each fault. */
@@ -50,16 +51,25 @@ export interface NoDecayExpectation {
   withinSlots: number
 }
 
+/** Per direction (publisher -> receiver), the p50 / p99 of attestation latency stay within the bounds. */
+export interface LatencyExpectation {
+  kind: 'latency'
+  p50Ms?: number
+  p99Ms?: number
+  fromSlot: number
+}
+
 export type Expectation =
   | StreamsSurviveExpectation
   | ReopenWithinExpectation
   | DeliveryGapExpectation
   | CoverageExpectation
   | NoDecayExpectation
+  | LatencyExpectation
 
 export type ExpectationKind = Expectation['kind']
 
-export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay']
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency']
 
 /** The verdict title for an expectation, e.g. "delivery-gap <= 1000 ms". */
 export function expectationTitle (e: Expectation): string {
@@ -73,5 +83,6 @@ export function expectationTitle (e: Expectation): string {
       return `coverage >= ${target} every slot from slot ${e.fromSlot}${after}`
     }
     case 'no-decay': return `no-decay within ${e.withinSlots} slot(s)`
+    case 'latency': return `latency ${[e.p50Ms !== undefined ? `p50 <= ${e.p50Ms} ms` : '', e.p99Ms !== undefined ? `p99 <= ${e.p99Ms} ms` : ''].filter(x => x !== '').join(', ')} per direction from slot ${e.fromSlot}`
   }
 }

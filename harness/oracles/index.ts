@@ -11,6 +11,7 @@
  *   delivery-gap.ts ...... no publisher->receiver gap over the bound while the pair had a live leg
  *   coverage-quorum.ts ... quorum every slot (or again within k slots of a fault)
  *   no-decay.ts .......... no +0/-N coverage loss that outlasts k slots while a path existed
+ *   latency.ts ........... attestation latency p50/p99 per direction within bounds
  *   coverage.ts .......... coverage per aggregator per slot and the field's log line
  *   run-index.ts ......... the history indexed once (connections -> legs, streams, slots)
  *   leg-liveness.ts ...... when each leg / pair / path was live
@@ -22,7 +23,7 @@ export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
 export { EXPECTATION_KINDS, expectationTitle } from './expectation.ts'
 export type {
-  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, NoDecayExpectation, ReopenWithinExpectation,
+  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, NoDecayExpectation, ReopenWithinExpectation,
   StreamsSurviveExpectation
 } from './expectation.ts'
 export { judge, judgeOne } from './judge.ts'
@@ -33,6 +34,8 @@ export { deliveryGap } from './delivery-gap.ts'
 export type { DirectionGap } from './delivery-gap.ts'
 export { coverageQuorum, exemptSlots } from './coverage-quorum.ts'
 export { noDecay } from './no-decay.ts'
+export { directionLatencies, latency, percentile } from './latency.ts'
+export type { DirectionLatency } from './latency.ts'
 export { arrivals, coverageLine, coverageLines, coverageSeries, hasQuorum, quorumCount } from './coverage.ts'
 export type { AggregatorCoverage, CoverageLine, SlotCoverage } from './coverage.ts'
 export { HistoryError, connectionKey, indexHistory, ranges, slotAt, slotDeadline, slotStart, span, when } from './run-index.ts'

@@ -8,7 +8,8 @@
  *                                        ├─ reopenWithin
  *                                        ├─ deliveryGap
  *                                        ├─ coverageQuorum
- *                                        └─ noDecay
+ *                                        ├─ noDecay
+ *                                        └─ latency
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  */
 import type { History } from '../history/types.ts'
@@ -16,6 +17,7 @@ import { coverageQuorum } from './coverage-quorum.ts'
 import { deliveryGap } from './delivery-gap.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
 import { markVacuous, vacuousReasons } from './fault-hits.ts'
+import { latency } from './latency.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { noDecay } from './no-decay.ts'
 import { reopenWithin } from './reopen-within.ts'
@@ -31,6 +33,7 @@ export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: 
     case 'delivery-gap': return deliveryGap(history, e, ix, legs)
     case 'coverage': return coverageQuorum(history, e, ix)
     case 'no-decay': return noDecay(history, e, ix, legs)
+    case 'latency': return latency(history, e, ix)
   }
   throw new TypeError(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`)
 }

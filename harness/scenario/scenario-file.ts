@@ -75,7 +75,7 @@ export interface FaultFile {
   exercised?: boolean
 }
 
-export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap'
+export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency'
 
 export interface ExpectationParamsFile {
   'streams-survive'?: { graceMs?: number } | null
@@ -83,6 +83,7 @@ export interface ExpectationParamsFile {
   'delivery-gap'?: { maxMs?: number, maxSlots?: number }
   coverage?: { 'from-slot'?: number, 'within-slots-after-fault'?: number, min?: number } | null
   'no-decay'?: { 'within-slots'?: number } | null
+  latency?: { p50Ms?: number, p99Ms?: number, 'from-slot'?: number }
 }
 
 export type ExpectationFile = ExpectationName | ExpectationParamsFile
