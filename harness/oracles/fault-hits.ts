@@ -55,23 +55,34 @@ export function untouchedNote (ix: RunIndex, hits: readonly FaultHit[]): string 
   return `${none.length} of ${hits.length} fault window(s) touched no stream (${list}${none.length > 4 ? '; ...' : ''})`
 }
 
+/** The scenario fault a window belongs to: "faults[0]" for "faults[0]#2#1" (repetition 2, flap cycle 1). */
+export function scenarioFaultOf (fault: string): string {
+  const cut = fault.indexOf('#')
+  return cut < 0 ? fault : fault.slice(0, cut)
+}
+
 /**
- * Why the run is vacuous: each application of a fault that must hit a stream (all the legs it
- * resolved to share its id) and whose legs carried none. Empty = not vacuous.
+ * Why the run is vacuous: each scenario fault that must hit a stream and whose applications (every
+ * repetition, every leg it resolved to) all hit none. One that hit a stream once was exercised: a
+ * later repetition finding the streams moved away (or destroyed by the first) is the run's story,
+ * not a vacuous run. Empty = not vacuous.
  */
 export function vacuousReasons (ix: RunIndex, hits: readonly FaultHit[] = faultHits(ix)): string[] {
   const byFault = new Map<string, FaultHit[]>()
   for (const h of hits) {
     if (!h.mustHit) continue
-    const list = byFault.get(h.fault) ?? []
+    const id = scenarioFaultOf(h.fault)
+    const list = byFault.get(id) ?? []
     list.push(h)
-    byFault.set(h.fault, list)
+    byFault.set(id, list)
   }
   const reasons: string[] = []
   for (const [fault, list] of byFault) {
     if (list.some(h => h.streams.length > 0)) continue
     const first = list[0] as FaultHit
-    reasons.push(`fault ${fault} (${first.action} on ${list.map(h => h.leg).join(', ')}${first.selector !== undefined ? `, ${first.selector}` : ''}, ${span(ix, first.fromMs, first.toMs)}) must be exercised but hit no gossip stream`)
+    const last = list.at(-1) as FaultHit
+    const legs = [...new Set(list.map(h => h.leg))]
+    reasons.push(`fault ${fault} (${first.action} on ${legs.join(', ')}${first.selector !== undefined ? `, ${first.selector}` : ''}, ${list.length} window(s) ${span(ix, first.fromMs, last.toMs)}) must be exercised but hit no gossip stream`)
   }
   return reasons
 }

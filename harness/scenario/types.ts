@@ -92,7 +92,7 @@ export interface ScenarioFault {
   everyMs?: number
   /** each repetition after the first starts up to this many ms late (drawn from the seed) */
   jitterMs: number
-  /** `exercised: true`: every application must hit a gossip stream, or the run is unknown (vacuous) */
+  /** `exercised: true`: some application must hit a gossip stream, or the run is unknown (vacuous) */
   exercised: boolean
   /** where it was written, "file:line" */
   where: string

@@ -4,7 +4,7 @@ import { faultHits, vacuousReasons } from '../../harness/oracles/fault-hits.ts'
 import { judge } from '../../harness/oracles/judge.ts'
 import { indexHistory } from '../../harness/oracles/run-index.ts'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
-import type { FaultEntry, History } from '../../harness/history/types.ts'
+import type { FaultEntry, History, HistoryEntry } from '../../harness/history/types.ts'
 import { HistoryBuilder } from './support/history-builder.ts'
 
 const NODES = [{ name: 'A', validators: [0, 1, 2, 3] }, { name: 'B', validators: [4, 5, 6, 7], aggregator: true }]
@@ -52,7 +52,7 @@ describe('oracles: fault hits and vacuous runs', () => {
     const verdicts = judge(history, [{ kind: 'streams-survive', graceMs: 1000 }, { kind: 'coverage', fromSlot: 0 }])
     for (const v of verdicts) {
       expect(v.status, v.summary).to.equal('unknown')
-      expect(v.summary).to.match(/^unknown \(vacuous\): fault faults\[0\] \(down on B>A, outbound-of: B \(A,B\), .*\) must be exercised but hit no gossip stream/)
+      expect(v.summary).to.match(/^unknown \(vacuous\): fault faults\[0\] \(down on B>A, outbound-of: B \(A,B\), 1 window\(s\) .*\) must be exercised but hit no gossip stream/)
     }
   })
 
@@ -61,6 +61,17 @@ describe('oracles: fault hits and vacuous runs', () => {
     expect(vacuousReasons(indexHistory(history))).to.deep.equal([])
     const [v] = judge(history, [{ kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 4 }])
     expect(v?.status, v?.summary).to.not.equal('unknown')
+  })
+
+  it('a repeated required fault is exercised when one of its repetitions hit a stream', () => {
+    const history = run('A>B', { hit: [], mustHit: true })
+    // repetition 1 hit nothing, repetition 2 (2 s later) hit A->B
+    const again: HistoryEntry[] = history.flatMap((e): HistoryEntry[] => e.kind !== 'fault'
+      ? [e]
+      : [{ ...e, fault: 'faults[0]#1' }, { ...e, ts: e.ts + 2000, fault: 'faults[0]#2', ...(e.phase === 'apply' ? { hit: ['A->B'] } : {}) }])
+    again.sort((a, b) => a.ts - b.ts)
+    expect(vacuousReasons(indexHistory(again))).to.deep.equal([])
+    expect(vacuousReasons(indexHistory(history))).to.have.length(1)
   })
 
   it('a fault that hit nothing but was not required is no reason for unknown', () => {
