@@ -11,6 +11,7 @@
  *   - coverage: { from-slot: 1 }                    { kind: 'coverage', fromSlot: 1 }
  *   - coverage: { within-slots-after-fault: 1 }     { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 }
  *   - no-decay: { within-slots: 1 }                 { kind: 'no-decay', withinSlots: 1 }
+ *   - legs-settle: { within-slots: 2 }              { kind: 'legs-settle', withinSlots: 2 }
  *   - latency: { p50Ms: 100, p99Ms: 300 }           { kind: 'latency', p50Ms: 100, p99Ms: 300, fromSlot: 0 }
  */
 
@@ -59,6 +60,12 @@ export interface LatencyExpectation {
   fromSlot: number
 }
 
+/** After the last fault heals, every leg is live again within k slots and stays so (no redial loop). */
+export interface LegsSettleExpectation {
+  kind: 'legs-settle'
+  withinSlots: number
+}
+
 export type Expectation =
   | StreamsSurviveExpectation
   | ReopenWithinExpectation
@@ -66,10 +73,11 @@ export type Expectation =
   | CoverageExpectation
   | NoDecayExpectation
   | LatencyExpectation
+  | LegsSettleExpectation
 
 export type ExpectationKind = Expectation['kind']
 
-export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency']
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency', 'legs-settle']
 
 /** The verdict title for an expectation, e.g. "delivery-gap <= 1000 ms". */
 export function expectationTitle (e: Expectation): string {
@@ -83,6 +91,7 @@ export function expectationTitle (e: Expectation): string {
       return `coverage >= ${target} every slot from slot ${e.fromSlot}${after}`
     }
     case 'no-decay': return `no-decay within ${e.withinSlots} slot(s)`
+    case 'legs-settle': return `legs-settle within ${e.withinSlots} slot(s) of the last heal`
     case 'latency': return `latency ${[e.p50Ms !== undefined ? `p50 <= ${e.p50Ms} ms` : '', e.p99Ms !== undefined ? `p99 <= ${e.p99Ms} ms` : ''].filter(x => x !== '').join(', ')} per direction from slot ${e.fromSlot}`
   }
 }

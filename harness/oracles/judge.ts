@@ -9,7 +9,8 @@
  *                                        ├─ deliveryGap
  *                                        ├─ coverageQuorum
  *                                        ├─ noDecay
- *                                        └─ latency
+ *                                        ├─ latency
+ *                                        └─ legsSettle
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  */
 import type { History } from '../history/types.ts'
@@ -19,6 +20,7 @@ import { expectationTitle, type Expectation } from './expectation.ts'
 import { markVacuous, vacuousReasons } from './fault-hits.ts'
 import { latency } from './latency.ts'
 import { LegLiveness } from './leg-liveness.ts'
+import { legsSettle } from './legs-settle.ts'
 import { noDecay } from './no-decay.ts'
 import { reopenWithin } from './reopen-within.ts'
 import { indexHistory, type RunIndex } from './run-index.ts'
@@ -34,6 +36,7 @@ export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: 
     case 'coverage': return coverageQuorum(history, e, ix)
     case 'no-decay': return noDecay(history, e, ix, legs)
     case 'latency': return latency(history, e, ix)
+    case 'legs-settle': return legsSettle(history, e, ix, legs)
   }
   throw new TypeError(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`)
 }

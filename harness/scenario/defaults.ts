@@ -26,7 +26,8 @@ export const DEFAULTS = {
   closeAbort: false,
   repeat: 1,
   coverageFromSlot: 0,
-  noDecayWithinSlots: 1
+  noDecayWithinSlots: 1,
+  legsSettleWithinSlots: 2
 } as const
 
 /** Node names for `nodes: { count: n }`: A, B, ..., Z, then N26, N27, ... */

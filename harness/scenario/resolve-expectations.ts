@@ -29,6 +29,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       case 'streams-survive': return { kind: item, graceMs: ctx.slotMs }
       case 'coverage': return { kind: item, fromSlot: DEFAULTS.coverageFromSlot }
       case 'no-decay': return { kind: item, withinSlots: DEFAULTS.noDecayWithinSlots }
+      case 'legs-settle': return { kind: item, withinSlots: DEFAULTS.legsSettleWithinSlots }
       case 'reopen-within': issues.push({ path, message: 'reopen-within needs a time', expected: '{ reopen-within: { ms: 1000 } } or { reopen-within: { slots: 1 } }' }); return undefined
       case 'delivery-gap': issues.push({ path, message: 'delivery-gap needs a bound', expected: '{ delivery-gap: { maxMs: 1000 } } or { delivery-gap: { maxSlots: 1 } }' }); return undefined
       case 'latency': issues.push({ path, message: 'latency needs a bound', expected: '{ latency: { p50Ms: 100, p99Ms: 300 } } (either or both)' }); return undefined
@@ -70,6 +71,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       return { kind, fromSlot, ...(within !== undefined ? { withinSlotsAfterFault: within } : {}), ...(min !== undefined ? { min } : {}) }
     }
     case 'no-decay': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.noDecayWithinSlots }
+    case 'legs-settle': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.legsSettleWithinSlots }
     case 'latency': {
       const fromSlot = p['from-slot'] ?? 0
       if (fromSlot >= ctx.slots) {

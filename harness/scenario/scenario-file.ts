@@ -75,7 +75,7 @@ export interface FaultFile {
   exercised?: boolean
 }
 
-export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency'
+export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle'
 
 export interface ExpectationParamsFile {
   'streams-survive'?: { graceMs?: number } | null
@@ -84,6 +84,7 @@ export interface ExpectationParamsFile {
   coverage?: { 'from-slot'?: number, 'within-slots-after-fault'?: number, min?: number } | null
   'no-decay'?: { 'within-slots'?: number } | null
   latency?: { p50Ms?: number, p99Ms?: number, 'from-slot'?: number }
+  'legs-settle'?: { 'within-slots'?: number } | null
 }
 
 export type ExpectationFile = ExpectationName | ExpectationParamsFile
