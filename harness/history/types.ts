@@ -5,6 +5,7 @@
  *   run_start ─┬─ node events (every node's NDJSON, tagged with its name)
  *              ├─ fault entries (what the fault plane did, to which leg)
  *              ├─ node_exit (a node process/container ended)
+ *              ├─ status (a node's per-topic mesh, sampled from /v1/status every heartbeat)
  *   run_end  ──┘
  *
  * Nothing else is bookkept beside it: if a verdict or a chart needs a fact,
@@ -106,6 +107,15 @@ export interface NodeExit {
   lastLines: string[]
 }
 
+/** One sample of a node's gossip mesh (GET /v1/status `topics`): per subscribed topic, the peer ids in its mesh. */
+export interface StatusSample {
+  kind: 'status'
+  /** when the answer came back */
+  ts: number
+  node: string
+  mesh: Record<string, string[]>
+}
+
 export interface RunEnd {
   kind: 'run_end'
   ts: number
@@ -113,6 +123,6 @@ export interface RunEnd {
   detail?: string
 }
 
-export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | RunEnd
+export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | StatusSample | RunEnd
 
 export type History = readonly HistoryEntry[]

@@ -11,6 +11,7 @@
  *   delivery-gap.ts ...... no publisher->receiver gap over the bound while the pair had a live leg
  *   coverage-quorum.ts ... quorum every slot (or again within k slots of a fault)
  *   no-decay.ts .......... no +0/-N coverage loss that outlasts k slots while a path existed
+ *   mesh-consistent.ts ... no one-sided mesh listing (A has B, B lacks A) longer than k heartbeats
  *   legs-settle.ts ....... every leg back within k slots of the last heal and staying up (no redial loop)
  *   latency.ts ........... attestation latency p50/p99 per direction within bounds
  *   coverage.ts .......... coverage per aggregator per slot and the field's log line
@@ -24,7 +25,7 @@ export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
 export { EXPECTATION_KINDS, expectationTitle } from './expectation.ts'
 export type {
-  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, LegsSettleExpectation, NoDecayExpectation, ReopenWithinExpectation,
+  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, LegsSettleExpectation, MeshConsistentExpectation, NoDecayExpectation, ReopenWithinExpectation,
   StreamsSurviveExpectation
 } from './expectation.ts'
 export { judge, judgeOne } from './judge.ts'
@@ -37,6 +38,8 @@ export { coverageQuorum, exemptSlots } from './coverage-quorum.ts'
 export { noDecay } from './no-decay.ts'
 export { directionLatencies, latency, percentile } from './latency.ts'
 export { legsSettle } from './legs-settle.ts'
+export { meshConsistent, phantomMembers } from './mesh-consistent.ts'
+export type { PhantomMember } from './mesh-consistent.ts'
 export type { LegSettling } from './legs-settle.ts'
 export type { DirectionLatency } from './latency.ts'
 export { arrivals, coverageLine, coverageLines, coverageSeries, hasQuorum, quorumCount } from './coverage.ts'

@@ -10,7 +10,8 @@
  *                                        ├─ coverageQuorum
  *                                        ├─ noDecay
  *                                        ├─ latency
- *                                        └─ legsSettle
+ *                                        ├─ legsSettle
+ *                                        └─ meshConsistent (over the sampled status entries)
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  */
 import type { History } from '../history/types.ts'
@@ -21,6 +22,7 @@ import { markVacuous, vacuousReasons } from './fault-hits.ts'
 import { latency } from './latency.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { legsSettle } from './legs-settle.ts'
+import { meshConsistent } from './mesh-consistent.ts'
 import { noDecay } from './no-decay.ts'
 import { reopenWithin } from './reopen-within.ts'
 import { indexHistory, type RunIndex } from './run-index.ts'
@@ -37,6 +39,7 @@ export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: 
     case 'no-decay': return noDecay(history, e, ix, legs)
     case 'latency': return latency(history, e, ix)
     case 'legs-settle': return legsSettle(history, e, ix, legs)
+    case 'mesh-consistent': return meshConsistent(history, e, ix)
   }
   throw new TypeError(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`)
 }

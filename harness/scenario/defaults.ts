@@ -27,7 +27,8 @@ export const DEFAULTS = {
   repeat: 1,
   coverageFromSlot: 0,
   noDecayWithinSlots: 1,
-  legsSettleWithinSlots: 2
+  legsSettleWithinSlots: 2,
+  meshConsistentHeartbeats: 3
 } as const
 
 /** Node names for `nodes: { count: n }`: A, B, ..., Z, then N26, N27, ... */

@@ -10,6 +10,8 @@ import type { ExpectationFile } from './scenario-file.ts'
 
 export interface ExpectationContext {
   slotMs: number
+  /** the gossip heartbeat (mesh-consistent counts in heartbeats) */
+  heartbeatMs: number
   slots: number
   validatorCount: number
 }
@@ -30,6 +32,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       case 'coverage': return { kind: item, fromSlot: DEFAULTS.coverageFromSlot }
       case 'no-decay': return { kind: item, withinSlots: DEFAULTS.noDecayWithinSlots }
       case 'legs-settle': return { kind: item, withinSlots: DEFAULTS.legsSettleWithinSlots }
+      case 'mesh-consistent': return meshConsistent(DEFAULTS.meshConsistentHeartbeats, ctx)
       case 'reopen-within': issues.push({ path, message: 'reopen-within needs a time', expected: '{ reopen-within: { ms: 1000 } } or { reopen-within: { slots: 1 } }' }); return undefined
       case 'delivery-gap': issues.push({ path, message: 'delivery-gap needs a bound', expected: '{ delivery-gap: { maxMs: 1000 } } or { delivery-gap: { maxSlots: 1 } }' }); return undefined
       case 'latency': issues.push({ path, message: 'latency needs a bound', expected: '{ latency: { p50Ms: 100, p99Ms: 300 } } (either or both)' }); return undefined
@@ -72,6 +75,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
     }
     case 'no-decay': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.noDecayWithinSlots }
     case 'legs-settle': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.legsSettleWithinSlots }
+    case 'mesh-consistent': return meshConsistent(p.heartbeats ?? DEFAULTS.meshConsistentHeartbeats, ctx)
     case 'latency': {
       const fromSlot = p['from-slot'] ?? 0
       if (fromSlot >= ctx.slots) {
@@ -87,4 +91,8 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
   }
   issues.push({ path: here, message: `unknown expectation "${kind}"` })
   return undefined
+}
+
+function meshConsistent (heartbeats: number, ctx: ExpectationContext): Expectation {
+  return { kind: 'mesh-consistent', heartbeats, heartbeatMs: ctx.heartbeatMs, maxMs: heartbeats * ctx.heartbeatMs }
 }

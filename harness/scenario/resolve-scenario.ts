@@ -44,7 +44,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     issues.push({ path: ['quic', 'keepAliveIntervalMs'], message: `keep-alive ${quic.keepAliveIntervalMs} ms is not below the idle timeout ${quic.maxIdleTimeoutMs} ms: idle legs would die`, expected: 'keepAliveIntervalMs < maxIdleTimeoutMs' })
   }
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
-  const expectations = resolveExpectations(file.expectations, { slotMs, slots, validatorCount }, issues)
+  const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount }, issues)
   const placement = resolvePlacement(file.placement ?? [], nodes, issues)
   if (issues.length > 0) return { scenario: undefined, issues }
   return {

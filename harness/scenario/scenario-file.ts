@@ -75,7 +75,7 @@ export interface FaultFile {
   exercised?: boolean
 }
 
-export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle'
+export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent'
 
 export interface ExpectationParamsFile {
   'streams-survive'?: { graceMs?: number } | null
@@ -85,6 +85,7 @@ export interface ExpectationParamsFile {
   'no-decay'?: { 'within-slots'?: number } | null
   latency?: { p50Ms?: number, p99Ms?: number, 'from-slot'?: number }
   'legs-settle'?: { 'within-slots'?: number } | null
+  'mesh-consistent'?: { heartbeats?: number } | null
 }
 
 export type ExpectationFile = ExpectationName | ExpectationParamsFile
