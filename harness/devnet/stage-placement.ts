@@ -20,8 +20,12 @@ import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
 import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 import type { StreamPlacement } from '../scenario/types.ts'
 
-/** One-way latency on both legs of a split pair while they are dialed. */
-export const STAGING_LATENCY_MS = 300
+/**
+ * One-way latency on both legs of a split pair while they are dialed: the margin by which each end
+ * sees its own leg ready first. It must beat the skew between the two dial requests reaching busy
+ * nodes: 300 ms lost the race in 3 of 10 stagings at a load average of 20 on 2 cores.
+ */
+export const STAGING_LATENCY_MS = 800
 
 /** What staging needs from the devnet. */
 export interface StagingHooks {
