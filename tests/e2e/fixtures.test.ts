@@ -29,7 +29,7 @@ describe('shipped fixtures on the process runtime', function () {
   before(async () => { out = await mkdtemp(join(tmpdir(), 'meshflap-e2e-')) })
 
   const files = ['pr278-non-bearing-leg-flap', 'pr278-non-bearing-leg-flap-tcp', 'pr278-non-bearing-leg-flap-mixed',
-    'bearing-leg-down', 'bearing-leg-down-tcp', 'bearing-leg-down-mixed', 'quorum-32', 'legs-settle-after-flaps']
+    'bearing-leg-down', 'bearing-leg-down-tcp', 'bearing-leg-down-mixed', 'quorum-32']
 
   it('runs every shipped fixture whose nodes are all TS nodes', async () => {
     const allTs: string[] = []
