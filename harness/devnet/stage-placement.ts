@@ -53,8 +53,9 @@ export class PlacementError extends Error {
  */
 export async function dialWithPlacement (legs: readonly LegName[], placement: readonly StreamPlacement[], hooks: StagingHooks): Promise<void> {
   const { held, slowed } = placementStaging(placement)
-  const deadline = Date.now() + hooks.timeoutMs
+  // each stage gets the whole timeout: split pairs are staged one after another, each several round trips long
   const poll = async (what: string, done: (s: StatusSnapshot) => boolean): Promise<void> => {
+    const deadline = Date.now() + hooks.timeoutMs
     for (;;) {
       hooks.signal?.throwIfAborted()
       if (done(await hooks.snapshot())) return
