@@ -6,6 +6,7 @@
  *     ├─ runtime.startNode(...) for every node  ──NDJSON──> HistoryRecorder
  *     ├─ one proxy per leg "A>B" (UDP proxy for QUIC, toxiproxy for TCP)
  *     ├─ POST /v1/dial: each dialer is handed its leg's proxy address
+ *     │    (placement: held / slowed legs staged so each pair's streams sit where asked, stage-placement.ts)
  *     ├─ wait until every pair holds 2 legs and gossip streams both ways
  *     └─ POST /v1/duties: genesis = now + genesisDelayMs, run_start recorded
  *
@@ -40,7 +41,9 @@ import { resolveTarget } from '../scenario/resolve-target.ts'
 import { DEFAULTS } from '../scenario/defaults.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
+import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
+import { PlacementError, dialWithPlacement, placementOf, placementProblems } from './stage-placement.ts'
 
 export class DevnetSetupError extends Error {
   override name = 'DevnetSetupError'
@@ -86,6 +89,8 @@ export class Devnet implements AsyncDisposable {
   /** kill / pause / resume of whole nodes, and which nodes are down on purpose */
   readonly nodeFaults: NodeFaults
   private readonly probe: SchedProbe
+  /** true while placement staging drives proxies (see quietly) */
+  private staging = false
 
   private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
     this.scenario = scenario
@@ -177,13 +182,15 @@ export class Devnet implements AsyncDisposable {
    */
   async fault (target: Target, action: FaultActionSpec | FaultActionSpec['kind'], options: { durationMs?: number, label?: string, signal?: AbortSignal } = {}): Promise<TargetResolution> {
     const spec = typeof action === 'string' ? defaultAction(action) : action
-    const resolution = await this.resolve(target, this.scenario.seed + (this.faultCount++))
+    const snapshot = await this.snapshot()
+    const resolution = resolveTarget(target, snapshot, seededRng(this.scenario.seed + (this.faultCount++)))
     if (resolution.legs.length === 0) {
       throw new Error(`selector resolved to no leg: ${resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'}`)
     }
     const label = options.label ?? `test-fault-${this.faultCount}`
     await Promise.all(resolution.legs.map(async t => {
-      await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg },
+      const hit = streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) })
+      await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg, hit },
         options.durationMs, options.signal ?? new AbortController().signal)
     }))
     return resolution
@@ -276,7 +283,8 @@ export class Devnet implements AsyncDisposable {
         listener: l.listener,
         transport: l.transport,
         proxy,
-        record: entry => { this.recorder.append(entry) },
+        // placement staging (latency while the legs are dialed) is set-up, not a fault of the run
+        record: entry => { if (!this.staging) this.recorder.append(entry) },
         closeVia: async () => { await this.closeCurrentLeg(dialer, listener) }
       }))
       runLegs.push({ name: l.name, dialer: l.dialer, listener: l.listener, transport: l.transport, proxyAddr: multiaddrOf(proxy.listen, l.transport), upstreamAddr: listenAddr, proxy: proxy.name })
@@ -284,17 +292,30 @@ export class Devnet implements AsyncDisposable {
     // A dial that fails (a slow start on a loaded machine) is not fatal: the node keeps the peer
     // configured and redials with backoff; waitUntilMeshed is the one judge of "connected".
     const dialErrors: string[] = []
-    await Promise.all(runLegs.map(async l => {
+    const dial = async (l: RunLeg): Promise<void> => {
       await this.node(l.dialer).client.dial(this.node(l.listener).running.peerId, l.proxyAddr, l.listener)
         .catch((err: Error) => { dialErrors.push(`${l.name}: ${err.message}`) })
-    }))
+    }
+    const meshTimeoutMs = options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length
+    const placement = scenario.placement ?? []
     try {
-      await this.waitUntilMeshed(options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length, signal)
+      await dialWithPlacement(runLegs.map(l => l.name), placement, {
+        dial: async name => { await dial(runLegs.find(l => l.name === name)!) },
+        snapshot: async () => await this.snapshot(),
+        setLatency: async (name, ms) => { await this.quietly(async () => { await this.leg(name).latency(ms, 0, { direction: 'both' }) }) },
+        timeoutMs: meshTimeoutMs,
+        ...(signal !== undefined ? { signal } : {})
+      })
+      await this.waitUntilMeshed(meshTimeoutMs, signal)
     } catch (err) {
+      if (err instanceof PlacementError) throw new DevnetSetupError(err.message)
       if (err instanceof DevnetSetupError && dialErrors.length > 0) err.message += `\nfirst dials that failed:\n  ${dialErrors.join('\n  ')}`
       throw err
     }
     await this.assertEveryLegProxied(runLegs)
+    const placed = await this.snapshot()
+    const misplaced = placementProblems(placement, placed)
+    if (misplaced.length > 0) throw new DevnetSetupError(`stream placement not achieved (seed ${scenario.seed}):\n  ${misplaced.join('\n  ')}`)
 
     this.genesisMs = Date.now() + scenario.genesisDelayMs
     await Promise.all(this.nodes().map(async n => { await n.client.setGenesis(this.genesisMs) }))
@@ -314,6 +335,7 @@ export class Devnet implements AsyncDisposable {
         gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator
       })),
       legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
+      ...(placement.length > 0 ? { placement: placement.map(p => ({ pair: p.pair, streams: p.streams, legs: placementOf(p, placed) })) } : {}),
       resolved: scenario
     }
     this.recorder.append(start)
@@ -359,6 +381,12 @@ export class Devnet implements AsyncDisposable {
       this.recorder.append({ kind: 'node_exit', ts: Date.now(), node: spec.name, code: info.code, signal: info.signal, expected: info.expected, lastLines: running.lastLines(20) })
       if (!info.expected) for (const l of this.exitListeners) l(spec.name)
     })
+  }
+
+  /** Proxy changes that are set-up, not faults: not recorded in the history. */
+  private async quietly (work: () => Promise<void>): Promise<void> {
+    this.staging = true
+    try { await work() } finally { this.staging = false }
   }
 
   /** Closes the dialer's current connection of a leg through the dialer's control API. */

@@ -30,6 +30,10 @@ export interface FaultTag {
   selector?: string
   dialerLeg?: string
   listenerLeg?: string
+  /** stream directions riding the leg when the fault was decided (FaultEntry.hit; recorded on apply entries) */
+  hit?: string[]
+  /** FaultEntry.mustHit */
+  mustHit?: boolean
 }
 
 /** Constructor input of a Leg. */
@@ -293,6 +297,8 @@ export class Leg {
     if (tag.dialerLeg !== undefined) entry.dialerLeg = tag.dialerLeg
     if (tag.listenerLeg !== undefined) entry.listenerLeg = tag.listenerLeg
     if (params !== undefined) entry.params = params
+    if (phase === 'apply' && tag.hit !== undefined) entry.hit = tag.hit
+    if (phase === 'apply' && tag.mustHit === true) entry.mustHit = true
     this.record(entry)
   }
 }

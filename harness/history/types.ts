@@ -6,6 +6,7 @@
  *              ├─ fault entries (what the fault plane did, to which leg)
  *              ├─ node_exit (a node process/container ended)
  *              ├─ harness_sched (the harness's own timer lateness, per window)
+ *              ├─ status (a node's per-topic mesh, sampled from /v1/status every heartbeat)
  *   run_end  ──┘
  *
  * Nothing else is bookkept beside it: if a verdict or a chart needs a fact,
@@ -61,6 +62,8 @@ export interface RunStart {
   validatorCount: number
   nodes: RunNode[]
   legs: RunLeg[]
+  /** pairs whose stream placement was staged, and the streams each of their legs carried at run start */
+  placement?: Array<{ pair: [string, string], streams: 'split' | 'same', legs: Record<LegName, string[]> }>
   /** the resolved scenario, as run (for rerun bundles and reports) */
   resolved?: unknown
 }
@@ -95,6 +98,14 @@ export interface FaultEntry {
    * and every other leg not; a resume's `params.graceMs` extends the pause's window for recovery.
    */
   node?: string
+  /**
+   * What the fault hit (apply entries of scenario faults): the gossip stream directions, "A->B" for A's
+   * outbound stream to B, that rode the leg as live status showed it just before the fault started.
+   * Empty = the fault touched no stream. Absent = not recorded (oracles derive it from stream events).
+   */
+  hit?: string[]
+  /** the scenario requires this fault to hit a stream (`exercised: true`): if it hit none the run is vacuous */
+  mustHit?: boolean
 }
 
 export interface NodeExit {
@@ -105,6 +116,15 @@ export interface NodeExit {
   signal: string | null
   expected: boolean
   lastLines: string[]
+}
+
+/** One sample of a node's gossip mesh (GET /v1/status `topics`): per subscribed topic, the peer ids in its mesh. */
+export interface StatusSample {
+  kind: 'status'
+  /** when the answer came back */
+  ts: number
+  node: string
+  mesh: Record<string, string[]>
 }
 
 export interface RunEnd {
@@ -133,6 +153,6 @@ export interface HarnessSched {
   cpuMs?: number
 }
 
-export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | RunEnd | HarnessSched
+export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | StatusSample | RunEnd | HarnessSched
 
 export type History = readonly HistoryEntry[]

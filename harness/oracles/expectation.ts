@@ -11,6 +11,9 @@
  *   - coverage: { from-slot: 1 }                    { kind: 'coverage', fromSlot: 1 }
  *   - coverage: { within-slots-after-fault: 1 }     { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 }
  *   - no-decay: { within-slots: 1 }                 { kind: 'no-decay', withinSlots: 1 }
+ *   - mesh-consistent: { heartbeats: 3 }            { kind: 'mesh-consistent', heartbeats: 3, heartbeatMs: 700, maxMs: 2100 }
+ *   - legs-settle: { within-slots: 2 }              { kind: 'legs-settle', withinSlots: 2 }
+ *   - latency: { p50Ms: 100, p99Ms: 300 }           { kind: 'latency', p50Ms: 100, p99Ms: 300, fromSlot: 0 }
  */
 
 /** Every gossip stream on a leg that was not faulted keeps its id across each fault. */
@@ -50,16 +53,42 @@ export interface NoDecayExpectation {
   withinSlots: number
 }
 
+/** Per direction (publisher -> receiver), the p50 / p99 of attestation latency stay within the bounds. */
+export interface LatencyExpectation {
+  kind: 'latency'
+  p50Ms?: number
+  p99Ms?: number
+  fromSlot: number
+}
+
+/** After the last fault heals, every leg is live again within k slots and stays so (no redial loop). */
+export interface LegsSettleExpectation {
+  kind: 'legs-settle'
+  withinSlots: number
+}
+
+/** No node lists a peer in its mesh for a topic, while the peer does not list it, for longer than k heartbeats. */
+export interface MeshConsistentExpectation {
+  kind: 'mesh-consistent'
+  heartbeats: number
+  heartbeatMs: number
+  /** heartbeats x heartbeatMs */
+  maxMs: number
+}
+
 export type Expectation =
   | StreamsSurviveExpectation
   | ReopenWithinExpectation
   | DeliveryGapExpectation
   | CoverageExpectation
   | NoDecayExpectation
+  | LatencyExpectation
+  | LegsSettleExpectation
+  | MeshConsistentExpectation
 
 export type ExpectationKind = Expectation['kind']
 
-export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay']
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency', 'legs-settle', 'mesh-consistent']
 
 /** The verdict title for an expectation, e.g. "delivery-gap <= 1000 ms". */
 export function expectationTitle (e: Expectation): string {
@@ -73,5 +102,8 @@ export function expectationTitle (e: Expectation): string {
       return `coverage >= ${target} every slot from slot ${e.fromSlot}${after}`
     }
     case 'no-decay': return `no-decay within ${e.withinSlots} slot(s)`
+    case 'mesh-consistent': return `mesh-consistent: no one-sided mesh listing over ${e.heartbeats} heartbeat(s) (${e.maxMs} ms)`
+    case 'legs-settle': return `legs-settle within ${e.withinSlots} slot(s) of the last heal`
+    case 'latency': return `latency ${[e.p50Ms !== undefined ? `p50 <= ${e.p50Ms} ms` : '', e.p99Ms !== undefined ? `p99 <= ${e.p99Ms} ms` : ''].filter(x => x !== '').join(', ')} per direction from slot ${e.fromSlot}`
   }
 }

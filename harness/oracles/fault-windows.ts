@@ -31,6 +31,10 @@ export interface FaultWindow {
   /** nothing (or, for loss, nearly nothing) gets through the leg while it is in force */
   blocking: boolean
   selector?: string
+  /** FaultEntry.hit of the apply entry: stream directions riding the leg when it started (absent: not recorded) */
+  hit?: string[]
+  /** FaultEntry.mustHit: the scenario required this fault to hit a stream */
+  mustHit?: boolean
 }
 
 const INSTANT: ReadonlySet<FaultAction> = new Set<FaultAction>(['close', 'rebind'])
@@ -80,7 +84,9 @@ export function faultWindows (faults: readonly FaultEntry[], endMs: number): Fau
       open: false,
       instant: INSTANT.has(f.action),
       blocking: isBlocking(f),
-      ...(f.selector !== undefined ? { selector: f.selector } : {})
+      ...(f.selector !== undefined ? { selector: f.selector } : {}),
+      ...(f.hit !== undefined ? { hit: [...f.hit] } : {}),
+      ...(f.mustHit === true ? { mustHit: true } : {})
     }
     if (w.instant) done.push(w)
     else open.push(w)

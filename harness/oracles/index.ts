@@ -11,10 +11,14 @@
  *   delivery-gap.ts ...... no publisher->receiver gap over the bound while the pair had a live leg
  *   coverage-quorum.ts ... quorum every slot (or again within k slots of a fault)
  *   no-decay.ts .......... no +0/-N coverage loss that outlasts k slots while a path existed
+ *   mesh-consistent.ts ... no one-sided mesh listing (A has B, B lacks A) longer than k heartbeats
+ *   legs-settle.ts ....... every leg back within k slots of the last heal and staying up (no redial loop)
+ *   latency.ts ........... attestation latency p50/p99 per direction within bounds
  *   coverage.ts .......... coverage per aggregator per slot and the field's log line
  *   run-index.ts ......... the history indexed once (connections -> legs, streams, slots)
  *   leg-liveness.ts ...... when each leg / pair / path was live
  *   fault-windows.ts ..... fault apply..heal windows per leg
+ *   fault-hits.ts ........ which streams each fault hit; `exercised: true` faults that hit none -> unknown (vacuous)
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
@@ -23,7 +27,7 @@ export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
 export { EXPECTATION_KINDS, expectationTitle } from './expectation.ts'
 export type {
-  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, NoDecayExpectation, ReopenWithinExpectation,
+  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, LegsSettleExpectation, MeshConsistentExpectation, NoDecayExpectation, ReopenWithinExpectation,
   StreamsSurviveExpectation
 } from './expectation.ts'
 export { judge, judgeOne } from './judge.ts'
@@ -34,6 +38,12 @@ export { deliveryGap } from './delivery-gap.ts'
 export type { DirectionGap } from './delivery-gap.ts'
 export { coverageQuorum, exemptSlots } from './coverage-quorum.ts'
 export { noDecay } from './no-decay.ts'
+export { directionLatencies, latency, percentile } from './latency.ts'
+export { legsSettle } from './legs-settle.ts'
+export { meshConsistent, phantomMembers } from './mesh-consistent.ts'
+export type { PhantomMember } from './mesh-consistent.ts'
+export type { LegSettling } from './legs-settle.ts'
+export type { DirectionLatency } from './latency.ts'
 export { arrivals, coverageLine, coverageLines, coverageSeries, hasQuorum, quorumCount } from './coverage.ts'
 export type { AggregatorCoverage, CoverageLine, SlotCoverage } from './coverage.ts'
 export { HistoryError, connectionKey, indexHistory, ranges, slotAt, slotDeadline, slotStart, span, when } from './run-index.ts'
@@ -41,6 +51,8 @@ export type { Connection, GossipStream, RunIndex } from './run-index.ts'
 export { LegLiveness } from './leg-liveness.ts'
 export { faultApplies, faultWindows } from './fault-windows.ts'
 export type { FaultWindow } from './fault-windows.ts'
+export { faultHits, hitOf, markVacuous, untouchedNote, vacuousReasons } from './fault-hits.ts'
+export type { FaultHit } from './fault-hits.ts'
 export { healthFindings } from './node-health.ts'
 export { MAX_FINDINGS, verdictOf } from './verdict-parts.ts'
 export { environmentOf, intervalsDuring, stalledSlot, HARNESS } from './environment.ts'

@@ -10,9 +10,13 @@
  *                                        ├─ reopenWithin
  *                                        ├─ deliveryGap
  *                                        ├─ coverageQuorum
- *                                        └─ noDecay
+ *                                        ├─ noDecay
+ *                                        ├─ latency
+ *                                        ├─ legsSettle
+ *                                        └─ meshConsistent (over the sampled status entries)
  *                        environmentOf ──> excuseByEnvironment: a fail the machine's stall
  *                                          explains becomes unknown (environment: ...)
+ *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  */
 import type { History } from '../history/types.ts'
 import { coverageQuorum } from './coverage-quorum.ts'
@@ -20,7 +24,11 @@ import { deliveryGap } from './delivery-gap.ts'
 import { environmentOf, type Environment } from './environment.ts'
 import { excuseByEnvironment } from './environment-excuse.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
+import { markVacuous, vacuousReasons } from './fault-hits.ts'
+import { latency } from './latency.ts'
 import { LegLiveness } from './leg-liveness.ts'
+import { legsSettle } from './legs-settle.ts'
+import { meshConsistent } from './mesh-consistent.ts'
 import { noDecay } from './no-decay.ts'
 import { reopenWithin } from './reopen-within.ts'
 import { indexHistory, type RunIndex } from './run-index.ts'
@@ -36,6 +44,9 @@ export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: 
     case 'delivery-gap': return deliveryGap(history, e, ix, legs)
     case 'coverage': return coverageQuorum(history, e, ix)
     case 'no-decay': return noDecay(history, e, ix, legs)
+    case 'latency': return latency(history, e, ix)
+    case 'legs-settle': return legsSettle(history, e, ix, legs)
+    case 'mesh-consistent': return meshConsistent(history, e, ix)
   }
   throw new TypeError(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`)
 }
@@ -68,7 +79,7 @@ export function judge (history: History, expectations: readonly Expectation[]): 
   } catch {
     env = undefined // without it, no verdict is excused: they stand as the oracles gave them
   }
-  return expectations.map(e => {
+  const verdicts = expectations.map(e => {
     try {
       const v = judgeOne(history, e, ix, legs)
       return unknownWhenUnhonoured(env === undefined ? v : excuseByEnvironment(v, e, env, ix), unhonoured)
@@ -76,4 +87,6 @@ export function judge (history: History, expectations: readonly Expectation[]): 
       return crashed(e, `the ${e.kind} oracle failed`, err)
     }
   })
+  // a fault the scenario required to hit a stream that hit none: no pass can rest on it
+  return markVacuous(verdicts, vacuousReasons(ix))
 }

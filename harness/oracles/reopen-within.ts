@@ -11,6 +11,7 @@
  */
 import type { History, LegName } from '../history/types.ts'
 import type { ReopenWithinExpectation } from './expectation.ts'
+import { faultHits, untouchedNote } from './fault-hits.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { healthFindings } from './node-health.ts'
 import { indexHistory, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
@@ -65,10 +66,11 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
     if (c.delayMs === null && closed + params.ms > ix.observedUntil) { unjudgeable++; continue }
     findings.push(lateReopen(ix, s, c, params.ms, legs.liveThroughout(other, closed, Math.min(ix.observedUntil, closed + params.ms))))
   }
+  const untouched = untouchedNote(ix, faultHits(ix, ix.faultWindows.filter(w => w.fromMs < until)))
   if (cases.length === 0 && unjudgeable === 0) {
     unknown.push(noSurvivor > 0
       ? `every outbound gossip stream a fault closed (${noSurvivor}) lost all legs to its peer: nothing to reopen on`
-      : 'no fault closed an outbound gossip stream')
+      : `no fault closed an outbound gossip stream${untouched !== '' ? ` (${untouched})` : ''}`)
   }
   if (unjudgeable > 0 && findings.length === 0) unknown.push(`${unjudgeable} stream(s) closed less than ${params.ms} ms before the history ends`)
   const delays = cases.flatMap(c => c.delayMs === null ? [] : [c.delayMs])
@@ -76,7 +78,8 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${cases.length} outbound stream(s) closed by a fault with a surviving leg, all reopened within ${params.ms} ms (slowest ${Math.max(0, ...delays)} ms); ${noSurvivor} without a surviving leg (not applicable)`,
+    checked: `${cases.length} outbound stream(s) closed by a fault with a surviving leg, all reopened within ${params.ms} ms (slowest ${Math.max(0, ...delays)} ms); ${noSurvivor} without a surviving leg (not applicable)` +
+      (untouched !== '' ? `; ${untouched}` : ''),
     evidence: { cases, noSurvivor, unjudgeable }
   })
 }

@@ -8,7 +8,7 @@
  *   node A: leg_open {leg: c9, peer: B, direction: inbound}   ──> connection A/c9 = harness leg "B>A"
  *   node A: stream_open {stream: c7/o1, leg: c7, direction: outbound} ──> A's gossip to B rides A>B
  */
-import type { FaultEntry, History, LegName, NodeEntry, NodeExit, RunEnd, RunNode, RunStart } from '../history/types.ts'
+import type { FaultEntry, History, LegName, NodeEntry, NodeExit, RunEnd, RunNode, RunStart, StatusSample } from '../history/types.ts'
 import { faultWindows, type FaultWindow } from './fault-windows.ts'
 
 /** The history cannot be judged at all (no run_start). */
@@ -72,6 +72,8 @@ export interface RunIndex {
   streams: GossipStream[]
   faults: FaultEntry[]
   faultWindows: FaultWindow[]
+  /** sampled mesh views (status entries), in history order */
+  statuses: StatusSample[]
 }
 
 export function connectionKey (node: string, id: string): string {
@@ -93,6 +95,7 @@ export function indexHistory (history: History): RunIndex {
   const connections = new Map<string, Connection>()
   const streams = new Map<string, GossipStream>()
   const faults: FaultEntry[] = []
+  const statuses: StatusSample[] = []
   const peerName = (peer: string): string => nameOfPeer.get(peer) ?? peer
 
   for (const e of history) {
@@ -134,6 +137,7 @@ export function indexHistory (history: History): RunIndex {
         break
       }
       case 'run_start': break
+      case 'status': statuses.push(e); break
     }
   }
   // a connection or stream still open when its node exited ended then
@@ -168,7 +172,8 @@ export function indexHistory (history: History): RunIndex {
     connections,
     streams: [...streams.values()],
     faults,
-    faultWindows: faultWindows(faults, observedUntil)
+    faultWindows: faultWindows(faults, observedUntil),
+    statuses
   }
 }
 

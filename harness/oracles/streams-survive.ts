@@ -10,6 +10,7 @@
  */
 import type { History, LegName } from '../history/types.ts'
 import type { StreamsSurviveExpectation } from './expectation.ts'
+import { faultHits, untouchedNote } from './fault-hits.ts'
 import type { FaultWindow } from './fault-windows.ts'
 import { healthFindings } from './node-health.ts'
 import { indexHistory, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
@@ -73,11 +74,13 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
   for (const n of ix.nodes) {
     if (legsSeen.has(n.name) && !streamsSeen.has(n.name)) unknown.push(`node ${n.name} reports legs but no gossip stream events (optional in the contract): its streams cannot be judged`)
   }
+  const hits = faultHits(ix, windows)
+  const untouched = untouchedNote(ix, hits)
   return verdictOf(params, {
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${windows.length} fault window(s); ${closesInWindows} stream close(s) while a fault was in force, all on faulted legs`,
-    evidence: { faultWindows: windows.length, closesInWindows, graceMs: params.graceMs }
+    checked: `${windows.length} fault window(s); ${closesInWindows} stream close(s) while a fault was in force, all on faulted legs${untouched !== '' ? `; ${untouched}` : ''}`,
+    evidence: { faultWindows: windows.length, closesInWindows, graceMs: params.graceMs, faultHits: hits }
   })
 }

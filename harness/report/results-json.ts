@@ -4,6 +4,8 @@
  * are the caller's (the runner knows which binaries it ran).
  */
 import type { History, RunEnd, RunStart } from '../history/types.ts'
+import { faultHits, type FaultHit } from '../oracles/fault-hits.ts'
+import { indexHistory } from '../oracles/run-index.ts'
 import type { Verdict, VerdictStatus } from '../oracles/verdict.ts'
 import { overallStatus, runVariant, type RunVariant } from './run-label.ts'
 import { HistoryShapeError } from './run-view.ts'
@@ -40,6 +42,8 @@ export interface RunResults {
   status: VerdictStatus
   counts: Record<VerdictStatus, number>
   nodes: ResultsNode[]
+  /** every fault window and the gossip stream directions it hit (empty `streams`: it touched none) */
+  faults: FaultHit[]
   verdicts: Verdict[]
 }
 
@@ -89,6 +93,7 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
         ...(x !== undefined ? { exit: { code: x.code, signal: x.signal, expected: x.expected } } : {})
       }
     }),
+    faults: faultHits(indexHistory(history)),
     verdicts: verdicts.map(v => ({ ...v, findings: v.findings.map(f => ({ ...f })) }))
   }
 }

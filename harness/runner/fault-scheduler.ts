@@ -6,6 +6,7 @@
  *
  *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
  *   (node faults)  ──> resolveNodeTarget ──> nodes ──devnet.nodeFaults.apply(kill/pause/resume)──> history
+ *                                 └──streamsOnLeg──> the streams each leg carried (FaultEntry.hit)
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Devnet } from '../devnet/devnet.ts'
@@ -16,6 +17,7 @@ import { resolveTarget } from '../scenario/resolve-target.ts'
 import { isNodeTarget, nodeSelectorText, resolveNodeTarget } from '../scenario/resolve-node-target.ts'
 import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
+import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 
 /** How long before its time a fault's selector is resolved from live status. */
 const RESOLVE_AHEAD_MS = 250
@@ -70,13 +72,19 @@ export class FaultScheduler {
     if (isNodeTarget(planned.target)) { await this.applyToNodes(planned, planned.target, planned.action as NodeActionSpec, due); return }
     if (planned.target.kind === 'pair') { await this.applyToPair(planned, planned.target.pair, due); return }
     try {
-      const resolution = resolveTarget(planned.target as Target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      const snapshot = await this.devnet.snapshot()
+      const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
       await Promise.all(resolution.legs.map(async t => {
-        const tag: FaultTag = { fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg }
+        const tag: FaultTag = {
+          fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg,
+          // what rode the leg as it was decided: "the fault touched no stream" must be visible, not inferred
+          hit: streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) }),
+          ...(planned.fault.exercised ? { mustHit: true } : {})
+        }
         await applyAction(this.devnet.leg(t.leg), planned.action as FaultActionSpec, tag, planned.durationMs, signal)
       }))
     } catch (err) {

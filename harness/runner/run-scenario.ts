@@ -21,6 +21,7 @@ import { planFaults } from '../scenario/plan-faults.ts'
 import type { Scenario } from '../scenario/types.ts'
 import { FaultScheduler } from './fault-scheduler.ts'
 import { HangWatchdog } from './hang-watchdog.ts'
+import { StatusSampler } from './status-sampler.ts'
 import { applyOverrides, overrideFlags } from './overrides.ts'
 import type { ScenarioOverrides } from './overrides.ts'
 import { collectVersions } from './versions.ts'
@@ -69,6 +70,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
 
   let devnet: Devnet | undefined
   let watchdogRef: HangWatchdog | undefined
+  let samplerRef: StatusSampler | undefined
   const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
   try {
     devnet = await Devnet.start(scenario, {
@@ -90,13 +92,18 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
       everyMs: Math.max(500, scenario.slotMs),
       onHung: (node, detail) => { note(detail); end.detail = detail }
     })
+    // mesh views go into the history only when an oracle reads them (one status call per node per heartbeat)
+    const sampler = scenario.expectations.some(e => e.kind === 'mesh-consistent') ? new StatusSampler(net, scenario.gossip.heartbeatMs) : undefined
+    samplerRef = sampler
     progress.begin(net.genesisMs)
     scheduler.start()
     watchdog.start()
+    sampler?.start()
     // the last slot's attestations need up to a slot to arrive before its deadline
     const endAt = net.slotStart(scenario.slots) + Math.min(scenario.slotMs, 1000)
     await waitUntil(endAt, controller.signal)
     watchdog.stop()
+    await sampler?.stop()
     scheduler.stop()
     await scheduler.settle()
   } catch (err) {
@@ -104,6 +111,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
     if (!controller.signal.aborted) throw err
   } finally {
     watchdogRef?.stop()
+    await samplerRef?.stop()
     options.signal?.removeEventListener('abort', onAbort)
     progress.end()
     if (end.reason !== 'node-failed' && options.signal?.aborted === true) end.reason = 'interrupted'

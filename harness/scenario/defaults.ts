@@ -29,7 +29,9 @@ export const DEFAULTS = {
   burstLoss: { burstMs: 200, everyMs: 1000 },
   repeat: 1,
   coverageFromSlot: 0,
-  noDecayWithinSlots: 1
+  noDecayWithinSlots: 1,
+  legsSettleWithinSlots: 2,
+  meshConsistentHeartbeats: 3
 } as const
 
 /** Node names for `nodes: { count: n }`: A, B, ..., Z, then N26, N27, ... */

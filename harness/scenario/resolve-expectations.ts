@@ -10,6 +10,8 @@ import type { ExpectationFile } from './scenario-file.ts'
 
 export interface ExpectationContext {
   slotMs: number
+  /** the gossip heartbeat (mesh-consistent counts in heartbeats) */
+  heartbeatMs: number
   slots: number
   validatorCount: number
 }
@@ -29,8 +31,11 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       case 'streams-survive': return { kind: item, graceMs: ctx.slotMs }
       case 'coverage': return { kind: item, fromSlot: DEFAULTS.coverageFromSlot }
       case 'no-decay': return { kind: item, withinSlots: DEFAULTS.noDecayWithinSlots }
+      case 'legs-settle': return { kind: item, withinSlots: DEFAULTS.legsSettleWithinSlots }
+      case 'mesh-consistent': return meshConsistent(DEFAULTS.meshConsistentHeartbeats, ctx)
       case 'reopen-within': issues.push({ path, message: 'reopen-within needs a time', expected: '{ reopen-within: { ms: 1000 } } or { reopen-within: { slots: 1 } }' }); return undefined
       case 'delivery-gap': issues.push({ path, message: 'delivery-gap needs a bound', expected: '{ delivery-gap: { maxMs: 1000 } } or { delivery-gap: { maxSlots: 1 } }' }); return undefined
+      case 'latency': issues.push({ path, message: 'latency needs a bound', expected: '{ latency: { p50Ms: 100, p99Ms: 300 } } (either or both)' }); return undefined
     }
   }
   const [kind, raw] = Object.entries(item)[0] as [string, Record<string, number | undefined> | null]
@@ -69,7 +74,25 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       return { kind, fromSlot, ...(within !== undefined ? { withinSlotsAfterFault: within } : {}), ...(min !== undefined ? { min } : {}) }
     }
     case 'no-decay': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.noDecayWithinSlots }
+    case 'legs-settle': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.legsSettleWithinSlots }
+    case 'mesh-consistent': return meshConsistent(p.heartbeats ?? DEFAULTS.meshConsistentHeartbeats, ctx)
+    case 'latency': {
+      const fromSlot = p['from-slot'] ?? 0
+      if (fromSlot >= ctx.slots) {
+        issues.push({ path: [...here, 'from-slot'], message: `from-slot ${fromSlot} is after the last slot (${ctx.slots - 1})`, expected: `a slot in 0..${ctx.slots - 1}` })
+        return undefined
+      }
+      if (p.p50Ms !== undefined && p.p99Ms !== undefined && p.p50Ms > p.p99Ms) {
+        issues.push({ path: [...here, 'p50Ms'], message: `p50Ms ${p.p50Ms} is above p99Ms ${p.p99Ms}: the median cannot exceed the 99th percentile`, expected: 'p50Ms <= p99Ms' })
+        return undefined
+      }
+      return { kind, fromSlot, ...(p.p50Ms !== undefined ? { p50Ms: p.p50Ms } : {}), ...(p.p99Ms !== undefined ? { p99Ms: p.p99Ms } : {}) }
+    }
   }
   issues.push({ path: here, message: `unknown expectation "${kind}"` })
   return undefined
+}
+
+function meshConsistent (heartbeats: number, ctx: ExpectationContext): Expectation {
+  return { kind: 'mesh-consistent', heartbeats, heartbeatMs: ctx.heartbeatMs, maxMs: heartbeats * ctx.heartbeatMs }
 }

@@ -88,6 +88,7 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
       repeat,
       ...(everyMs !== undefined ? { everyMs } : {}),
       jitterMs,
+      exercised: f.exercised ?? false,
       where: ctx.where(path)
     })
   })

@@ -8,6 +8,7 @@ import { DEFAULTS } from './defaults.ts'
 import { resolveExpectations } from './resolve-expectations.ts'
 import { resolveFaults } from './resolve-faults.ts'
 import { resolveLegs, resolveNodes } from './resolve-nodes.ts'
+import { resolvePlacement } from './resolve-placement.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ScenarioFile } from './scenario-file.ts'
 import type { Scenario } from './types.ts'
@@ -43,7 +44,8 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     issues.push({ path: ['quic', 'keepAliveIntervalMs'], message: `keep-alive ${quic.keepAliveIntervalMs} ms is not below the idle timeout ${quic.maxIdleTimeoutMs} ms: idle legs would die`, expected: 'keepAliveIntervalMs < maxIdleTimeoutMs' })
   }
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
-  const expectations = resolveExpectations(file.expectations, { slotMs, slots, validatorCount }, issues)
+  const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount }, issues)
+  const placement = resolvePlacement(file.placement ?? [], nodes, issues)
   if (issues.length > 0) return { scenario: undefined, issues }
   return {
     issues,
@@ -63,7 +65,8 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       redial,
       gossip,
       faults,
-      expectations
+      expectations,
+      ...(placement.length > 0 ? { placement } : {})
     }
   }
 }

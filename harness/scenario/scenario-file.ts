@@ -84,9 +84,10 @@ export interface FaultFile {
   repeat?: number
   every?: SpanFile
   jitter?: SpanFile
+  exercised?: boolean
 }
 
-export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap'
+export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent'
 
 export interface ExpectationParamsFile {
   'streams-survive'?: { graceMs?: number } | null
@@ -94,9 +95,18 @@ export interface ExpectationParamsFile {
   'delivery-gap'?: { maxMs?: number, maxSlots?: number }
   coverage?: { 'from-slot'?: number, 'within-slots-after-fault'?: number, min?: number } | null
   'no-decay'?: { 'within-slots'?: number } | null
+  latency?: { p50Ms?: number, p99Ms?: number, 'from-slot'?: number }
+  'legs-settle'?: { 'within-slots'?: number } | null
+  'mesh-consistent'?: { heartbeats?: number } | null
 }
 
 export type ExpectationFile = ExpectationName | ExpectationParamsFile
+
+/** `{ pair: [A, B], streams: split }`; no pair = every pair not listed */
+export interface PlacementFile {
+  pair?: [string, string]
+  streams: 'split' | 'same'
+}
 
 export interface ScenarioFile {
   $schema?: string
@@ -114,5 +124,6 @@ export interface ScenarioFile {
   redial?: { enabled?: boolean, minMs?: number, maxMs?: number }
   gossip?: { D?: number, Dlo?: number, Dhi?: number, Dlazy?: number, heartbeatMs?: number }
   faults?: FaultFile[]
+  placement?: PlacementFile[]
   expectations: ExpectationFile[]
 }

@@ -120,8 +120,19 @@ export interface ScenarioFault {
   everyMs?: number
   /** each repetition after the first starts up to this many ms late (drawn from the seed) */
   jitterMs: number
+  /** `exercised: true`: some application must hit a gossip stream, or the run is unknown (vacuous) */
+  exercised: boolean
   /** where it was written, "file:line" */
   where: string
+}
+
+/**
+ * Where a pair's two gossip streams must sit at genesis (staged by the devnet):
+ * split = A->B and B->A on different legs; same = both on pair[0]>pair[1].
+ */
+export interface StreamPlacement {
+  pair: [string, string]
+  streams: 'split' | 'same'
 }
 
 /** The fully resolved scenario. */
@@ -145,4 +156,6 @@ export interface Scenario {
   gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
   faults: ScenarioFault[]
   expectations: Expectation[]
+  /** pairs whose stream placement is staged before genesis (absent or empty: left to the stacks) */
+  placement?: StreamPlacement[]
 }
