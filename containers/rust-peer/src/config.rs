@@ -84,6 +84,9 @@ pub struct Duties {
     pub fork_digest: String,
     #[serde(default = "d64")]
     pub padding_bytes: usize,
+    /// subscribe this many ms after start instead of at once (absent or 0: at once)
+    #[serde(default)]
+    pub subscribe_delay_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -25,7 +25,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use libp2p::gossipsub::IdentTopic;
 use libp2p::swarm::SwarmEvent;
 use libp2p::multiaddr::Protocol;
 use libp2p::Multiaddr;
@@ -149,9 +148,10 @@ async fn run() -> i32 {
             _ => {}
         }
     }
-    for t in node.topics() {
-        if let Err(e) = node.swarm.behaviour_mut().gossip.inner.subscribe(&IdentTopic::new(t.clone())) {
-            return start_failure(file, format!("subscribe {t}: {e}"));
+    let subscribe_delay = Duration::from_millis(cfg.duties.subscribe_delay_ms);
+    if subscribe_delay.is_zero() {
+        if let Err(e) = node.subscribe() {
+            return start_failure(file, e);
         }
     }
 
@@ -181,6 +181,14 @@ async fn run() -> i32 {
     );
     let swarm_task = tokio::spawn(node.run(rx));
     tokio::spawn(duties::run(cfg.duties.clone(), genesis_rx, tx.clone()));
+    if !subscribe_delay.is_zero() {
+        // legs, streams and publishing (through fanout) work before it
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(subscribe_delay).await;
+            let _ = tx.send(Command::Subscribe);
+        });
+    }
     for p in &cfg.peers {
         // a failure is an error event; the redial is scheduled
         let _ = tx.send(Command::Dial { entry: p.clone(), reply: None });

@@ -33,6 +33,8 @@ pub enum Command {
     Publish { slot: u64, validator: u64, reply: Option<Reply<Fields>> },
     SetRedial { enabled: bool, reply: Reply<()> },
     Redial { peer: PeerId, generation: u64 },
+    /// subscribe to every subnet topic (at start, or `duties.subscribeDelayMs` after it)
+    Subscribe,
     Stop(Reply<()>),
 }
 
@@ -79,6 +81,14 @@ impl Node {
 
     pub fn topics(&self) -> Vec<String> {
         attestation::all_topics(&self.cfg.duties.fork_digest, self.cfg.duties.subnets)
+    }
+
+    /// Subscribes to every subnet topic; gossipsub sends the SUBSCRIBEs to every connected peer.
+    pub fn subscribe(&mut self) -> Result<(), String> {
+        for t in self.topics() {
+            self.swarm.behaviour_mut().gossip.inner.subscribe(&IdentTopic::new(t.clone())).map_err(|e| format!("subscribe {t}: {e}"))?;
+        }
+        Ok(())
     }
 
     /// Runs until a Stop command; then closes every leg (at most `grace`) and returns.
@@ -148,6 +158,11 @@ impl Node {
                 let due = self.book.peers.get(&peer).is_some_and(|p| p.generation == generation && p.dialing.is_none());
                 if due && !self.stopped && self.redial.enabled && !self.book.has_outbound(&peer) {
                     self.dial(peer, None);
+                }
+            }
+            Command::Subscribe => {
+                if let Err(e) = self.subscribe() {
+                    self.events.emit("error", fields! {"message" => e});
                 }
             }
             Command::Stop(_) => unreachable!("handled in run"),
@@ -413,8 +428,13 @@ impl Node {
         legs.sort_by_key(|v| v["openedAt"].as_u64());
         let gossip = &self.swarm.behaviour().gossip.inner;
         let mut topics = serde_json::Map::new();
+        // the topics we are subscribed to (none yet during a subscribe delay)
+        let subscribed: Vec<TopicHash> = gossip.topics().cloned().collect();
         for t in self.topics() {
             let hash = IdentTopic::new(t.clone()).hash();
+            if !subscribed.contains(&hash) {
+                continue;
+            }
             let mesh: Vec<String> = gossip.mesh_peers(&hash).map(|p| p.to_string()).collect();
             topics.insert(t, json!({"mesh": mesh, "subscribers": subscribers(&self.swarm, &hash)}));
         }
