@@ -1,8 +1,8 @@
 /**
  * The peer contract's compliance suite (containers/CONTRACT.md section 8): one
  * suite, run against every implementation meshflap can start here — the TS
- * node, the Go peer, and the Go peer again as an `external` entry, the way a
- * client team's own build joins. A new implementation is ready when it passes.
+ * node, the Go and Rust peers, and their binaries again as `external` entries,
+ * the way a client team's own build joins. A new implementation is ready when it passes.
  */
 import { expect } from 'chai'
 import { mkdtemp } from 'node:fs/promises'
@@ -12,6 +12,7 @@ import { Devnet } from '../harness/devnet/devnet.ts'
 import type { NodeEntry, RunStart } from '../harness/history/types.ts'
 import type { NodeImpl, Scenario } from '../harness/scenario/types.ts'
 import { GO_PEER_BIN } from '../harness/impls/go.ts'
+import { RUST_PEER_BIN } from '../harness/impls/rust.ts'
 import { eventOfType } from '../harness/contract/node-events.ts'
 import type { NodeEventType } from '../harness/contract/node-events.ts'
 import { pairScenario } from './support/pair-scenario.ts'
@@ -22,10 +23,11 @@ import { waitFor } from './support/wait-for.ts'
 interface Implementation { label: string, impl: NodeImpl, policy: GossipPolicy, command?: string[] }
 
 // every implementation meshflap runs itself (harness/impls/index.ts), each with its default policy, and
-// the Go peer binary once more as an `external` entry, the way a client team's own build joins
+// the Go and Rust peer binaries once more as `external` entries, the way a client team's own build joins
 const IMPLEMENTATIONS: Implementation[] = [
   ...IMPLS.filter(i => !i.perNode).map(i => ({ label: `${i.name}: ${i.summary}`, impl: i.name, policy: i.defaultPolicy })),
-  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [GO_PEER_BIN] }
+  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [GO_PEER_BIN] },
+  { label: 'external (the Rust peer binary)', impl: 'external', policy: 'stock', command: [RUST_PEER_BIN] }
 ]
 
 function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario {

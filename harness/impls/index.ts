@@ -7,12 +7,14 @@
  */
 import { external } from './external.ts'
 import { go } from './go.ts'
+import { rust } from './rust.ts'
 import type { Implementation } from './implementation.ts'
 import { ts } from './ts.ts'
 
 export const IMPLEMENTATIONS = [
   ts,
   go,
+  rust,
   external
 ] as const
 

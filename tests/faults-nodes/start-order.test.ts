@@ -2,7 +2,7 @@
  * Start order and timing on real nodes: `subscribe: { delayMs }` (contract
  * duties.subscribeDelayMs) holds a node's SUBSCRIBE back while its legs and
  * streams are up, so its peer learns of it only after the delay, for the TS
- * node and the Go peer; `start: { delayMs }` starts a node that long after
+ * node, the Go peer and the Rust peer; `start: { delayMs }` starts a node that long after
  * the others are ready.
  */
 import { expect } from 'chai'
@@ -21,14 +21,14 @@ const readyAt = (devnet: Devnet, node: string): number =>
 describe('start order and timing on real nodes', function () {
   this.timeout(180_000)
 
-  for (const impl of ['ts', 'go'] as NodeImpl[]) {
+  for (const impl of ['ts', 'go', 'rust'] as NodeImpl[]) {
     it(`${impl}: subscribe delay 15 s: B lists no topic and A sees B subscribe to nothing until 15 s after B was ready, then all four`, async () => {
       // long enough that the devnet is up (meshed) well before it ends, on a loaded machine too
       const delayMs = 15_000
       const scenario = pairScenario('quic', { name: `subscribe-delay-${impl}` })
       const b = scenario.nodes[1]!
       b.impl = impl
-      b.gossipPolicy = impl === 'go' ? 'stock' : b.gossipPolicy
+      b.gossipPolicy = impl === 'go' || impl === 'rust' ? 'stock' : b.gossipPolicy
       b.subscribeDelayMs = delayMs
       const devnet = await Devnet.start(scenario, { dir: await mkdtemp(join(tmpdir(), 'meshflap-order-')) })
       try {

@@ -5,6 +5,7 @@
  * through `POST /v1/dial`.
  *
  *   PeerSet.create() ── start({impl:'go'}) ──> .tools/bin/meshflap-go-peer cfg.json
+ *                   ├── start({impl:'rust'}) ─> .tools/bin/meshflap-rust-peer cfg.json
  *                   └── start({impl:'ts'}) ──> node containers/ts-node/main.ts cfg.json
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -18,7 +19,7 @@ import type { NodeHandle, Transport } from '../support/node-pair.ts'
 import { eventOfType } from '../../harness/contract/node-events.ts'
 import { waitFor } from '../support/wait-for.ts'
 
-export type Impl = 'ts' | 'go'
+export type Impl = 'ts' | 'go' | 'rust'
 
 /** One peer to start; the rest of its config is the defaults below. */
 export interface PeerSpec {
@@ -66,7 +67,7 @@ export class PeerSet implements AsyncDisposable {
       control: { host: '127.0.0.1', port: 0 },
       exitOnStdinClose: true
     }
-    // The Go peer is given no gossipPolicy: it must accept the default and report "stock".
+    // The Go and Rust peers are given no gossipPolicy: they must accept the default and report "stock".
     const config = { ...base, ...(spec.impl === 'ts' ? { gossipPolicy: 'leg-aware' } : {}), ...spec.config } as NodeConfig
     const node = await this.runtime.startNode({ name: spec.name, impl: spec.impl, config })
     const events: Peer['events'] = []
