@@ -73,14 +73,21 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
   // Only for peers that had a stream before: the first placement is onConnect's (outbound-preferred).
   gossip.addEventListener('gossipsub:heartbeat', () => {
     forgetGonePeers()
-    for (const [peer, peerId] of gossip.peers) {
-      if (!hadStream.has(peer) || gossip.streamsOutbound.has(peer) || inFlight.has(peer)) continue
-      const leg = pickLeg(peer)
-      if (leg == null) continue
-      if (!reopening.has(peer)) reopening.set(peer, { since: Date.now(), from: '(none: heartbeat check)' })
-      void openOn(peerId, leg)
-    }
+    for (const peer of gossip.peers.keys()) reopenIfStreamless(peer, '(none: heartbeat check)')
   })
+
+  /**
+   * A peer we gossip with that had a stream, has a live leg and neither a stream nor a reopen
+   * under way gets a reopen now; `from` says what noticed (recorded in subscribe_replayed).
+   */
+  const reopenIfStreamless = (peer: string, from: string): void => {
+    const peerId = gossip.peers.get(peer)
+    if (peerId == null || !hadStream.has(peer) || gossip.streamsOutbound.has(peer) || inFlight.has(peer)) return
+    const leg = pickLeg(peer)
+    if (leg == null) return
+    if (!reopening.has(peer)) reopening.set(peer, { since: Date.now(), from })
+    void openOn(peerId, leg)
+  }
 
   const forgetGonePeers = (): void => {
     for (const peer of new Set([...held.keys(), ...sent.peers(), ...closedAt.keys()])) {
@@ -111,12 +118,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     queue.push(rpc)
     held.set(peer, queue)
     // a reopen that failed would otherwise wait for the heartbeat check
-    const peerId = gossip.peers.get(peer)
-    const leg = pickLeg(peer)
-    if (hadStream.has(peer) && !inFlight.has(peer) && !gossip.streamsOutbound.has(peer) && peerId != null && leg != null) {
-      if (!reopening.has(peer)) reopening.set(peer, { since: Date.now(), from: '(none: send with no stream)' })
-      void openOn(peerId, leg)
-    }
+    reopenIfStreamless(peer, '(none: send with no stream)')
     return true
   }
   gossip.sendRpc = write
@@ -156,13 +158,13 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       })
     }
     placement.stream.addEventListener('close', () => {
-      markClosed(peer, placement.stream)
+      markClosed(peer)
       reopenIfPeerSurvives(peerId, placement.leg, placement.key)
     }, { once: true })
   })
 
   /** The first news of a stream's end fixes the window its tail is re-sent from. */
-  const markClosed = (peer: string, stream: unknown): void => {
+  const markClosed = (peer: string): void => {
     if (!closedAt.has(peer) && !gossip.streamsOutbound.has(peer)) closedAt.set(peer, Date.now())
   }
 
@@ -173,7 +175,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const out = gossip.streamsOutbound.get(peer)
     if (out == null || observer.legOf(out.rawStream) !== conn) return
     gossip.streamsOutbound.delete(peer)
-    markClosed(peer, out.rawStream)
+    markClosed(peer)
     out.rawStream.abort(new Error('its leg closed'))
     reopenIfPeerSurvives(conn.remotePeer, conn, streamKey(conn, out.rawStream))
   })
