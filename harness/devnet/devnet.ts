@@ -302,6 +302,8 @@ export class Devnet implements AsyncDisposable {
       duties: {
         genesisMs: Date.now() + PARKED_GENESIS_MS,
         slotMs: scenario.slotMs,
+        // duties stop at the judged window (CONTRACT.md section 5): nothing is published after it
+        slots: scenario.slots,
         validators: spec.validators,
         subnets: scenario.subnets,
         forkDigest: '12345678',

@@ -8,6 +8,10 @@
  *               (a msgId nobody reported publishing is attributed by validator)
  *   gap       = longest interval between consecutive arrivals, bounded by the
  *               publisher's first and last publish
+ *
+ * Only the judged window counts: attestations of slots 0..slots-1, the ones the
+ * verdicts judge. A publish after the last slot (an implementation that ignores
+ * `duties.slots`) has no deadline inside the run and would read as a loss.
  */
 import type { RunView } from './run-view.ts'
 
@@ -46,10 +50,11 @@ export function deliveryMatrix (view: RunView): DeliveryMatrix {
   const names = view.nodes.map(n => n.name)
   const ownerOfValidator = new Map<number, string>()
   for (const n of view.nodes) for (const v of n.validators) ownerOfValidator.set(v, n.name)
+  const judged = (slot: unknown): boolean => typeof slot === 'number' && slot >= 0 && slot < view.start.slots
   const publisherOf = new Map<string, string>()
   const published = new Map<string, number[]>(names.map(n => [n, []]))
   for (const e of view.nodeEvents) {
-    if (e.type !== 'msg_published' || typeof e.msgId !== 'string' || publisherOf.has(e.msgId)) continue
+    if (e.type !== 'msg_published' || typeof e.msgId !== 'string' || publisherOf.has(e.msgId) || !judged(e.slot)) continue
     publisherOf.set(e.msgId, e.node)
     published.get(e.node)?.push(e.ts)
   }
@@ -61,7 +66,7 @@ export function deliveryMatrix (view: RunView): DeliveryMatrix {
     const key = `${e.node}\u0000${e.msgId}`
     if (seen.has(key)) continue
     seen.add(key)
-    const publisher = publisherOf.get(e.msgId) ?? (typeof e.validator === 'number' ? ownerOfValidator.get(e.validator) : undefined)
+    const publisher = publisherOf.get(e.msgId) ?? (typeof e.validator === 'number' && judged(e.slot) ? ownerOfValidator.get(e.validator) : undefined)
     const perPublisher = arrivals.get(e.node)
     if (publisher === undefined || perPublisher === undefined) continue
     let list = perPublisher.get(publisher)

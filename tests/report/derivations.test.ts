@@ -100,6 +100,18 @@ describe('report: derived series', () => {
       const ba = m.cells[1]?.[0]
       expect([ba?.expected, ba?.delivered, ba?.longestGapMs, ba?.health]).to.deep.equal([1, 0, 0, 'bad'])
     })
+    it('counts only the judged window: publishes after the last slot are neither expected nor a gap', () => {
+      // slots: 3; A also published slots 3 and 4 (a node that ignored duties.slots), never delivered before the run ended
+      const h: HistoryEntry[] = [
+        start(),
+        ...[0, 1, 2].flatMap(s => [pub('A', G + s * SLOT + 1, s, 0), recv('B', G + s * SLOT + 11, s, 0)]),
+        pub('A', G + 3 * SLOT + 1, 3, 0), pub('A', G + 4 * SLOT + 1, 4, 0),
+        recv('B', G + 3 * SLOT + 11, 3, 1, 'unpublished-late'),
+        { kind: 'run_end', ts: G + 4 * SLOT + 2, reason: 'completed' }
+      ]
+      const ab = deliveryMatrix(buildRunView(h)).cells[0]?.[1]
+      expect([ab?.expected, ab?.delivered, ab?.longestGapMs, ab?.health]).to.deep.equal([3, 3, 1000, 'good'])
+    })
   })
 
   it('refuses a history without run_start', () => {

@@ -90,6 +90,25 @@ describe('report: report.html', () => {
     expect(attr(aToD ?? root, 'title')).to.match(/^A -> D: 40 of 64 delivered; longest gap 3\.99s \(\+2\.0\d\ds\.\.\+6\.0\d\ds\)$/)
   })
 
+  it('draws only the judged window in the heatmap: a passing run whose nodes published past the last slot stays green', () => {
+    const start = fx.pass.find(e => e.kind === 'run_start')
+    const end = fx.pass.find(e => e.kind === 'run_end')
+    if (start?.kind !== 'run_start' || end === undefined) throw new Error('fixture shape')
+    // what a run looked like when nodes kept publishing after `slots`: every validator's slot `slots` and
+    // `slots + 1` attestations are in the history, published while the devnet was stopping, never received
+    const extra = start.nodes.flatMap(n => [start.slots, start.slots + 1].flatMap(slot => n.validators.map((v, i) => ({
+      kind: 'node' as const, node: n.name, seq: 1_000_000 + slot * 1000 + v, ts: start.genesisMs + slot * start.slotMs + i,
+      type: 'msg_published' as const, slot, validator: v, msgId: `after-${slot}-${v}`, recipients: []
+    }))))
+    const history = [...fx.pass.filter(e => e.kind !== 'run_end'), ...extra, { ...end, ts: Math.max(end.ts, start.genesisMs + (start.slots + 2) * start.slotMs) }]
+    const cells = (html: string): string[] => elements(byClass(parseHtml(html), 'heatmap')[0] ?? parseHtml(html))
+      .filter(e => e.tagName === 'td' && attr(e, 'class') !== 'self').map(td => `${attr(td, 'class') ?? ''} ${textOf(td).replace(/gap.*/, '')}`)
+    const page = cells(renderReportHtml(history, PASS_VERDICTS, { assets }))
+    expect(page).to.deep.equal(cells(pages.pass))
+    expect(page.filter(c => c.startsWith('h-bad'))).to.deep.equal([])
+    expect(page.every(c => c.endsWith(' 64/64')), page.join(', ')).to.equal(true)
+  })
+
   it('draws a leg timeline per pair: two lanes, leg open per end, streams per direction, fault windows', () => {
     const root = parseHtml(pages.pass)
     const svgs = elements(root).filter(e => e.tagName === 'svg')
