@@ -2,7 +2,7 @@
  * The `leg-aware` gossip policy: the seed fix (zig-libp2p PR #278) applied to
  * @libp2p/gossipsub. Stock gossipsub keys one outbound /meshsub stream per peer
  * and forgets it when its leg dies, although the peer is still connected on
- * the other leg; so publishing silently reaches nobody (field-notes.md).
+ * the other leg; so publishing silently reaches nobody (docs/field-bugs.md, class 2).
  *
  *   - our outbound stream prefers our own outbound leg (waits for it while it is being dialed);
  *   - a leg closing that does not carry the stream leaves the stream alone (stock already does);

@@ -18,7 +18,7 @@ export const DEFAULTS = {
   // short on purpose: a blackholed QUIC leg must die within a couple of slots of a short run
   quic: { maxIdleTimeoutMs: 2000, keepAliveIntervalMs: 500, handshakeTimeoutMs: 5000 },
   redial: { enabled: true, minMs: 100, maxMs: 1000 },
-  // the lean consensus network's values (field-notes.md)
+  // the lean consensus network's values (docs/field-bugs.md, "The network the fixtures model")
   gossip: { D: 8, Dlo: 6, Dhi: 12, Dlazy: 6, heartbeatMs: 700 },
   flap: { times: 1, downMs: 500, upMs: 500 },
   direction: 'both' as LegDirection,
