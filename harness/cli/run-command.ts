@@ -12,6 +12,7 @@ import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { ProgressLine } from './progress-line.ts'
 import { printRunResult } from './print-result.ts'
+import { createLogger } from './logger.ts'
 
 export interface RunFlags {
   runtime: RuntimeName
@@ -32,6 +33,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
     return EXIT.badInput
   }
   const { signal, dispose } = interruptSignal()
+  const logger = createLogger()
   const versions = await collectVersions()
   const results: RunResult[] = []
   try {
@@ -47,6 +49,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
             outDir: flags.out,
             signal,
             versions,
+            logger,
             overrides: { seed, policy: flags.policy, impls: flags.impl, transport: flags.transport, externalCommand: flags.externalCommand, externalImage: flags.externalImage },
             onProgress: state => { line.update(state) },
             onNote: message => { line.note(message) }

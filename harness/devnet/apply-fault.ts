@@ -4,15 +4,18 @@
  * Used by the scenario runner's schedule and by library users (Devnet.fault).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Logger } from '../cli/logger.ts'
 import type { FaultTag, Leg } from '../faults/leg.ts'
 import type { FaultActionSpec } from '../scenario/types.ts'
 
 /** One action on one leg; a timed fault heals itself after `durationMs`. */
-export async function applyAction (leg: Leg, action: FaultActionSpec, tag: FaultTag, durationMs: number | undefined, signal: AbortSignal): Promise<void> {
+export async function applyAction (leg: Leg, action: FaultActionSpec, tag: FaultTag, durationMs: number | undefined, signal: AbortSignal, log?: Logger): Promise<void> {
+  log?.debug({ fault: tag.fault, leg: leg.name, action, durationMs, selector: tag.selector }, 'fault applying')
   const healAfter = async (heal: () => Promise<void>): Promise<void> => {
     if (durationMs === undefined) return
     await sleep(durationMs, undefined, { signal })
     await heal()
+    log?.debug({ fault: tag.fault, leg: leg.name, action: action.kind }, 'fault healed')
   }
   switch (action.kind) {
     case 'flap': await leg.flap({ times: action.times, downMs: action.downMs, upMs: action.upMs }, { ...tag, signal }); return

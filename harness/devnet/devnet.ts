@@ -35,6 +35,8 @@ import { resolveTarget } from '../scenario/resolve-target.ts'
 import type { TargetResolution } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
+import { createLogger } from '../cli/logger.ts'
+import type { Logger } from '../cli/logger.ts'
 
 export class DevnetSetupError extends Error {
   override name = 'DevnetSetupError'
@@ -53,6 +55,8 @@ export interface DevnetOptions {
   onEntry?: (entry: HistoryEntry) => void
   /** set-up progress a person should see (docker: image builds, stale-run sweeps) */
   onLog?: (line: string) => void
+  /** diagnostics (default: createLogger(), level from MESHFLAP_LOG) */
+  logger?: Logger
 }
 
 /** A node of a started devnet. */
@@ -70,6 +74,8 @@ export class Devnet implements AsyncDisposable {
   readonly dir: string
   readonly runtime: Runtime
   readonly recorder: HistoryRecorder
+  /** diagnostics: start-up, proxies, selector resolution, faults (MESHFLAP_LOG=debug) */
+  readonly log: Logger
   genesisMs = 0
   private readonly nodesByName = new Map<string, DevnetNode>()
   private readonly legsByName = new Map<LegName, Leg>()
@@ -78,7 +84,8 @@ export class Devnet implements AsyncDisposable {
   private stopping: Promise<void> | undefined
   private faultCount = 0
 
-  private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
+  private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder, log: Logger) {
+    this.log = log
     this.scenario = scenario
     this.runId = runId
     this.dir = dir
@@ -92,8 +99,10 @@ export class Devnet implements AsyncDisposable {
     await mkdir(dir, { recursive: true })
     const recorder = new HistoryRecorder(join(dir, 'history.ndjson'))
     if (options.onEntry != null) recorder.onEntry(options.onEntry)
-    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog)
-    const devnet = new Devnet(scenario, runId, dir, runtime, recorder)
+    const log = (options.logger ?? createLogger()).child({ component: 'devnet', runId })
+    log.debug({ scenario: scenario.name, seed: scenario.seed, dir, nodes: scenario.nodes.map(n => `${n.name}:${n.impl}`), legs: scenario.legs.length }, 'devnet starting')
+    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog, log)
+    const devnet = new Devnet(scenario, runId, dir, runtime, recorder, log)
     try {
       await devnet.boot(options)
       return devnet
@@ -149,7 +158,14 @@ export class Devnet implements AsyncDisposable {
 
   /** Which legs a selector means right now (decided from live status; pure resolution, nothing applied). */
   async resolve (target: Target, seed = this.scenario.seed): Promise<TargetResolution> {
-    return resolveTarget(target, await this.snapshot(), seededRng(seed))
+    const resolution = resolveTarget(target, await this.snapshot(), seededRng(seed))
+    this.logResolution(target, resolution)
+    return resolution
+  }
+
+  /** One debug line per resolution: what a selector meant at that moment. */
+  logResolution (target: Target, resolution: TargetResolution, fault?: string): void {
+    this.log.debug({ fault, target, legs: resolution.legs.map(l => `${l.leg} (${l.selector})`), unresolved: resolution.unresolved }, 'selector resolved')
   }
 
   /**
@@ -166,7 +182,7 @@ export class Devnet implements AsyncDisposable {
     const label = options.label ?? `test-fault-${this.faultCount}`
     await Promise.all(resolution.legs.map(async t => {
       await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg },
-        options.durationMs, options.signal ?? new AbortController().signal)
+        options.durationMs, options.signal ?? new AbortController().signal, this.log)
     }))
     return resolution
   }
@@ -194,6 +210,7 @@ export class Devnet implements AsyncDisposable {
   /** Stops every node, proxy and engine (idempotent); records run_end. */
   async stop (reason: RunEnd['reason'] = 'completed', detail?: string): Promise<void> {
     this.stopping ??= (async () => {
+      this.log.debug({ reason, detail }, 'devnet stopping')
       await Promise.allSettled(this.nodes().map(async n => { await n.running.stop() }))
       await Promise.allSettled(this.engines.map(async e => { await e.dispose() }))
       await this.runtime.dispose()
@@ -214,6 +231,7 @@ export class Devnet implements AsyncDisposable {
     const engineStarts = [...kinds].map(async kind => {
       const started = await this.runtime.startFaultEngine(kind, { signal, seed: scenario.seed })
       const engine = 'client' in started ? started as FaultEngine : connectFaultEngine(started)
+      this.log.debug({ kind, proxyHost: engine.proxyHost }, 'fault engine started')
       this.engines.push(engine)
       return engine
     })
@@ -233,6 +251,7 @@ export class Devnet implements AsyncDisposable {
       const listenAddr = listenFor(listener.running.listen, l.transport)
       if (listenAddr == null) throw new DevnetSetupError(`node ${l.listener} does not listen on ${l.transport} (listen: ${listener.running.listen.join(', ')})`)
       const proxy: Proxy = await engine.createProxy(l.name, `${engine.proxyHost}:0`, hostPortOf(listenAddr))
+      this.log.debug({ leg: l.name, transport: l.transport, engine: engine.kind, listen: proxy.listen, upstream: hostPortOf(listenAddr) }, 'proxy created')
       const dialer = this.node(l.dialer)
       this.legsByName.set(l.name, new Leg({
         name: l.name,
@@ -252,6 +271,8 @@ export class Devnet implements AsyncDisposable {
       await this.node(l.dialer).client.dial(this.node(l.listener).running.peerId, l.proxyAddr, l.listener)
         .catch((err: Error) => { dialErrors.push(`${l.name}: ${err.message}`) })
     }))
+    const meshFrom = Date.now()
+    if (dialErrors.length > 0) this.log.debug({ dialErrors }, 'first dials failed (the nodes redial)')
     try {
       await this.waitUntilMeshed(options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length, signal)
     } catch (err) {
@@ -259,6 +280,7 @@ export class Devnet implements AsyncDisposable {
       throw err
     }
     await this.assertEveryLegProxied(runLegs)
+    this.log.debug({ ms: Date.now() - meshFrom }, 'every pair meshed: both legs, gossip streams both ways')
 
     this.genesisMs = Date.now() + scenario.genesisDelayMs
     await Promise.all(this.nodes().map(async n => { await n.client.setGenesis(this.genesisMs) }))
@@ -281,6 +303,7 @@ export class Devnet implements AsyncDisposable {
       resolved: scenario
     }
     this.recorder.append(start)
+    this.log.debug({ genesisMs: this.genesisMs, slotMs: scenario.slotMs, slots: scenario.slots }, 'genesis set, run started')
   }
 
   private async startNode (spec: ScenarioNode, signal?: AbortSignal): Promise<void> {
@@ -316,6 +339,7 @@ export class Devnet implements AsyncDisposable {
     if (running.peerId !== expected) {
       throw new DevnetSetupError(`node ${spec.name} (${spec.impl}) reported peer id ${running.peerId}, but seed ${scenario.seed} and index ${spec.index} give ${expected}: its identity derivation does not follow containers/CONTRACT.md section 3`)
     }
+    this.log.debug({ node: spec.name, impl: spec.impl, peerId: running.peerId, control: running.controlUrl, listen: running.listen }, 'node ready')
     const node: DevnetNode = { spec, running, client: new NodeClient(spec.name, running.controlUrl) }
     this.nodesByName.set(spec.name, node)
     running.onEvent(event => { this.recorder.append({ ...event, kind: 'node', node: spec.name } as HistoryEntry) })
@@ -396,9 +420,9 @@ function engineFor (transport: TransportName): EngineKind {
   return transport === 'quic' ? 'udp' : 'toxiproxy'
 }
 
-async function createRuntime (name: RuntimeName, dir: string, runId: string, log?: (line: string) => void): Promise<Runtime> {
+async function createRuntime (name: RuntimeName, dir: string, runId: string, log: ((line: string) => void) | undefined, logger: Logger): Promise<Runtime> {
   if (name === 'process') return new ProcessRuntime({ dir })
   // loaded only when asked for: dockerode and testcontainers add start-up time a process run does not need
   const { DockerRuntime } = await import('../runtime/docker-runtime.ts')
-  return new DockerRuntime({ dir, runId, ...(log != null ? { log } : {}) })
+  return new DockerRuntime({ dir, runId, logger, ...(log != null ? { log } : {}) })
 }

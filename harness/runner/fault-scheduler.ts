@@ -66,13 +66,14 @@ export class FaultScheduler {
     if (signal.aborted) return
     try {
       const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
+      this.devnet.logResolution(planned.target, resolution, planned.id)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
       await Promise.all(resolution.legs.map(async t => {
         const tag: FaultTag = { fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg }
-        await applyAction(this.devnet.leg(t.leg), planned.action, tag, planned.durationMs, signal)
+        await applyAction(this.devnet.leg(t.leg), planned.action, tag, planned.durationMs, signal, this.devnet.log)
       }))
     } catch (err) {
       if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)

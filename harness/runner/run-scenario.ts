@@ -25,6 +25,7 @@ import { applyOverrides, overrideFlags } from './overrides.ts'
 import type { ScenarioOverrides } from './overrides.ts'
 import { collectVersions } from './versions.ts'
 import { ProgressTracker } from './progress.ts'
+import type { Logger } from '../cli/logger.ts'
 import type { ProgressState } from './progress.ts'
 
 export interface RunOptions {
@@ -38,6 +39,8 @@ export interface RunOptions {
   /** notes the run could not act on (an unresolved selector, ...) */
   onNote?: (message: string) => void
   versions?: Record<string, string>
+  /** diagnostics (default: createLogger(), level from MESHFLAP_LOG) */
+  logger?: Logger
 }
 
 export interface RunResult {
@@ -72,7 +75,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
   try {
     devnet = await Devnet.start(scenario, {
-      runtime, dir, signal: controller.signal, onLog: options.onNote,
+      runtime, dir, signal: controller.signal, onLog: options.onNote, logger: options.logger,
       onEntry: (entry: HistoryEntry) => { progress.observe(entry) }
     })
     const net = devnet

