@@ -26,6 +26,8 @@ import type { ScenarioOverrides } from './overrides.ts'
 import { collectVersions } from './versions.ts'
 import { ProgressTracker } from './progress.ts'
 import type { Logger } from '../cli/logger.ts'
+import { recheckScenario } from '../scenario/recheck-scenario.ts'
+import { ScenarioError } from '../scenario/scenario-error.ts'
 import type { ProgressState } from './progress.ts'
 
 export interface RunOptions {
@@ -59,6 +61,9 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const overrides = { ...options.overrides, seed: options.overrides?.seed ?? input.seed }
   const scenario = applyOverrides(input, overrides)
   const runtime = options.runtime ?? 'process'
+  // the overrides may have broken what the file's own validation checked (loss on legs --transport made TCP)
+  const problems = recheckScenario(scenario, { runtime, because: overrideFlags({ ...overrides, seed: undefined }).join(' ') })
+  if (problems.length > 0) throw new ScenarioError(problems)
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')
   const variant = [...new Set(scenario.nodes.map(n => n.impl))].join('-') + '-' + [...new Set(scenario.legs.map(l => l.transport))].join('-')
   const dir = join(options.outDir ?? 'runs', `${scenario.name}-${variant}-seed${scenario.seed}-${stamp}`)
