@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import type { Proxy } from 'toxiproxy-node-client'
 import { peerIdFor } from '../../containers/ts-node/identity.ts'
 import type { NodeConfig } from '../../containers/ts-node/config.ts'
-import type { HistoryEntry, LegName, RunEnd, RunLeg, RunStart, TransportName } from '../history/types.ts'
+import type { FaultFailed, HistoryEntry, LegName, RunEnd, RunLeg, RunStart, TransportName } from '../history/types.ts'
 import type { Scenario, ScenarioNode } from '../scenario/types.ts'
 import { Leg } from '../faults/leg.ts'
 import { connectFaultEngine } from '../faults/engine.ts'
@@ -176,15 +176,28 @@ export class Devnet implements AsyncDisposable {
   async fault (target: Target, action: FaultActionSpec | FaultActionSpec['kind'], options: { durationMs?: number, label?: string, signal?: AbortSignal } = {}): Promise<TargetResolution> {
     const spec = typeof action === 'string' ? defaultAction(action) : action
     const resolution = await this.resolve(target, this.scenario.seed + (this.faultCount++))
-    if (resolution.legs.length === 0) {
-      throw new Error(`selector resolved to no leg: ${resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'}`)
-    }
     const label = options.label ?? `test-fault-${this.faultCount}`
-    await Promise.all(resolution.legs.map(async t => {
+    for (const u of resolution.unresolved) this.recordFaultFailed({ fault: label, action: spec.kind, selector: u.selector, reason: u.reason })
+    if (resolution.legs.length === 0) {
+      const reason = resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'
+      if (resolution.unresolved.length === 0) this.recordFaultFailed({ fault: label, action: spec.kind, reason })
+      throw new Error(`selector resolved to no leg: ${reason}`)
+    }
+    const signal = options.signal ?? new AbortController().signal
+    const results = await Promise.allSettled(resolution.legs.map(async t => {
       await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg },
-        options.durationMs, options.signal ?? new AbortController().signal, this.log)
+        options.durationMs, signal, this.log)
     }))
+    const failed = results.flatMap((r, i) => r.status === 'rejected' ? [{ leg: resolution.legs[i]!, err: r.reason as Error }] : [])
+    if (!signal.aborted) for (const f of failed) this.recordFaultFailed({ fault: label, action: spec.kind, selector: f.leg.selector, leg: f.leg.leg, reason: f.err.message })
+    if (failed.length > 0) throw failed[0]!.err
     return resolution
+  }
+
+  /** Records a fault (or one leg of it) that could not be resolved or applied: the history says so, the verdicts cannot pass. */
+  recordFaultFailed (failure: Omit<FaultFailed, 'kind' | 'ts'>): void {
+    this.log.debug(failure, 'fault failed')
+    this.recorder.append({ kind: 'fault_failed', ts: Date.now(), ...failure })
   }
 
   /** peer id -> node name */

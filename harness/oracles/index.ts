@@ -16,6 +16,7 @@
  *   leg-liveness.ts ...... when each leg / pair / path was live
  *   fault-windows.ts ..... fault apply..heal windows per leg
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
+ *   unapplied-faults.ts .. a fault that did not apply makes a pass unknown
  */
 export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
@@ -40,6 +41,7 @@ export { LegLiveness } from './leg-liveness.ts'
 export { faultApplies, faultWindows } from './fault-windows.ts'
 export type { FaultWindow } from './fault-windows.ts'
 export { healthFindings } from './node-health.ts'
+export { describeFailure, unappliedFaults } from './unapplied-faults.ts'
 export { MAX_FINDINGS, verdictOf } from './verdict-parts.ts'
 export type { VerdictParts } from './verdict-parts.ts'
 export type { Interval } from './intervals.ts'

@@ -17,7 +17,7 @@ export class HistoryParseError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set(['run_start', 'node', 'fault', 'node_exit', 'run_end'])
+const KINDS: ReadonlySet<string> = new Set(['run_start', 'node', 'fault', 'fault_failed', 'node_exit', 'run_end'])
 
 /** Options for reading a history. */
 export interface ReadHistoryOptions {

@@ -12,6 +12,7 @@ import type { FaultTag } from '../faults/leg.ts'
 import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
+import type { TargetedLeg } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 
 /** How long before its time a fault's selector is resolved from live status. */
@@ -64,19 +65,27 @@ export class FaultScheduler {
   private async apply (planned: PlannedFault, due: number): Promise<void> {
     const { signal, note } = this.options
     if (signal.aborted) return
+    const where = planned.fault.where
+    const failed = (reason: string, selector?: string, leg?: TargetedLeg): void => {
+      if (signal.aborted) return
+      note(`${planned.id} (${where})${selector !== undefined ? `: ${selector}` : ''}${leg !== undefined ? ` on ${leg.leg}` : ''} not applied: ${reason}`)
+      this.devnet.recordFaultFailed({ fault: planned.id, action: planned.action.kind, reason, where, ...(selector !== undefined ? { selector } : {}), ...(leg !== undefined ? { leg: leg.leg } : {}) })
+    }
     try {
       const resolution = resolveTarget(planned.target, await this.devnet.snapshot(), seededRng(planned.rngSeed))
       this.devnet.logResolution(planned.target, resolution, planned.id)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
-      for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
+      for (const u of resolution.unresolved) failed(u.reason, u.selector)
+      if (resolution.legs.length === 0 && resolution.unresolved.length === 0) failed('the selector resolved to no leg')
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
-      await Promise.all(resolution.legs.map(async t => {
+      const results = await Promise.allSettled(resolution.legs.map(async t => {
         const tag: FaultTag = { fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg }
         await applyAction(this.devnet.leg(t.leg), planned.action, tag, planned.durationMs, signal, this.devnet.log)
       }))
+      results.forEach((r, i) => { if (r.status === 'rejected') failed((r.reason as Error).message, resolution.legs[i]!.selector, resolution.legs[i]) })
     } catch (err) {
-      if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
+      failed((err as Error).message)
     }
   }
 }

@@ -38,7 +38,7 @@ export interface RunOptions {
   signal?: AbortSignal
   /** live progress, once per slot and on every fault */
   onProgress?: (state: ProgressState) => void
-  /** notes the run could not act on (an unresolved selector, ...) */
+  /** notes the run could not act on (an unresolved selector, ...); each fault one is also a `fault_failed` history entry */
   onNote?: (message: string) => void
   versions?: Record<string, string>
   /** diagnostics (default: createLogger(), level from MESHFLAP_LOG) */
@@ -71,8 +71,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const controller = new AbortController()
   const onAbort = (): void => { controller.abort() }
   options.signal?.addEventListener('abort', onAbort, { once: true })
-  const notes: string[] = []
-  const note = (message: string): void => { notes.push(message); options.onNote?.(message) }
+  const note = (message: string): void => { options.onNote?.(message) }
   const progress = new ProgressTracker(scenario, options.onProgress)
 
   let devnet: Devnet | undefined
@@ -115,7 +114,8 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
     options.signal?.removeEventListener('abort', onAbort)
     progress.end()
     if (end.reason !== 'node-failed' && options.signal?.aborted === true) end.reason = 'interrupted'
-    await devnet?.stop(end.reason, [end.detail, ...notes].filter(x => x != null).join('\n') || undefined)
+    // faults that did not apply are fault_failed entries in the history, not free text here
+    await devnet?.stop(end.reason, end.detail)
   }
   if (devnet == null) throw new Error(`${scenario.name}: interrupted before the devnet was up`)
 

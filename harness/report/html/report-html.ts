@@ -6,6 +6,7 @@
  *   verdicts   pass/fail/unknown per expectation with findings
  *   coverage   per aggregator: chart (quorum line, fault windows) + field log lines
  *   delivery   publisher x receiver heatmap
+ *   faults     every fault window, and every fault that did not apply with its reason
  *   legs       timeline per pair: leg open per end, gossip streams per direction, faults
  *   nodes      exits, last log lines, error events
  *
@@ -23,6 +24,7 @@ import { buildRunView, type RunView } from '../run-view.ts'
 import type { ReportAssets } from './assets.ts'
 import { coverageChartData, coverageSection } from './coverage-section.ts'
 import { esc, jsonForScript } from './escape.ts'
+import { faultsSection } from './faults-section.ts'
 import { heatmapSection } from './heatmap-section.ts'
 import { nodesSection } from './nodes-section.ts'
 import { timelineSection } from './timeline-section.ts'
@@ -55,6 +57,7 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
     `<section id="verdicts"><h2>Verdicts</h2>${verdictSection(verdicts, view.start.genesisMs)}</section>`,
     `<section id="coverage"><h2>Coverage per slot</h2><p class="muted">distinct validators whose attestation for the slot arrived before the slot's end; quorum ${esc(data.coverage.quorum)}/${esc(view.start.validatorCount)} (3·count ≥ 2·validators); fault windows shaded, darker on the aggregator's own legs</p>${coverageSection(view, coverage)}</section>`,
     `<section id="delivery"><h2>Delivery: publisher × receiver</h2>${heatmapSection(deliveryMatrix(view), view.start.genesisMs)}</section>`,
+    `<section id="faults"><h2>Faults</h2>${faultsSection(view)}</section>`,
     `<section id="legs"><h2>Leg timeline</h2>${timelineSection(view, legTimeline(view))}</section>`,
     `<section id="nodes"><h2>Nodes</h2>${nodesSection(view)}</section>`,
     `<script type="application/json" id="meshflap-data">${jsonForScript(data)}</script>`,
@@ -71,12 +74,13 @@ function header (view: RunView, status: string, versions: Record<string, string>
   const wallMs = view.toMs - view.fromMs
   const end = view.end === undefined ? 'no run_end (run did not finish)' : `${view.end.reason}${view.end.detail !== undefined ? `: ${view.end.detail}` : ''}`
   const faultCount = view.faultWindows.length
+  const failedCount = view.faultFailures.length
   const meta: Array<[string, string]> = [
     ['scenario', s.scenario], ['seed', String(s.seed)], ['runtime', s.runtime],
     ['impl', v.implPair], ['transport', v.transport], ['policy', v.policy],
     ['run id', s.runId], ['started', new Date(s.ts).toISOString()], ['wall time', `${(wallMs / 1000).toFixed(2)} s`],
     ['nodes', String(s.nodes.length)], ['validators', String(s.validatorCount)], ['slots', `${s.slots} × ${s.slotMs} ms`],
-    ['faults', `${faultCount} window(s)`], ['genesis', `${formatRunTime(s.genesisMs, s.ts)} after start`], ['end', end],
+    ['faults', `${faultCount} window(s)${failedCount > 0 ? `, ${failedCount} NOT APPLIED` : ''}`], ['genesis', `${formatRunTime(s.genesisMs, s.ts)} after start`], ['end', end],
     ...Object.entries(versions).map(([k, val]): [string, string] => [`version ${k}`, val])
   ]
   const resolved = s.resolved === undefined
