@@ -62,8 +62,8 @@ export function buildProgram (): Command {
 
   program.command('list')
     .description('list the shipped scenarios and the field bug each reproduces')
-    .option('--dir <dir>', 'scenario folder', 'fixtures/scenarios')
-    .action(async (opts: { dir: string }) => { process.exitCode = await listCommand(opts.dir) })
+    .option('--dir <dir>', 'scenario folder (default: meshflap\'s shipped scenarios)')
+    .action(async (opts: { dir?: string }) => { process.exitCode = await listCommand(opts.dir) })
 
   program.command('validate')
     .description('check scenario files against the schema and the run rules; starts nothing')
@@ -83,7 +83,7 @@ export function buildProgram (): Command {
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 1)
     .addOption(new Option('--policy <policy>', 'gossip policy of the TS nodes (Go peers are always stock)').choices(['leg-aware', 'stock']))
-    .option('--known-failures <file>', 'expected failures', 'fixtures/known-failures.yaml')
+    .option('--known-failures <file>', 'expected failures (default: meshflap\'s fixtures/known-failures.yaml)')
     .option('--out <dir>', 'parent folder of the matrix folder', 'runs')
     .option('--external-command <cmd...>', 'process runtime: what impl "external" runs (config path appended)')
     .option('--external-image <image>', 'docker runtime: the image impl "external" runs')
@@ -93,8 +93,8 @@ export function buildProgram (): Command {
     .description('pre-release gate: the gating set over N seeds; passes only if every verdict passes on every seed')
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per scenario', intArg('--seeds', 1), 3)
-    .option('--set <file>', 'the gating set', 'fixtures/gate.yaml')
-    .option('--known-failures <file>', 'excluded from the default set', 'fixtures/known-failures.yaml')
+    .option('--set <file>', 'the gating set (default: meshflap\'s fixtures/gate.yaml)')
+    .option('--known-failures <file>', 'excluded when the set file lists no scenarios (default: meshflap\'s fixtures/known-failures.yaml)')
     .option('--out <dir>', 'parent folder of the gate folder', 'runs')
     .action(async opts => { process.exitCode = await gateCommand(opts) })
 
