@@ -12,7 +12,7 @@ import type { FaultActionSpec } from '../scenario/types.ts'
 
 /** One action on one leg; a timed fault heals itself after `durationMs`. */
 export async function applyAction (leg: Leg, action: FaultActionSpec, tag: FaultTag, durationMs: number | undefined, signal: AbortSignal, log?: Logger): Promise<void> {
-  checkAction(leg, action, durationMs)
+  checkAction(leg, action)
   log?.debug({ fault: tag.fault, leg: leg.name, action, durationMs, selector: tag.selector }, 'fault applying')
   const healAfter = async (heal: () => Promise<void>): Promise<void> => {
     if (durationMs === undefined) return
@@ -36,12 +36,13 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
 
 /**
  * The table's checks (harness/faults/action-rules.ts) before any engine call: the same
- * rules the scenario loader applied, so a library caller's action fails the same way.
+ * transport and parameter rules the scenario loader applied, so a library caller's action
+ * fails the same way. (A duration on an action that takes none is the loader's business: a
+ * planned flap carries its whole cycle as durationMs, and applyAction ignores it.)
  */
-export function checkAction (leg: Pick<Leg, 'name' | 'transport'>, action: FaultActionSpec, durationMs?: number): void {
+export function checkAction (leg: Pick<Leg, 'name' | 'transport'>, action: FaultActionSpec): void {
   const rule = ACTION_RULES[action.kind]
   if (!rule.transports.includes(leg.transport)) throw new UnsupportedFaultError(action.kind, leg.transport, `${rule.otherwise ?? ''} (leg ${leg.name})`)
   const bad = paramIssues(action)
   if (bad.length > 0) throw new RangeError(`leg ${leg.name}: ${bad.map(b => `${b.message} (expected ${b.expected})`).join('; ')}`)
-  if (durationMs !== undefined && !rule.takesDuration) throw new RangeError(`leg ${leg.name}: ${action.kind} takes no duration`)
 }

@@ -67,7 +67,7 @@ describe('fault actions: one table for validation and the fault plane', () => {
     expect(() => { checkAction(tcp, { kind: 'bandwidth', kbps: 7, direction: 'both' }) }).to.throw(RangeError, /bandwidth kbps 7 is out of range.*whole KB\/s/)
     expect(() => { checkAction(tcp, { kind: 'loss', probability: 0.2, direction: 'both' }) }).to.throw(UnsupportedFaultError, /loss is not supported on a tcp leg: TCP retransmits/)
     expect(() => { checkAction(quic, { kind: 'loss', probability: 1.5, direction: 'both' }) }).to.throw(RangeError, /in 0\.\.1/)
-    expect(() => { checkAction(quic, { kind: 'flap', times: 1, downMs: 100, upMs: 100 }, 500) }).to.throw(RangeError, /flap takes no duration/)
+    expect(() => { checkAction(quic, { kind: 'flap', times: 0, downMs: 100, upMs: 100 }) }).to.throw(RangeError, /flap times 0 is out of range/)
     expect(() => { checkAction(quic, { kind: 'rebind' }) }).to.not.throw()
     expect(() => { checkAction(tcp, { kind: 'bandwidth', kbps: 8, direction: 'both' }) }).to.not.throw()
     for (const kind of Object.keys(ACTION_RULES) as FaultActionKind[]) {
