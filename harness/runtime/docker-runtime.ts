@@ -149,7 +149,8 @@ export class DockerRuntime implements Runtime {
     const { network } = await abortable(this.prepare(), signal)
     const image = await abortable(this.imageFor(launch), signal)
     await mkdir(this.dir, { recursive: true })
-    const config: NodeConfig = { ...launch.config, exitOnStdinClose: false, control: { host: '0.0.0.0', port: NODE_CONTROL_PORT } }
+    // exitOnStdinClose: the node ends when the harness's attach to its stdin does, even after a SIGKILL (docker-container.ts)
+    const config: NodeConfig = { ...launch.config, exitOnStdinClose: true, control: { host: '0.0.0.0', port: NODE_CONTROL_PORT } }
     const configText = JSON.stringify(config, null, 2)
     await writeFile(join(this.dir, `${launch.name}.config.json`), configText)
     const container = await startRunContainer(this.docker, {
