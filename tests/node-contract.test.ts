@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { Devnet } from '../harness/devnet/devnet.ts'
 import type { NodeEntry, RunStart } from '../harness/history/types.ts'
 import type { NodeImpl, Scenario } from '../harness/scenario/types.ts'
-import { GO_PEER_BIN } from '../harness/util/paths.ts'
+import { toolPaths } from '../harness/util/paths.ts'
 import { pairScenario } from './support/pair-scenario.ts'
 
 interface Implementation { label: string, impl: NodeImpl, policy: 'leg-aware' | 'stock', command?: string[] }
@@ -19,7 +19,7 @@ interface Implementation { label: string, impl: NodeImpl, policy: 'leg-aware' | 
 const IMPLEMENTATIONS: Implementation[] = [
   { label: 'TS node', impl: 'ts', policy: 'leg-aware' },
   { label: 'Go peer', impl: 'go', policy: 'stock' },
-  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [GO_PEER_BIN] }
+  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [toolPaths().goPeer] }
 ]
 
 function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario {

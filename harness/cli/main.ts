@@ -9,6 +9,7 @@
  *   meshflap matrix [scenario...]   every scenario x ordered impl pair x transport vs fixtures/known-failures.yaml
  *   meshflap gate | rerun <dir> | triage <dir>   pre-release gate; replay a run; classify a failure
  *   meshflap doctor | clean         machine checks; remove leftovers of earlier runs
+ *   meshflap setup | init           build toxiproxy-server and the Go peer; write a starter into a client repository
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { RuntimeName } from '../runtime/runtime.ts'
@@ -20,6 +21,8 @@ import { reportCommand } from './report-command.ts'
 import { cleanCommand, doctorCommand } from './machine-commands.ts'
 import { matrixCommand } from './matrix-command.ts'
 import { gateCommand, rerunCommand, triageCommand } from './reruns-commands.ts'
+import { setupCommand } from './setup-command.ts'
+import { initCommand } from './init-command.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -120,6 +123,15 @@ export function buildProgram (): Command {
     .option('--images', 'also remove meshflap\'s cached images and the local base image', false)
     .option('--force', 'also remove runs whose harness still runs or that belong to another host', false)
     .action(async (opts: { images: boolean, force: boolean }) => { process.exitCode = await cleanCommand(opts) })
+
+  program.command('setup')
+    .description('build toxiproxy-server and the Go peer with Go (into .tools in a checkout, else MESHFLAP_CACHE_DIR or ~/.cache/meshflap)')
+    .action(() => { process.exitCode = setupCommand() })
+
+  program.command('init')
+    .description('write a starter into this repository: a scenario with your node as A, a mocha suite, a CI job (never overwrites)')
+    .option('--dir <dir>', 'the repository (default: the current directory)')
+    .action(async (opts: { dir?: string }) => { process.exitCode = await initCommand(opts) })
 
   return program
 }

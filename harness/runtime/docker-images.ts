@@ -9,10 +9,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, isAbsolute, join } from 'node:path'
 import type Docker from 'dockerode'
 import type { Logger } from '../cli/logger.ts'
-import { PROJECT_ROOT } from '../util/paths.ts'
+import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 import { contentHash, fileEntry, HashCache, packageEntries, packContext } from './docker-build-context.ts'
 import type { ContextEntry } from './docker-build-context.ts'
 import { followProgress, imageId } from './docker-base-image.ts'
@@ -67,8 +67,9 @@ export function imageSpec (name: ImageName): ImageSpec {
   switch (name) {
     case 'ts-node': return { name, dockerfile: 'containers/ts-node/Dockerfile', entries: async root => await nodeProgram(root, ['containers/ts-node/main.ts'], jsonBeside(root)) }
     case 'udp-proxy': return { name, dockerfile: 'containers/udp-proxy/Dockerfile', entries: async root => await nodeProgram(root, ['harness/faults/udp-proxy/bin.ts'], []) }
-    case 'toxiproxy': return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async root => [await binary(root, '.tools/bin/toxiproxy-server', 'bin/toxiproxy-server', 'npm run setup')] }
-    case 'go-peer': return { name, dockerfile: 'containers/go-peer/Dockerfile', entries: async root => [await binary(root, '.tools/bin/meshflap-go-peer', 'bin/meshflap-go-peer', 'npm run setup')] }
+    // set-up's binaries: .tools in a checkout, the cache directory for an installed package (util/paths.ts)
+    case 'toxiproxy': return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async () => [await binary('', toolPaths().toxiproxy, 'bin/toxiproxy-server', toolPaths().setupCommand)] }
+    case 'go-peer': return { name, dockerfile: 'containers/go-peer/Dockerfile', entries: async () => [await binary('', toolPaths().goPeer, 'bin/meshflap-go-peer', toolPaths().setupCommand)] }
   }
 }
 
@@ -90,7 +91,7 @@ export async function planImage (spec: ImageSpec, base: BaseImage, root: string 
   const dockerfile = await readFile(dockerfilePath, 'utf8')
   const entries = [...await spec.entries(root), { path: 'Dockerfile', content: dockerfile, mode: 0o644 }]
   const buildArgs = { BASE_IMAGE: base.ref }
-  const cache = new HashCache(join(root, '.tools', 'docker', 'hash-cache.json'))
+  const cache = new HashCache(join(toolPaths(process.env, root).dir, 'docker', 'hash-cache.json'))
   const hash = await contentHash(entries, JSON.stringify({ image: spec.name, baseId: base.id, buildArgs }), cache)
   return { spec, entries, buildArgs, hash, ref: `meshflap/${spec.name}:${hash.slice(0, 16)}` }
 }
@@ -166,9 +167,11 @@ async function nodeProgram (root: string, entryFiles: string[], extraFiles: stri
   return out
 }
 
-async function binary (root: string, rel: string, contextPath: string, fix: string): Promise<ContextEntry> {
-  if (!existsSync(join(root, rel))) throw new ImageBuildError(`${rel} is missing: run \`${fix}\``)
-  return await fileEntry(root, rel, contextPath)
+/** A file by root-relative or absolute path. */
+async function binary (root: string, file: string, contextPath: string, fix: string): Promise<ContextEntry> {
+  const path = isAbsolute(file) ? file : join(root, file)
+  if (!existsSync(path)) throw new ImageBuildError(`${path} is missing: run \`${fix}\``)
+  return await fileEntry(dirname(path), basename(path), contextPath)
 }
 
 /** containers/*.json (the contract's schema and friends) */

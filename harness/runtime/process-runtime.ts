@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { GO_PEER_BIN, TS_NODE_MAIN } from '../util/paths.ts'
+import { toolPaths, TS_NODE_MAIN } from '../util/paths.ts'
 import { NodeProcess, NodeStartError } from './node-process.ts'
 import type { EngineKind, NodeLaunch, RunningNode, Runtime } from './runtime.ts'
 import { startFaultEngine } from '../faults/engine.ts'
@@ -67,7 +67,7 @@ export class ProcessRuntime implements Runtime {
 function commandFor (launch: NodeLaunch): string[] {
   switch (launch.impl) {
     case 'ts': return [process.execPath, TS_NODE_MAIN]
-    case 'go': return [GO_PEER_BIN]
+    case 'go': return [toolPaths().goPeer]
     case 'external':
       if (launch.command == null || launch.command.length === 0) throw new NodeStartError(`node ${launch.name}: impl "external" needs a command for the process runtime`)
       return launch.command

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { createSocket } from 'node:dgram'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { GO_PEER_BIN, PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { PROJECT_ROOT, toolPaths } from '../../harness/util/paths.ts'
 import { peerIdFor } from '../../containers/ts-node/identity.ts'
 
 const good = (): Record<string, unknown> => ({
@@ -31,7 +31,7 @@ async function runPeer (config: unknown): Promise<RunResult> {
   await writeFile(path, typeof config === 'string' ? config : JSON.stringify(config))
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(GO_PEER_BIN, [path], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(toolPaths().goPeer, [path], { stdio: ['pipe', 'pipe', 'pipe'] })
       let stderr = ''
       let stdout = ''
       const result: RunResult = { code: null, stderr: '' }
