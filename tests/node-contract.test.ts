@@ -11,15 +11,21 @@ import { join } from 'node:path'
 import { Devnet } from '../harness/devnet/devnet.ts'
 import type { NodeEntry, RunStart } from '../harness/history/types.ts'
 import type { NodeImpl, Scenario } from '../harness/scenario/types.ts'
-import { toolPaths } from '../harness/util/paths.ts'
+import { goPeerBinary } from '../harness/impls/go.ts'
+import { eventOfType } from '../harness/contract/node-events.ts'
+import type { NodeEventType } from '../harness/contract/node-events.ts'
 import { pairScenario } from './support/pair-scenario.ts'
+import { IMPLEMENTATIONS as IMPLS } from '../harness/impls/index.ts'
+import type { GossipPolicy } from '../harness/contract/node-config.ts'
+import { waitFor } from './support/wait-for.ts'
 
-interface Implementation { label: string, impl: NodeImpl, policy: 'leg-aware' | 'stock', command?: string[] }
+interface Implementation { label: string, impl: NodeImpl, policy: GossipPolicy, command?: string[] }
 
+// every implementation meshflap runs itself (harness/impls/index.ts), each with its default policy, and
+// the Go peer binary once more as an `external` entry, the way a client team's own build joins
 const IMPLEMENTATIONS: Implementation[] = [
-  { label: 'TS node', impl: 'ts', policy: 'leg-aware' },
-  { label: 'Go peer', impl: 'go', policy: 'stock' },
-  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [toolPaths().goPeer] }
+  ...IMPLS.filter(i => !i.perNode).map(i => ({ label: `${i.name}: ${i.summary}`, impl: i.name, policy: i.defaultPolicy })),
+  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [goPeerBinary()] }
 ]
 
 function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario {
@@ -28,16 +34,8 @@ function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario
   return s
 }
 
-const nodeEvents = (devnet: Devnet, node: string, type: string): NodeEntry[] =>
-  devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node && e.type === type)
-
-async function waitFor (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}
+const nodeEvents = <T extends NodeEventType>(devnet: Devnet, node: string, type: T): Array<Extract<NodeEntry, { type: T }>> =>
+  devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node).filter(eventOfType(type))
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`peer contract: ${impl.label}`, function () {

@@ -3,32 +3,36 @@
  * prepare (engine, sweep, base, network), per-node container start (one at a
  * time, so each number is one container's), engine container starts, dispose.
  *
- *   node_modules/.bin/node ci/docker/bench-start.ts [--nodes 4] [--impl ts|go]
+ *   node_modules/.bin/node ci/docker/bench-start.ts [--nodes 4] [--impl ts|go|...]  (an implementation meshflap builds an image for)
  *
  * Prints one JSON line with the numbers.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { IMPL_NAMES, implementation, isImplName } from '../../harness/impls/index.ts'
 import { DockerRuntime } from '../../harness/runtime/docker-runtime.ts'
 import { nodeConfig } from '../../tests/docker/support/docker-pair.ts'
 
 const args = process.argv.slice(2)
 const arg = (name: string, fallback: string): string => { const i = args.indexOf(name); return i >= 0 ? (args[i + 1] ?? fallback) : fallback }
 const count = Number(arg('--nodes', '4'))
-const impl = arg('--impl', 'ts')
+const implArg = arg('--impl', 'ts')
+if (!isImplName(implArg)) throw new Error(`--impl: one of ${IMPL_NAMES.join(', ')}, got "${implArg}"`)
+const impl = implArg
+const spec = implementation(impl)
+if (spec.image === undefined) throw new Error(`--impl ${impl}: meshflap builds no image for it (its nodes name their own)`)
 const dir = await mkdtemp(join(tmpdir(), 'meshflap-bench-'))
 const runtime = new DockerRuntime({ dir })
 const ms = (t0: number): number => Math.round(performance.now() - t0)
 try {
   let t0 = performance.now()
-  await runtime.prepare({ images: [impl === 'go' ? 'go-peer' : 'ts-node', 'udp-proxy', 'toxiproxy'] })
+  await runtime.prepare({ images: [spec.image.name, 'udp-proxy', 'toxiproxy'] })
   const prepareMs = ms(t0)
   const nodeStartMs: number[] = []
   for (let i = 0; i < count; i++) {
     t0 = performance.now()
-    // the Go peer runs stock go-libp2p-pubsub only
-    await runtime.startNode({ name: `N${i}`, impl, config: { ...nodeConfig(`N${i}`, i, [i], 'quic'), gossipPolicy: impl === 'go' ? 'stock' : 'leg-aware' } })
+    await runtime.startNode({ name: `N${i}`, impl, config: { ...nodeConfig(`N${i}`, i, [i], 'quic'), gossipPolicy: spec.defaultPolicy } })
     nodeStartMs.push(ms(t0))
   }
   t0 = performance.now()

@@ -1,38 +1,12 @@
 /**
- * Reads and checks the node config (schema: containers/node-config.schema.json).
+ * Reads and checks the node config (schema: containers/node-config.schema.json;
+ * its type is the contract's, harness/contract/node-config.ts).
  * A bad config is a `ConfigError` naming the file and the field; main turns it into exit code 2.
  */
 import { readFile } from 'node:fs/promises'
 import { Ajv } from 'ajv'
 import schema from '../node-config.schema.json' with { type: 'json' }
-
-export type GossipPolicy = 'leg-aware' | 'stock'
-
-export interface PeerEntry { name?: string, peerId: string, addr: string }
-
-export interface NodeConfig {
-  name: string
-  index: number
-  seed: number | string
-  impl?: string
-  control: { host: string, port: number }
-  listen: string[]
-  peers: PeerEntry[]
-  gossipPolicy: GossipPolicy
-  redial: { enabled: boolean, minMs: number, maxMs: number }
-  quic: { maxIdleTimeoutMs: number, keepAliveIntervalMs: number, handshakeTimeoutMs: number }
-  gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
-  duties: {
-    genesisMs: number
-    slotMs: number
-    slots?: number
-    validators: number[]
-    subnets: number
-    forkDigest: string
-    paddingBytes: number
-  }
-  exitOnStdinClose: boolean
-}
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

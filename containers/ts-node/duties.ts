@@ -6,7 +6,7 @@
  */
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import { attestationTopic, decodeAttestation, encodeAttestation, messageId, subnetOf, toHex } from './attestation.ts'
-import type { NodeConfig } from './config.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { EventLog } from './events.ts'
 import type { MeshNode } from './node.ts'
 

@@ -11,7 +11,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import type { EventLog } from './events.ts'
-import type { NodeConfig, PeerEntry } from './config.ts'
+import type { NodeConfig, PeerEntry } from '../../harness/contract/node-config.ts'
 
 export type Transport = 'quic' | 'tcp'
 

@@ -8,8 +8,13 @@
  *   - a leg closing that does not carry the stream leaves the stream alone (stock already does);
  *   - the stream's own leg closing while another leg survives: reopen on the
  *     survivor at once; opening the stream sends our SUBSCRIBEs (the replay);
- *     RPCs sent while the reopen is in flight wait for the new stream instead
- *     of being dropped (up to MAX_HELD_RPCS per peer);
+ *     RPCs sent while the peer has no stream (a reopen in flight, or a reopen
+ *     that failed and waits for a retry) wait for the new stream instead of
+ *     being dropped (up to MAX_HELD_RPCS per peer), and an RPC sent with no
+ *     reopen in flight starts one at once;
+ *   - the messages written on a stream shortly before it closed are re-sent on
+ *     its successor: a close by the peer can lose what was still in flight
+ *     (recent-sends.ts says why); the peer's seen-cache drops duplicates;
  *   - an inbound stream failing while another leg survives does not drop the peer;
  *   - the peer is forgotten only when its last leg closes (the registrar's onDisconnect).
  */
@@ -19,14 +24,26 @@ import type { GossipInternals } from './gossip-internals.ts'
 import type { LegBook } from './leg-book.ts'
 import type { StreamObserver } from './stream-observer.ts'
 import { streamKey } from './stream-observer.ts'
+import { RecentSends } from './recent-sends.ts'
 
 const MAX_HELD_RPCS = 1024
+/**
+ * How long before a stream's close a message written on it is re-sent on the
+ * successor. Covers a one-way delivery on a loaded machine or a slow leg
+ * (the stream tests measure single-digit ms on loopback; a 500 ms latency
+ * fault must still be covered).
+ */
+export const RESEND_WINDOW_MS = 2000
+
+interface GossipRpc { messages?: unknown[] }
 
 export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, observer: StreamObserver, events: EventLog): void {
   const reopening = new Map<string, { since: number, from: string }>()
   const inFlight = new Set<string>()
   const held = new Map<string, unknown[]>()
   const hadStream = new Set<string>()
+  const sent = new RecentSends<unknown, unknown>(RESEND_WINDOW_MS)
+  const closedAt = new Map<string, number>()
 
   const pickLeg = (peer: string, exclude?: Connection): Connection | undefined => {
     const open = legs.openLegsTo(peer).filter(c => c !== exclude)
@@ -43,8 +60,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     try {
       await createOutbound(peerId, leg)
     } finally {
-      inFlight.delete(peer)
-      held.delete(peer) // flushed on open; anything left had no stream to go to
+      inFlight.delete(peer) // held RPCs stay held: the heartbeat check or the next send retries
     }
     if (!gossip.streamsOutbound.has(peer) && gossip.peers.has(peer)) {
       // gossipsub swallows the error of a failed newStream: say so, and let the heartbeat check retry
@@ -56,6 +72,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
   // but no outbound stream (a reopen that failed, a close we never heard of) gets one now.
   // Only for peers that had a stream before: the first placement is onConnect's (outbound-preferred).
   gossip.addEventListener('gossipsub:heartbeat', () => {
+    forgetGonePeers()
     for (const [peer, peerId] of gossip.peers) {
       if (!hadStream.has(peer) || gossip.streamsOutbound.has(peer) || inFlight.has(peer)) continue
       const leg = pickLeg(peer)
@@ -65,15 +82,44 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     }
   })
 
+  const forgetGonePeers = (): void => {
+    for (const peer of new Set([...held.keys(), ...sent.peers(), ...closedAt.keys()])) {
+      if (gossip.peers.has(peer)) continue
+      const dropped = held.get(peer)?.length ?? 0
+      if (dropped > 0) events.emit('error', { message: `dropped ${dropped} held RPCs to ${peer}: its last leg closed before a stream reopened`, peer })
+      held.delete(peer)
+      sent.forget(peer)
+      closedAt.delete(peer)
+    }
+  }
+
   const sendRpc = gossip.sendRpc.bind(gossip)
-  gossip.sendRpc = (id, rpc) => {
-    if (gossip.streamsOutbound.has(id) || !inFlight.has(id)) return sendRpc(id, rpc)
-    const queue = held.get(id) ?? []
-    if (queue.length >= MAX_HELD_RPCS) return false
-    queue.push(rpc)
-    held.set(id, queue)
+  /**
+   * Writes on the current stream and remembers the messages in case the stream dies under them.
+   * A write refused because the stream is already closing is held for its successor.
+   */
+  const write = (peer: string, rpc: unknown): boolean => {
+    const stream = gossip.streamsOutbound.get(peer)?.rawStream
+    if (stream == null || !sendRpc(peer, rpc)) return gossip.peers.has(peer) && hold(peer, rpc)
+    sent.record(peer, stream, (rpc as GossipRpc).messages ?? [])
     return true
   }
+  /** Keeps an RPC for the peer's next stream; with no reopen under way, starts one. */
+  const hold = (peer: string, rpc: unknown): boolean => {
+    const queue = held.get(peer) ?? []
+    if (queue.length >= MAX_HELD_RPCS) return false
+    queue.push(rpc)
+    held.set(peer, queue)
+    // a reopen that failed would otherwise wait for the heartbeat check
+    const peerId = gossip.peers.get(peer)
+    const leg = pickLeg(peer)
+    if (hadStream.has(peer) && !inFlight.has(peer) && !gossip.streamsOutbound.has(peer) && peerId != null && leg != null) {
+      if (!reopening.has(peer)) reopening.set(peer, { since: Date.now(), from: '(none: send with no stream)' })
+      void openOn(peerId, leg)
+    }
+    return true
+  }
+  gossip.sendRpc = write
 
   gossip.createOutboundStream = async (peerId, connection) => {
     const peer = peerId.toString()
@@ -93,19 +139,32 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
   observer.onOutboundOpened((peerId, placement) => {
     const peer = peerId.toString()
     hadStream.add(peer)
+    // oldest first: what the dead stream may have lost, then what waited for this one
+    const lost = sent.takeUnconfirmed(peer, placement.stream, closedAt.get(peer) ?? Date.now())
+    closedAt.delete(peer)
+    if (lost.length > 0) write(peer, { subscriptions: [], messages: lost })
     const queue = held.get(peer)
     held.delete(peer)
-    for (const rpc of queue ?? []) sendRpc(peer, rpc)
+    for (const rpc of queue ?? []) write(peer, rpc)
     const pending = reopening.get(peer)
     if (pending != null) {
       reopening.delete(peer)
       events.emit('subscribe_replayed', {
         peer, leg: placement.leg.id, stream: placement.key, topics: [...gossip.subscriptions],
-        closedStream: pending.from, reopenMs: Date.now() - pending.since
+        closedStream: pending.from, reopenMs: Date.now() - pending.since,
+        resentMessages: lost.length, heldRpcs: queue?.length ?? 0
       })
     }
-    placement.stream.addEventListener('close', () => { reopenIfPeerSurvives(peerId, placement.leg, placement.key) }, { once: true })
+    placement.stream.addEventListener('close', () => {
+      markClosed(peer, placement.stream)
+      reopenIfPeerSurvives(peerId, placement.leg, placement.key)
+    }, { once: true })
   })
+
+  /** The first news of a stream's end fixes the window its tail is re-sent from. */
+  const markClosed = (peer: string, stream: unknown): void => {
+    if (!closedAt.has(peer) && !gossip.streamsOutbound.has(peer)) closedAt.set(peer, Date.now())
+  }
 
   // A leg's close can be reported before the close event of the stream riding it;
   // every publish in between would go into a dead stream, so act on the first news.
@@ -114,6 +173,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const out = gossip.streamsOutbound.get(peer)
     if (out == null || observer.legOf(out.rawStream) !== conn) return
     gossip.streamsOutbound.delete(peer)
+    markClosed(peer, out.rawStream)
     out.rawStream.abort(new Error('its leg closed'))
     reopenIfPeerSurvives(conn.remotePeer, conn, streamKey(conn, out.rawStream))
   })

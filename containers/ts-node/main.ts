@@ -5,7 +5,7 @@
  */
 import { EventLog } from './events.ts'
 import { ConfigError, loadConfig } from './config.ts'
-import type { NodeConfig } from './config.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import { buildNode } from './node.ts'
 import type { MeshNode } from './node.ts'
 import { Duties } from './duties.ts'
@@ -31,8 +31,7 @@ async function main (argv: string[]): Promise<void> {
 
   let metrics: NodeMetrics | undefined
   const events = new EventLog({ write: line => { process.stdout.write(line) } })
-  const emit = events.emit.bind(events)
-  events.emit = (type, fields) => { const e = emit(type, fields); metrics?.observe(e); return e }
+  events.onEmit(e => { metrics?.observe(e) })
 
   let node: MeshNode | undefined
   let server: Server | undefined

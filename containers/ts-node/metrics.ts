@@ -1,6 +1,6 @@
 /** Prometheus metrics for `GET /metrics`, on a registry of this node's own (no global state). */
 import { Counter, Gauge, Registry } from 'prom-client'
-import type { NodeEvent } from './events.ts'
+import type { NodeEvent } from '../../harness/contract/node-events.ts'
 import type { MeshNode } from './node.ts'
 
 export class NodeMetrics {

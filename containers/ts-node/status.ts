@@ -1,31 +1,9 @@
-/** The `GET /v1/status` snapshot: the node's live view of its legs, streams and gossip state. */
+/** The `GET /v1/status` snapshot (shape: harness/contract/node-status.ts): the node's live view of its legs, streams and gossip state. */
 import type { MeshNode } from './node.ts'
-import type { NodeConfig } from './config.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import { localAddrOf, transportOf } from './leg-book.ts'
 import { streamKey } from './stream-observer.ts'
-
-export interface StreamStatus { id: string, protocol: string, direction: string, gossip?: 'outbound' | 'inbound' }
-export interface LegStatus {
-  id: string
-  peer: string
-  direction: string
-  transport: string
-  local?: string
-  remote: string
-  openedAt: number
-  streams: StreamStatus[]
-}
-export interface NodeStatus {
-  name: string
-  peerId: string
-  impl: string
-  gossipPolicy: string
-  redialEnabled: boolean
-  listen: string[]
-  legs: LegStatus[]
-  topics: Record<string, { mesh: string[], subscribers: string[] }>
-  gossipPeers: string[]
-}
+import type { LegStatus, NodeStatus } from '../../harness/contract/node-status.ts'
 
 export function statusOf (node: MeshNode, config: NodeConfig): NodeStatus {
   const { libp2p, internals } = node

@@ -13,6 +13,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { RuntimeName } from '../runtime/runtime.ts'
+import { GOSSIP_POLICIES } from '../contract/node-config.ts'
+import { DEFAULT_MATRIX_IMPLS, IMPL_NAMES } from '../impls/index.ts'
 import { EXIT } from './exit-codes.ts'
 import { runCommand } from './run-command.ts'
 import { listCommand } from './list-command.ts'
@@ -53,8 +55,8 @@ export function buildProgram (): Command {
     .description('run scenario files and judge them: a run directory per run with results.json, junit.xml, report.html')
     .argument('<scenario...>', 'scenario YAML files (see `meshflap list`)')
     .addOption(runtimeOption())
-    .addOption(new Option('--policy <policy>', 'gossip policy for every TS node').choices(['leg-aware', 'stock']))
-    .option('--impl <impls>', 'implementations assigned to nodes round-robin, e.g. ts,go', listArg('--impl', ['ts', 'go', 'external']))
+    .addOption(new Option('--policy <policy>', 'gossip policy for every node whose implementation has it').choices(GOSSIP_POLICIES))
+    .option('--impl <impls>', 'implementations assigned to nodes round-robin, e.g. ts,go', listArg('--impl', IMPL_NAMES))
     .addOption(new Option('--transport <transport>', 'force one transport for every leg').choices(['quic', 'tcp']))
     .option('--seed <n>', 'seed (default: the scenario\'s)', intArg('--seed'))
     .option('--repeat <n>', 'run each scenario n times with seeds seed, seed+1, ...', intArg('--repeat', 1), 1)
@@ -81,11 +83,11 @@ export function buildProgram (): Command {
   program.command('matrix')
     .description('run scenarios for every ordered implementation pair and transport; red on a new failure or an unexpected pass')
     .argument('[scenario...]', 'scenario files (default: every file in fixtures/scenarios)')
-    .option('--impl <impls>', 'implementations, e.g. ts,go', listArg('--impl', ['ts', 'go', 'external']), ['ts', 'go'])
+    .option('--impl <impls>', 'implementations, e.g. ts,go', listArg('--impl', IMPL_NAMES), [...DEFAULT_MATRIX_IMPLS])
     .option('--transport <transports>', 'transports, e.g. quic,tcp', listArg('--transport', ['quic', 'tcp']), ['quic', 'tcp'])
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 1)
-    .addOption(new Option('--policy <policy>', 'gossip policy of the TS nodes (Go peers are always stock)').choices(['leg-aware', 'stock']))
+    .addOption(new Option('--policy <policy>', 'gossip policy of the nodes whose implementation has it (others run their default: Go peers are always stock)').choices(GOSSIP_POLICIES))
     .option('--known-failures <file>', 'expected failures (default: meshflap\'s fixtures/known-failures.yaml)')
     .option('--out <dir>', 'parent folder of the matrix folder', 'runs')
     .option('--external-command <cmd...>', 'process runtime: what impl "external" runs (config path appended)')

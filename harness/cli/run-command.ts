@@ -17,6 +17,7 @@ import { applyOverrides, overrideFlags } from '../runner/overrides.ts'
 import type { ScenarioOverrides } from '../runner/overrides.ts'
 import { recheckScenario } from '../scenario/recheck-scenario.ts'
 import { formatProblem } from '../scenario/scenario-error.ts'
+import { ImplLaunchError } from '../impls/index.ts'
 
 export interface RunFlags {
   runtime: RuntimeName
@@ -66,7 +67,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
           })
         } catch (err) {
           line.done()
-          const setup = err instanceof DevnetSetupError || (err as Error).name === 'NodeStartError'
+          const setup = err instanceof DevnetSetupError || err instanceof ImplLaunchError || (err as Error).name === 'NodeStartError'
           process.stderr.write(`${scenario.name}: ${setup ? 'set-up failed' : 'run failed'}: ${(err as Error).message}\n`)
           return EXIT.badInput
         } finally {

@@ -1,5 +1,37 @@
 /**
- * The `GET /v1/status` shape every implementation answers (containers/CONTRACT.md
- * section 7). The TS node is the reference implementation, so its types are the contract's.
+ * The `GET /v1/status` answer every implementation gives (containers/CONTRACT.md
+ * section 7): the node's live view of its legs, streams and gossip state. The
+ * harness decides fault targets and "meshed" from it.
  */
-export type { NodeStatus, LegStatus, StreamStatus } from '../../containers/ts-node/status.ts'
+import type { Direction, Transport } from './node-events.ts'
+
+export interface StreamStatus {
+  id: string
+  protocol: string
+  direction: Direction
+  /** set on the streams gossipsub uses: its sending (outbound) or reading (inbound) stream */
+  gossip?: Direction
+}
+
+export interface LegStatus {
+  id: string
+  peer: string
+  direction: Direction
+  transport: Transport
+  local?: string
+  remote: string
+  openedAt: number
+  streams: StreamStatus[]
+}
+
+export interface NodeStatus {
+  name: string
+  peerId: string
+  impl: string
+  gossipPolicy: string
+  redialEnabled: boolean
+  listen: string[]
+  legs: LegStatus[]
+  topics: Record<string, { mesh: string[], subscribers: string[] }>
+  gossipPeers: string[]
+}

@@ -15,14 +15,13 @@ import { mkdir } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Proxy } from 'toxiproxy-node-client'
-import { peerIdFor } from '../../containers/ts-node/identity.ts'
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
+import { peerIdFor } from '../contract/identity.ts'
+import type { NodeConfig } from '../contract/node-config.ts'
 import type { FaultFailed, HistoryEntry, LegName, RunEnd, RunLeg, RunStart, TransportName } from '../history/types.ts'
 import type { Scenario, ScenarioNode } from '../scenario/types.ts'
 import { Leg } from '../faults/leg.ts'
-import { connectFaultEngine } from '../faults/engine.ts'
-import type { FaultEngine } from '../faults/engine.ts'
-import type { EngineKind, RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
+import type { EngineKind, FaultEngine } from '../faults/engine.ts'
+import type { RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
 import { ProcessRuntime } from '../runtime/process-runtime.ts'
 import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
@@ -242,8 +241,7 @@ export class Devnet implements AsyncDisposable {
     const signal = options.signal
     const kinds = new Set<EngineKind>(scenario.legs.map(l => engineFor(l.transport)))
     const engineStarts = [...kinds].map(async kind => {
-      const started = await this.runtime.startFaultEngine(kind, { signal, seed: scenario.seed })
-      const engine = 'client' in started ? started as FaultEngine : connectFaultEngine(started)
+      const engine = await this.runtime.startFaultEngine(kind, { signal, seed: scenario.seed })
       this.log.debug({ kind, proxyHost: engine.proxyHost }, 'fault engine started')
       this.engines.push(engine)
       return engine
@@ -355,7 +353,7 @@ export class Devnet implements AsyncDisposable {
     this.log.debug({ node: spec.name, impl: spec.impl, peerId: running.peerId, control: running.controlUrl, listen: running.listen }, 'node ready')
     const node: DevnetNode = { spec, running, client: new NodeClient(spec.name, running.controlUrl) }
     this.nodesByName.set(spec.name, node)
-    running.onEvent(event => { this.recorder.append({ ...event, kind: 'node', node: spec.name } as HistoryEntry) })
+    running.onEvent(event => { this.recorder.append({ ...event, kind: 'node', node: spec.name }) })
     void running.exited.then(info => {
       this.recorder.append({ kind: 'node_exit', ts: Date.now(), node: spec.name, code: info.code, signal: info.signal, expected: info.expected, lastLines: running.lastLines(20) })
       if (!info.expected) for (const l of this.exitListeners) l(spec.name)

@@ -8,16 +8,29 @@
  *   FaultEngine ── client: Toxiproxy ──HTTP──> engine ── one proxy per leg
  *
  * Engines run by another runtime (containers) are wrapped with
- * connectFaultEngine(started) and offer the same interface.
+ * connectFaultEngine(endpoint) and offer the same interface. The fault plane
+ * owns these types; runtimes import them (never the other way round).
  */
 import { Toxiproxy } from 'toxiproxy-node-client'
 import type { Proxy } from 'toxiproxy-node-client'
-import type { EngineKind, StartedEngine } from '../runtime/runtime.ts'
 import { ToxiproxyServer } from './toxiproxy-server.ts'
 import { UdpProxyServer } from './udp-proxy/udp-proxy-server.ts'
 
+/** toxiproxy for TCP legs, the UDP proxy for QUIC legs */
+export type EngineKind = 'toxiproxy' | 'udp'
+
+/** An engine running somewhere (a child process, this process, a container): where to reach it and how to stop it. */
+export interface EngineEndpoint {
+  readonly kind: EngineKind
+  /** toxiproxy-compatible HTTP API, reachable from the harness */
+  readonly apiUrl: string
+  /** host proxies listen on, as dialers reach it (process runtime: 127.0.0.1) */
+  readonly proxyHost: string
+  stop: () => Promise<void>
+}
+
 /** A started engine plus the client to drive it. Dispose it (or `await using`) to stop the engine. */
-export interface FaultEngine extends StartedEngine, AsyncDisposable {
+export interface FaultEngine extends EngineEndpoint, AsyncDisposable {
   /** the one client for both engines */
   readonly client: Toxiproxy
   /** the engine's own process when it runs as a child of this one (toxiproxy), for leak checks */
@@ -44,7 +57,7 @@ export interface StartFaultEngineOptions {
 }
 
 /** Wraps any started engine (this process's, or a container's) with a client. */
-export function connectFaultEngine (started: StartedEngine, pid?: number): FaultEngine {
+export function connectFaultEngine (started: EngineEndpoint, pid?: number): FaultEngine {
   const client = new Toxiproxy(started.apiUrl)
   let stopped: Promise<void> | undefined
   const dispose = async (): Promise<void> => {

@@ -7,7 +7,7 @@
  *   leg.ts ............... Leg: down/up/flap/blackhole/latency/loss/bandwidth/reset/rebind/close/heal, recorded
  */
 export { connectFaultEngine, startFaultEngine, startToxiproxyEngine, startUdpEngine } from './engine.ts'
-export type { FaultEngine, StartFaultEngineOptions } from './engine.ts'
+export type { EngineEndpoint, EngineKind, FaultEngine, StartFaultEngineOptions } from './engine.ts'
 export { defaultToxiproxyBinary, ToxiproxyBinaryMissingError, ToxiproxyServer, ToxiproxyStartError } from './toxiproxy-server.ts'
 export type { ToxiproxyServerOptions } from './toxiproxy-server.ts'
 export { UDP_PROXY_VERSION, UdpProxyServer } from './udp-proxy/udp-proxy-server.ts'

@@ -11,19 +11,26 @@
  * Nothing else is bookkept beside it: if a verdict or a chart needs a fact,
  * the fact goes into the history first.
  */
+import type { GossipPolicy } from '../contract/node-config.ts'
+import type { NodeEvent, Transport } from '../contract/node-events.ts'
+import type { ImplName } from '../impls/index.ts'
 
 /** Harness-level leg name: the dialer's leg to the listener, e.g. "A>B". Stable across redials
  *  (every incarnation of A's outbound leg to B goes through the same proxy). */
 export type LegName = `${string}>${string}`
 
-export type TransportName = 'quic' | 'tcp'
+export type TransportName = Transport
 
 export interface RunNode {
   name: string
   index: number
   peerId: string
-  impl: string
-  gossipPolicy: string
+  impl: ImplName
+  /**
+   * The policy the node ran as recorded: meshflap writes a GossipPolicy; a history built by hand to
+   * show another stack's behaviour may name that stack's (fixtures/histories/oracles: "zig-v0.2.51").
+   */
+  gossipPolicy: GossipPolicy | (string & {})
   validators: number[]
   aggregator: boolean
 }
@@ -58,16 +65,8 @@ export interface RunStart {
   resolved?: unknown
 }
 
-/** One line of a node's event stream (containers/CONTRACT.md "Events"), tagged with the node's name. */
-export interface NodeEntry {
-  kind: 'node'
-  node: string
-  seq: number
-  ts: number
-  type: 'ready' | 'leg_open' | 'leg_close' | 'stream_open' | 'stream_close' | 'subscribe_replayed' |
-  'msg_published' | 'msg_received' | 'error'
-  [field: string]: unknown
-}
+/** One event of a node (harness/contract/node-events.ts), tagged with the node's name. */
+export type NodeEntry = NodeEvent & { kind: 'node', node: string }
 
 export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind'
 

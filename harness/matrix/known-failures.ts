@@ -13,11 +13,13 @@
 import { readFile } from 'node:fs/promises'
 import { Ajv } from 'ajv'
 import { LineCounter, parseDocument } from 'yaml'
+import { IMPL_NAMES } from '../impls/index.ts'
+import type { ImplName } from '../impls/index.ts'
 import type { MatrixCell } from './plan.ts'
 
 export interface KnownFailure {
   scenario: string
-  impls?: [string, string]
+  impls?: [ImplName, ImplName]
   transport?: 'quic' | 'tcp'
   outcome: 'fail' | 'flaky'
   reason: string
@@ -36,7 +38,7 @@ const SCHEMA = {
     required: ['scenario', 'outcome', 'reason', 'upstream'],
     properties: {
       scenario: { type: 'string', minLength: 1 },
-      impls: { type: 'array', items: { enum: ['ts', 'go', 'external'] }, minItems: 2, maxItems: 2 },
+      impls: { type: 'array', items: { enum: IMPL_NAMES }, minItems: 2, maxItems: 2 },
       transport: { enum: ['quic', 'tcp'] },
       outcome: { enum: ['fail', 'flaky'] },
       reason: { type: 'string', minLength: 10 },

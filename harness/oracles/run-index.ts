@@ -96,7 +96,7 @@ export function indexHistory (history: History): RunIndex {
   const streams = new Map<string, GossipStream>()
   const faults: FaultEntry[] = []
   const faultFailures: FaultFailed[] = []
-  const peerName = (peer: unknown): string => { const id = String(peer ?? '?'); return nameOfPeer.get(id) ?? id }
+  const peerName = (peer: string): string => nameOfPeer.get(peer) ?? peer
 
   for (const e of history) {
     if (e.ts > lastTs) lastTs = e.ts
@@ -112,28 +112,28 @@ export function indexHistory (history: History): RunIndex {
         if (e.type === 'ready' && !ready.has(e.node)) ready.set(e.node, e.ts)
         if (e.type === 'leg_open') {
           const peer = peerName(e.peer)
-          const direction = e.direction === 'inbound' ? 'inbound' : 'outbound'
+          const direction = e.direction
           const known = nodeByName.has(peer)
-          connections.set(connectionKey(e.node, String(e.leg)), {
-            node: e.node, id: String(e.leg), peer, direction,
+          connections.set(connectionKey(e.node, e.leg), {
+            node: e.node, id: e.leg, peer, direction,
             leg: known ? (direction === 'outbound' ? `${e.node}>${peer}` : `${peer}>${e.node}`) : undefined,
             openMs: e.ts, closeMs: undefined
           })
         }
         if (e.type === 'leg_close') {
-          const c = connections.get(connectionKey(e.node, String(e.leg)))
-          if (c !== undefined && c.closeMs === undefined) { c.closeMs = e.ts; c.closeReason = String(e.reason ?? '') }
+          const c = connections.get(connectionKey(e.node, e.leg))
+          if (c !== undefined && c.closeMs === undefined) { c.closeMs = e.ts; c.closeReason = e.reason }
         }
         if (e.type === 'stream_open') {
-          const c = connections.get(connectionKey(e.node, String(e.leg)))
-          streams.set(connectionKey(e.node, String(e.stream)), {
-            node: e.node, id: String(e.stream), connection: String(e.leg), peer: peerName(e.peer),
-            direction: e.direction === 'inbound' ? 'inbound' : 'outbound', leg: c?.leg, openMs: e.ts, closeMs: undefined
+          const c = connections.get(connectionKey(e.node, e.leg))
+          streams.set(connectionKey(e.node, e.stream), {
+            node: e.node, id: e.stream, connection: e.leg, peer: peerName(e.peer),
+            direction: e.direction, leg: c?.leg, openMs: e.ts, closeMs: undefined
           })
         }
         if (e.type === 'stream_close') {
-          const s = streams.get(connectionKey(e.node, String(e.stream)))
-          if (s !== undefined && s.closeMs === undefined) { s.closeMs = e.ts; s.closeReason = String(e.reason ?? '') }
+          const s = streams.get(connectionKey(e.node, e.stream))
+          if (s !== undefined && s.closeMs === undefined) { s.closeMs = e.ts; s.closeReason = e.reason }
         }
         break
       }

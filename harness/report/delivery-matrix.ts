@@ -54,7 +54,7 @@ export function deliveryMatrix (view: RunView): DeliveryMatrix {
   const publisherOf = new Map<string, string>()
   const published = new Map<string, number[]>(names.map(n => [n, []]))
   for (const e of view.nodeEvents) {
-    if (e.type !== 'msg_published' || typeof e.msgId !== 'string' || publisherOf.has(e.msgId) || !judged(e.slot)) continue
+    if (e.type !== 'msg_published' || publisherOf.has(e.msgId) || !judged(e.slot)) continue
     publisherOf.set(e.msgId, e.node)
     published.get(e.node)?.push(e.ts)
   }
@@ -62,7 +62,7 @@ export function deliveryMatrix (view: RunView): DeliveryMatrix {
   const arrivals = new Map<string, Map<string, number[]>>(names.map(n => [n, new Map()]))
   const seen = new Set<string>()
   for (const e of view.nodeEvents) {
-    if (e.type !== 'msg_received' || typeof e.msgId !== 'string') continue
+    if (e.type !== 'msg_received') continue
     const key = `${e.node}\u0000${e.msgId}`
     if (seen.has(key)) continue
     seen.add(key)

@@ -89,7 +89,7 @@ export function legTimeline (view: RunView): PairTimeline[] {
   const reportsStreams = new Set(ix.streams.map(st => st.node))
   const protocols = new Map<string, string>()
   for (const e of view.nodeEvents) {
-    if (e.type === 'stream_open' && typeof e.protocol === 'string') protocols.set(`${e.node}\u0000${String(e.stream)}`, e.protocol)
+    if (e.type === 'stream_open') protocols.set(`${e.node}\u0000${e.stream}`, e.protocol)
   }
   for (const st of ix.streams) {
     const lane = st.leg !== undefined ? lanes.get(st.leg) : undefined
@@ -119,9 +119,9 @@ export function legTimeline (view: RunView): PairTimeline[] {
     lane.replays.push({
       ts: e.ts,
       node: e.node,
-      stream: String(e.stream),
-      ...(typeof e.closedStream === 'string' ? { closedStream: e.closedStream } : {}),
-      ...(typeof e.reopenMs === 'number' ? { reopenMs: e.reopenMs } : {})
+      stream: e.stream,
+      closedStream: e.closedStream,
+      reopenMs: e.reopenMs
     })
   }
   for (const w of view.faultWindows) lanes.get(w.leg)?.faults.push(w)

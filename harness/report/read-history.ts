@@ -3,6 +3,7 @@
  * re-renders (and re-judges) a run from exactly what was recorded.
  */
 import { readFile } from 'node:fs/promises'
+import { nodeEventProblem } from '../contract/node-events.ts'
 import type { History, HistoryEntry } from '../history/types.ts'
 
 /** A history line is not JSON or not a history entry; names file and line. */
@@ -47,6 +48,13 @@ export function parseHistory (text: string, source = 'history.ndjson', options: 
     const e = value as { kind?: unknown, ts?: unknown }
     if (typeof e.kind !== 'string' || !KINDS.has(e.kind)) throw new HistoryParseError(source, i + 1, `unknown entry kind ${JSON.stringify(e.kind)}`)
     if (typeof e.ts !== 'number' || !Number.isFinite(e.ts)) throw new HistoryParseError(source, i + 1, 'entry has no numeric ts')
+    if (e.kind === 'node') {
+      // the same check a live node's lines pass (harness/contract/node-events.ts), so readers get typed events
+      const { kind: _kind, node, ...event } = value as { kind: string, node?: unknown }
+      if (typeof node !== 'string') throw new HistoryParseError(source, i + 1, 'node entry has no string field node')
+      const problem = nodeEventProblem(event)
+      if (problem !== undefined) throw new HistoryParseError(source, i + 1, `node ${node}: ${problem}`)
+    }
     entries.push(value as HistoryEntry)
   }
   if (!entries.some(e => e.kind === 'run_start')) throw new HistoryParseError(source, 1, 'history has no run_start entry')

@@ -5,6 +5,7 @@
  */
 import type { GossipPolicyName, NodeImpl, Scenario } from '../scenario/types.ts'
 import type { TransportName } from '../history/types.ts'
+import { implementation } from '../impls/index.ts'
 
 export interface ScenarioOverrides {
   seed?: number
@@ -21,14 +22,16 @@ export function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scena
   const impls = o.impls
   const nodes = scenario.nodes.map((n, i) => {
     const impl = impls != null && impls.length > 0 ? impls[i % impls.length]! : n.impl
+    const spec = implementation(impl)
+    // a node given another implementation takes that one's default, not the policy written for the old one;
+    // a policy the implementation does not have (the Go peer is stock only) gives its default too
+    const wanted = o.policy ?? (impl === n.impl ? n.gossipPolicy : spec.defaultPolicy)
     return {
       ...n,
       impl,
-      // the Go peer is stock go-libp2p-pubsub and has no other policy (CONTRACT.md "Go peer notes");
-      // a node given another implementation takes that one's own default, not the policy written for the old one
-      gossipPolicy: impl === 'go' ? 'stock' as const : o.policy ?? (impl === n.impl ? n.gossipPolicy : 'leg-aware' as const),
-      ...(impl === 'external' && o.externalCommand != null ? { command: o.externalCommand } : {}),
-      ...(impl === 'external' && o.externalImage != null ? { image: o.externalImage } : {})
+      gossipPolicy: spec.policies.includes(wanted) ? wanted : spec.defaultPolicy,
+      ...(spec.perNode && o.externalCommand != null ? { command: o.externalCommand } : {}),
+      ...(spec.perNode && o.externalImage != null ? { image: o.externalImage } : {})
     }
   })
   return {

@@ -1,7 +1,8 @@
 /** Versions of everything a run used, for results.json and rerun bundles. */
-import { access, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { IMPLEMENTATIONS } from '../impls/index.ts'
 import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 
 /** The installed version of a dependency, found as Node finds it (hoisted into a client's node_modules, too). */
@@ -15,21 +16,13 @@ async function packageVersion (name: string): Promise<string> {
   return 'missing'
 }
 
-/** The Go peer's libp2p versions, from its go.mod (the binary is built from exactly that by ci/setup.mjs). */
-async function goPeerVersion (): Promise<string> {
-  try {
-    await access(toolPaths().goPeer)
-    const mod = await readFile(join(PROJECT_ROOT, 'containers', 'go-peer', 'go.mod'), 'utf8')
-    const v = (name: string): string => new RegExp(`\\s${name.replace(/[.]/g, '\\.')} (v[^\\s]+)`).exec(mod)?.[1] ?? '?'
-    return `go-libp2p ${v('github.com/libp2p/go-libp2p')}, go-libp2p-pubsub ${v('github.com/libp2p/go-libp2p-pubsub')}`
-  } catch { return 'missing' }
-}
-
 export async function collectVersions (): Promise<Record<string, string>> {
   const meshflap = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
-  const [libp2p, gossipsub, quic, toxiproxyClient, goPeer] = await Promise.all([
+  // each implementation with a stack of its own says what it runs (harness/impls/)
+  const implVersions = Promise.all(IMPLEMENTATIONS.map(async i => await i.versions?.() ?? {}))
+  const [libp2p, gossipsub, quic, toxiproxyClient] = await Promise.all([
     packageVersion('libp2p'), packageVersion('@libp2p/gossipsub'), packageVersion('@chainsafe/libp2p-quic'),
-    packageVersion('toxiproxy-node-client'), goPeerVersion()
+    packageVersion('toxiproxy-node-client')
   ])
   // `go install` does not stamp a version into the binary; ci/setup.mjs records what it built
   const toxiproxy = await readFile(join(toolPaths().dir, 'toxiproxy-server.stamp'), 'utf8').catch(() => 'missing')
@@ -41,7 +34,7 @@ export async function collectVersions (): Promise<Record<string, string>> {
     '@chainsafe/libp2p-quic': quic,
     'toxiproxy-node-client': toxiproxyClient,
     'toxiproxy-server': toxiproxy,
-    'go-peer': goPeer,
+    ...Object.assign({}, ...await implVersions) as Record<string, string>,
     platform: `${process.platform}-${process.arch}`
   }
 }

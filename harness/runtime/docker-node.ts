@@ -2,22 +2,24 @@
  * One node as a container: the same RunningNode the process runtime gives,
  * fed from the container's log instead of a child's pipes.
  *
- *   container stdout ──ContainerLog──> NDJSON events ──> onEvent listeners
- *             stderr ──────────────> log file + tail buffer (last lines for verdicts)
+ *   container stdout ──ContainerLog──> NodeOutput ──> contract events ──> onEvent listeners
+ *             stderr ──────────────> NodeOutput ──> tail (last lines for verdicts); ContainerLog keeps the file
  *   POST /containers/<id>/wait ──> exited (after the log is drained)
  *
  * The control API and listen addresses are the container's IP on the run network.
  */
 import { constants } from 'node:os'
 import type Docker from 'dockerode'
+import type { NodeEvent } from '../contract/node-events.ts'
 import type { ContainerLog, StartedRunContainer } from './docker-container.ts'
-import type { NodeEvent, NodeExitInfo, RunningNode } from './runtime.ts'
+import { NodeOutput } from './node-output.ts'
+import { waitForReady } from './readiness.ts'
+import type { NodeExitInfo, RunningNode } from './runtime.ts'
 
 export class DockerNodeError extends Error {
   override name = 'DockerNodeError'
 }
 
-const TAIL_LINES = 200
 const STOP_GRACE_S = 5
 const LOG_DRAIN_MS = 3000
 
@@ -45,9 +47,7 @@ export class DockerNode implements RunningNode {
   private readonly docker: Docker
   private readonly log: ContainerLog
   private readonly exitStatus: Promise<number | null>
-  private readonly events: NodeEvent[] = []
-  private readonly listeners: Array<(e: NodeEvent) => void> = []
-  private readonly tail: string[] = []
+  private readonly output: NodeOutput
   private stopRequested = false
   private done = false
 
@@ -61,7 +61,8 @@ export class DockerNode implements RunningNode {
     this.log = opts.container.log
     this.exitStatus = opts.container.exit
     this.logPath = this.log.path
-    this.log.consume(line => { this.onStdout(line) }, line => { this.remember(line) })
+    this.output = new NodeOutput({ node: opts.name, writeNote: line => { this.log.note(line) } })
+    this.log.consume(line => { this.output.stdout(line) }, line => { this.output.stderr(line) })
     this.exited = this.waitForExit()
   }
 
@@ -69,9 +70,16 @@ export class DockerNode implements RunningNode {
   static async attach (opts: DockerNodeOptions): Promise<DockerNode> {
     const node = new DockerNode(opts)
     try {
-      const ready = await node.waitForReady(opts.readyTimeoutMs, opts.signal)
-      node.peerId = String(ready.peerId)
-      node.listen = listenOnNetwork((ready.listen as string[] | undefined) ?? [], node.ip)
+      const ready = await waitForReady({
+        node: opts.name,
+        output: node.output,
+        exited: node.exited,
+        timeoutMs: opts.readyTimeoutMs,
+        signal: opts.signal,
+        error: why => new DockerNodeError(why)
+      })
+      node.peerId = ready.peerId
+      node.listen = listenOnNetwork(ready.listen, node.ip)
       await node.checkReachable()
       return node
     } catch (err) {
@@ -80,13 +88,12 @@ export class DockerNode implements RunningNode {
     }
   }
 
-  onEvent (listener: (event: NodeEvent) => void): void {
-    for (const e of this.events) listener(e)
-    this.listeners.push(listener)
+  onEvent (listener: (event: NodeEvent) => void): () => void {
+    return this.output.onEvent(listener)
   }
 
   lastLines (n: number): string[] {
-    return this.tail.slice(-n)
+    return this.output.lastLines(n)
   }
 
   async stop (): Promise<void> {
@@ -116,52 +123,12 @@ export class DockerNode implements RunningNode {
   private async waitForExit (): Promise<NodeExitInfo> {
     // registered before the container started (docker-container.ts): AutoRemove cannot race it
     const status = await this.exitStatus
-    if (status === null) this.remember('[meshflap] lost track of the container: the engine did not report its exit status')
+    if (status === null) this.output.note('[meshflap] lost track of the container: the engine did not report its exit status')
     this.done = true
     // the last lines may still be on their way: give the log a moment to drain
     await Promise.race([this.log.ended, new Promise(resolve => setTimeout(resolve, LOG_DRAIN_MS).unref())])
     await this.log.close()
     return { ...exitCodeToInfo(status), expected: this.stopRequested }
-  }
-
-  private async waitForReady (timeoutMs: number, signal?: AbortSignal): Promise<NodeEvent> {
-    return await new Promise<NodeEvent>((resolve, reject) => {
-      let settled = false
-      const fail = (why: string): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        reject(new DockerNodeError(`node ${this.name} ${why}\n${this.lastLines(15).map(l => `  | ${l}`).join('\n')}`))
-      }
-      const timer = setTimeout(() => { fail(`did not report ready within ${timeoutMs} ms`) }, timeoutMs)
-      signal?.addEventListener('abort', () => { fail('start aborted') }, { once: true })
-      void this.exited.then(info => { fail(`exited before ready (code ${info.code}, signal ${info.signal})`) })
-      this.onEvent(e => {
-        if (e.type !== 'ready' || settled) return
-        settled = true
-        clearTimeout(timer)
-        resolve(e)
-      })
-    })
-  }
-
-  private onStdout (line: string): void {
-    let event: NodeEvent
-    try {
-      event = JSON.parse(line) as NodeEvent
-    } catch {
-      this.remember(line)
-      return
-    }
-    if (typeof event !== 'object' || event == null || typeof event.type !== 'string') { this.remember(line); return }
-    this.events.push(event)
-    if (event.type === 'error') this.remember(`[event] ${String(event.message)}`)
-    for (const l of this.listeners) l(event)
-  }
-
-  private remember (line: string): void {
-    this.tail.push(line)
-    if (this.tail.length > TAIL_LINES) this.tail.shift()
   }
 }
 

@@ -19,8 +19,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
-import type { FaultEngine } from '../faults/engine.ts'
+import type { NodeConfig } from '../contract/node-config.ts'
+import type { EngineKind, FaultEngine } from '../faults/engine.ts'
+import { implementation } from '../impls/index.ts'
 import { resolveBaseImage } from './docker-base-image.ts'
 import type { BaseImage } from './docker-base-image.ts'
 import { emptyReport, removeRun, renderCleanReport, sweepStaleRuns } from './docker-clean.ts'
@@ -38,7 +39,7 @@ import { DockerNode, DockerNodeError } from './docker-node.ts'
 import { abortable, startRunContainer } from './docker-container.ts'
 import { disableRyuk, dockerSettingsFromEnv } from './docker-settings.ts'
 import type { DockerSettings } from './docker-settings.ts'
-import type { EngineKind, NodeLaunch, RunningNode, Runtime } from './runtime.ts'
+import type { NodeLaunch, RunningNode, Runtime } from './runtime.ts'
 import type { Logger } from '../cli/logger.ts'
 
 /** Where a node's control API listens inside its container. */
@@ -234,15 +235,12 @@ export class DockerRuntime implements Runtime {
     return await pending
   }
 
+  /** The implementation's own image (built from its module's recipe), or the node's when it names one (impl external). */
   private async imageFor (launch: NodeLaunch): Promise<string> {
-    switch (launch.impl) {
-      case 'ts': return (await this.image('ts-node')).ref
-      case 'go': return (await this.image('go-peer')).ref
-      case 'external':
-        if (launch.image === undefined || launch.image === '') throw new DockerNodeError(`node ${launch.name}: impl "external" needs an image for the docker runtime (--external-image)`)
-        return launch.image
-      default: throw new DockerNodeError(`node ${launch.name}: unknown impl "${launch.impl}"`)
-    }
+    const impl = implementation(launch.impl)
+    if (impl.image !== undefined) return (await this.image(impl.image.name)).ref
+    if (launch.image === undefined || launch.image === '') throw new DockerNodeError(`node ${launch.name}: impl "${impl.name}" needs an image for the docker runtime (--external-image)`)
+    return launch.image
   }
 
   private containerName (role: string, name: string): string {

@@ -19,7 +19,7 @@ import { BUILD_BASE_COMMAND, imageId, LOCAL_BASE_IMAGE } from './docker-base-ima
 import type { BaseImage } from './docker-base-image.ts'
 import { dockerClient, probeEngine } from './docker-engine.ts'
 import { IMAGE_NAMES, imageSpec, planImage } from './docker-images.ts'
-import type { ImageName } from './docker-images.ts'
+import { IMPLEMENTATIONS } from '../impls/index.ts'
 import { dockerSettingsFromEnv } from './docker-settings.ts'
 import type { DockerSettings } from './docker-settings.ts'
 
@@ -60,6 +60,8 @@ export interface DoctorOptions {
 const MIN_NODE: [number, number] = [22, 19]
 const TOXIPROXY_VERSION = 'v2.12.0'
 const BUILD_IMAGES_COMMAND = 'node_modules/.bin/node ci/docker/build-images.ts'
+/** images of implementations whose binary set-up builds */
+const BUILT_BY_SETUP: ReadonlySet<string> = new Set(IMPLEMENTATIONS.flatMap(i => i.build !== undefined && i.image !== undefined ? [i.image.name] : []))
 
 export async function runDoctor (options: DoctorOptions = {}): Promise<DoctorReport> {
   const root = options.root ?? PROJECT_ROOT
@@ -140,7 +142,7 @@ function toxiproxyCheck (tools: ToolPaths): DoctorCheck {
 
 async function goCheck (tools: ToolPaths, toxiproxyBuilt: boolean): Promise<DoctorCheck> {
   // Go builds toxiproxy-server and the Go peer; once both are built a run does not need it
-  const built = toxiproxyBuilt && existsSync(tools.goPeer)
+  const built = toxiproxyBuilt && IMPLEMENTATIONS.every(i => i.build?.tool !== 'go' || existsSync(join(tools.bin, i.build.binary)))
   try {
     const { stdout } = await promisify(execFile)('go', ['version'], { timeout: 5000 })
     return { name: 'go', status: 'ok', detail: stdout.trim().replace(/^go version /, ''), required: !built }
@@ -173,8 +175,8 @@ async function imageCacheCheck (docker: Docker, base: BaseImage, root: string, t
       if (await imageId(docker, plan.ref) !== undefined) cached.push(name)
       else toBuild.push(name)
     } catch (err) {
-      // the Go peer is optional: its Dockerfile or binary may not be there
-      if (name !== ('go-peer' satisfies ImageName)) problems.push(`${name}: ${(err as Error).message}`)
+      // an implementation built by set-up (the Go peer) is optional: its binary may not be there
+      if (!BUILT_BY_SETUP.has(name)) problems.push(`${name}: ${(err as Error).message}`)
     }
   }
   if (problems.length > 0) return { name: 'image cache', status: 'missing', detail: problems.join('; '), fix: tools.setupCommand, required: false }

@@ -5,11 +5,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { toolPaths, TS_NODE_MAIN } from '../util/paths.ts'
-import { NodeProcess, NodeStartError } from './node-process.ts'
-import type { EngineKind, NodeLaunch, RunningNode, Runtime } from './runtime.ts'
+import { implementation } from '../impls/index.ts'
+import { NodeProcess } from './node-process.ts'
+import type { NodeLaunch, RunningNode, Runtime } from './runtime.ts'
 import { startFaultEngine } from '../faults/engine.ts'
-import type { FaultEngine } from '../faults/engine.ts'
+import type { EngineKind, FaultEngine } from '../faults/engine.ts'
 
 export interface ProcessRuntimeOptions {
   /** where configs and logs go */
@@ -37,7 +37,8 @@ export class ProcessRuntime implements Runtime {
     await writeFile(configPath, JSON.stringify(config, null, 2))
     const node = await NodeProcess.start({
       name: launch.name,
-      command: [...commandFor(launch), configPath],
+      // the implementation's module says how it starts (harness/impls/)
+      command: implementation(launch.impl).processCommand(configPath, launch),
       logPath: join(this.dir, `${launch.name}.log`),
       readyTimeoutMs: this.readyTimeoutMs,
       signal: options.signal
@@ -61,16 +62,5 @@ export class ProcessRuntime implements Runtime {
 
   async [Symbol.asyncDispose] (): Promise<void> {
     await this.dispose()
-  }
-}
-
-function commandFor (launch: NodeLaunch): string[] {
-  switch (launch.impl) {
-    case 'ts': return [process.execPath, TS_NODE_MAIN]
-    case 'go': return [toolPaths().goPeer]
-    case 'external':
-      if (launch.command == null || launch.command.length === 0) throw new NodeStartError(`node ${launch.name}: impl "external" needs a command for the process runtime`)
-      return launch.command
-    default: throw new NodeStartError(`node ${launch.name}: unknown impl "${launch.impl}"`)
   }
 }

@@ -9,29 +9,23 @@
  * Addresses handed to nodes (listen, proxy listen, upstream) are in the runtime's
  * own network; `controlUrl` and the engine's `apiUrl` are what the harness uses.
  */
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
+import type { NodeConfig } from '../contract/node-config.ts'
+import type { NodeEvent } from '../contract/node-events.ts'
+import type { EngineKind, FaultEngine } from '../faults/engine.ts'
+import type { ImplName } from '../impls/index.ts'
 
 export type RuntimeName = 'process' | 'docker'
-export type EngineKind = 'toxiproxy' | 'udp'
 
 export interface NodeLaunch {
   name: string
-  /** 'ts' | 'go' | 'external' */
-  impl: string
+  /** an implementation of harness/impls/index.ts */
+  impl: ImplName
   /** the contract config (containers/node-config.schema.json); the runtime may rewrite control/listen hosts */
   config: NodeConfig
   /** external impl, process runtime: the command to run (config path appended) */
   command?: string[]
   /** external impl, docker runtime: the image to run (config mounted at /config/node.json) */
   image?: string
-}
-
-/** One line of a node's stdout, parsed (containers/CONTRACT.md section 6). */
-export interface NodeEvent {
-  seq: number
-  ts: number
-  type: string
-  [field: string]: unknown
 }
 
 export interface NodeExitInfo {
@@ -52,7 +46,7 @@ export interface RunningNode {
   readonly logPath: string
   /** resolves when the node process/container ends, for whatever reason */
   readonly exited: Promise<NodeExitInfo>
-  /** every event, in order, including those emitted before the listener was added */
+  /** every event (checked against the contract), in order, including those emitted before the listener was added */
   onEvent: (listener: (event: NodeEvent) => void) => void
   /** the last n lines of the node's log (stderr and stdout) */
   lastLines: (n: number) => string[]
@@ -68,18 +62,9 @@ export interface Runtime extends AsyncDisposable {
   readonly listenHost: string
   startNode: (launch: NodeLaunch, options?: { signal?: AbortSignal }) => Promise<RunningNode>
   /** starts a fault engine reachable by every node; its proxies listen inside the runtime's network */
-  startFaultEngine: (kind: EngineKind, options?: { signal?: AbortSignal, seed?: number }) => Promise<StartedEngine>
+  startFaultEngine: (kind: EngineKind, options?: { signal?: AbortSignal, seed?: number }) => Promise<FaultEngine>
   /** stops everything this runtime started (idempotent) */
   dispose: () => Promise<void>
   /** what a rerun bundle must record about where things ran (docker: image refs and ids), for results.json */
   describe?: () => Promise<Record<string, string>>
-}
-
-export interface StartedEngine {
-  readonly kind: EngineKind
-  /** toxiproxy-compatible HTTP API, reachable from the harness */
-  readonly apiUrl: string
-  /** host proxies listen on, as dialers inside the runtime reach it (process: 127.0.0.1) */
-  readonly proxyHost: string
-  stop: () => Promise<void>
 }

@@ -7,11 +7,12 @@
  *   transport: mixed               -> A>B quic, B>A tcp (the earlier node's dial is QUIC)
  */
 import type { LegName, TransportName } from '../history/types.ts'
+import { IMPL_NAMES, implementation } from '../impls/index.ts'
 import { DEFAULTS, defaultNodeName } from './defaults.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import { closest } from './schema-issues.ts'
 import type { NodeFile, ScenarioFile, TransportFile } from './scenario-file.ts'
-import type { ScenarioLeg, ScenarioNode, TransportChoice } from './types.ts'
+import type { NodeImpl, ScenarioLeg, ScenarioNode, TransportChoice } from './types.ts'
 
 /** An issue when `name` is not a node of the run, else undefined. */
 export function unknownNode (name: string, path: FieldPath, names: readonly string[]): FieldIssue | undefined {
@@ -121,15 +122,18 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
   return nodes
 }
 
-function implIssues (n: { impl?: string, command?: string[], image?: string }, path: FieldPath, issues: FieldIssue[]): void {
-  if (n.impl === 'external') {
+/** A node of a `perNode` implementation (external) names what runs; no other node may. */
+function implIssues (n: { impl?: NodeImpl, command?: string[], image?: string }, path: FieldPath, issues: FieldIssue[]): void {
+  const impl = n.impl ?? DEFAULTS.impl
+  if (implementation(impl).perNode) {
     if (n.command === undefined && n.image === undefined) {
-      issues.push({ path: [...path, 'impl'], message: 'impl external has neither command nor image', expected: 'command: [argv...] (process runtime) or image: name (docker runtime)' })
+      issues.push({ path: [...path, 'impl'], message: `impl ${impl} has neither command nor image`, expected: 'command: [argv...] (process runtime) or image: name (docker runtime)' })
     }
     return
   }
+  const perNode = IMPL_NAMES.filter(name => implementation(name).perNode).map(name => `impl: ${name}`).join(' or ')
   for (const field of ['command', 'image'] as const) {
-    if (n[field] !== undefined) issues.push({ path: [...path, field], at: 'key', message: `${field} is only used with impl: external (impl is ${n.impl ?? DEFAULTS.impl})`, expected: 'impl: external, or no ' + field })
+    if (n[field] !== undefined) issues.push({ path: [...path, field], at: 'key', message: `${field} is only used with ${perNode} (impl is ${impl})`, expected: `${perNode}, or no ${field}` })
   }
 }
 

@@ -9,9 +9,12 @@
  */
 import type { LegName, TransportName } from '../history/types.ts'
 import type { Expectation } from '../oracles/expectation.ts'
+import type { GossipPolicy } from '../contract/node-config.ts'
+import type { ImplName } from '../impls/index.ts'
 
-export type NodeImpl = 'ts' | 'go' | 'external'
-export type GossipPolicyName = 'leg-aware' | 'stock'
+/** one of harness/impls/index.ts */
+export type NodeImpl = ImplName
+export type GossipPolicyName = GossipPolicy
 export type TransportChoice = TransportName | 'mixed'
 /** Which way of a leg a fault acts on: upstream = dialer->listener, downstream = listener->dialer. */
 export type LegDirection = 'upstream' | 'downstream' | 'both'

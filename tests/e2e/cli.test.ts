@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import type { HistoryEntry, RunStart } from '../../harness/history/types.ts'
 import { multiaddrPort, portIsFree } from '../support/ports.ts'
+import { waitFor } from '../support/wait-for.ts'
 
 const BIN = join(PROJECT_ROOT, 'harness', 'cli', 'bin.js')
 const PR278 = join(PROJECT_ROOT, 'fixtures', 'scenarios', 'pr278-non-bearing-leg-flap.yaml')
@@ -45,11 +46,7 @@ async function historyOf (dir: string): Promise<HistoryEntry[]> {
 }
 
 async function waitForOutput (read: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!pattern.test(read())) {
-    if (Date.now() > deadline) throw new Error(`no ${String(pattern)} within ${timeoutMs} ms; output:\n${read()}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
+  await waitFor(() => pattern.test(read()), timeoutMs, () => `the output matches ${String(pattern)}; output:\n${read()}`, 100)
 }
 
 describe('meshflap CLI', function () {

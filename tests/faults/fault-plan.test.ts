@@ -2,15 +2,38 @@
  * The UDP proxy's pure parts: how toxics compile into a per-direction plan,
  * the seeded random source, and the delay line's order.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import { expect } from 'chai'
 import { DelayLine } from '../../harness/faults/udp-proxy/delay-line.ts'
+import type { DelayClock } from '../../harness/faults/udp-proxy/delay-line.ts'
 import { compilePlan, PASS } from '../../harness/faults/udp-proxy/fault-plan.ts'
 import { seededRandom } from '../../harness/faults/udp-proxy/random.ts'
 import { parseNewToxic } from '../../harness/faults/udp-proxy/toxics.ts'
 import type { Toxic } from '../../harness/faults/udp-proxy/toxics.ts'
 
 const t = (body: Record<string, unknown>): Toxic => parseNewToxic(body)
+
+/** A clock that moves only when told to: `advance` fires the timers it passes, in due order. */
+function fakeClock (): DelayClock & { advance: (ms: number) => void } {
+  let now = 0
+  let lastId = 0
+  const timers = new Map<number, { at: number, fire: () => void }>()
+  return {
+    now: () => now,
+    setTimer: (fire, ms) => { timers.set(++lastId, { at: now + ms, fire }); return lastId },
+    clearTimer: (id) => { timers.delete(id as number) },
+    advance: (ms) => {
+      const end = now + ms
+      for (;;) {
+        const [id, next] = [...timers].filter(([, x]) => x.at <= end).sort(([, x], [, y]) => x.at - y.at)[0] ?? []
+        if (id === undefined || next === undefined) break
+        timers.delete(id)
+        now = Math.max(now, next.at)
+        next.fire()
+      }
+      now = end
+    }
+  }
+}
 
 describe('UDP proxy fault plan', () => {
   it('no toxic on a stream is the shared PASS plan (nothing to read on the datagram path)', () => {
@@ -48,15 +71,20 @@ describe('UDP proxy fault plan', () => {
     expect(xs.reduce((s, x) => s + x, 0) / xs.length).to.be.within(0.48, 0.52)
   })
 
-  it('the delay line sends in due order: arrival order without jitter, reordered with it', async () => {
+  it('the delay line holds each datagram until it is due, then sends in due order: arrival order without jitter, reordered with it', () => {
     const out: number[] = []
-    const line = new DelayLine((msg) => { out.push(msg.readUInt8(0)) }, seededRandom(5))
+    const clock = fakeClock()
+    const line = new DelayLine((msg) => { out.push(msg.readUInt8(0)) }, seededRandom(5), clock)
     for (let i = 0; i < 20; i++) line.push(Buffer.from([i]), 20, 0)
-    await sleep(60)
+    clock.advance(19)
+    expect(out, 'sent before its latency passed').to.deep.equal([])
+    clock.advance(1)
     expect(out).to.deep.equal(Array.from({ length: 20 }, (_, i) => i))
     out.length = 0
     for (let i = 0; i < 20; i++) line.push(Buffer.from([i]), 20, 15)
-    await sleep(80)
+    clock.advance(4)
+    expect(out, 'sent before latency - jitter passed').to.deep.equal([])
+    clock.advance(31) // latency + jitter: every datagram is due
     expect(out).to.have.length(20)
     expect(out).to.not.deep.equal(Array.from({ length: 20 }, (_, i) => i))
     expect([...out].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i))

@@ -16,7 +16,8 @@ import type { LegClock } from '../../harness/faults/leg.ts'
 import type { FaultEntry, TransportName } from '../../harness/history/types.ts'
 import { startTcpEcho, startUdpEcho } from './support/echo.ts'
 import type { EchoServer } from './support/echo.ts'
-import { eventually, isAlive } from './support/leaks.ts'
+import { waitFor } from '../support/wait-for.ts'
+import { isAlive } from './support/leaks.ts'
 import { openTcpProbe, openUdpProbe } from './support/probe.ts'
 import type { Probe } from './support/probe.ts'
 
@@ -59,7 +60,7 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
     after(async () => {
       const pid = engine.pid
       await engine.dispose()
-      if (pid !== undefined) expect(await eventually(() => !isAlive(pid), 5000)).to.equal(true)
+      if (pid !== undefined) await waitFor(() => !isAlive(pid), 5000, `engine process ${pid} exits`, 10)
     })
     beforeEach(async () => {
       entries = []
@@ -70,11 +71,13 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
     afterEach(async function () {
       await probe.close()
       await proxy.remove()
-      const gone = await eventually(() => echo.openConnections === 0)
-      await echo.close()
-      if (this.currentTest?.state !== 'passed') return
-      expect(await engine.proxyNames()).to.deep.equal([])
-      expect(gone, 'proxied connections left open').to.equal(true)
+      try {
+        if (this.currentTest?.state !== 'passed') return // report the test's own failure, not its leftovers
+        expect(await engine.proxyNames()).to.deep.equal([])
+        await waitFor(() => echo.openConnections === 0, 2000, () => `the proxied connections are closed (${echo.openConnections} open)`, 10)
+      } finally {
+        await echo.close()
+      }
     })
 
     it('down blocks and up restores, each recorded after the engine confirmed it', async () => {
@@ -107,7 +110,7 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
       const leg = makeLeg()
       const controller = new AbortController()
       const flapping = leg.flap({ times: 5, downMs: 5000, upMs: 100 }, { fault: 'f', signal: controller.signal })
-      await eventually(() => entries.length === 1)
+      await waitFor(() => entries.length === 1, 2000, 'the first down is recorded', 10)
       controller.abort()
       const err = await flapping.then(() => undefined, (e: unknown) => e)
       expect((err as Error).name).to.equal('AbortError')
@@ -176,16 +179,16 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
         let got = ''
         conn.on('data', (d) => { got += d.toString() })
         conn.write('a')
-        expect(await eventually(() => got === 'a', 1000)).to.equal(true)
+        await waitFor(() => got === 'a', 1000, 'the echo of "a"', 10)
         await leg.blackhole('both')
         conn.write('b')
-        await sleep(400)
+        await sleep(400) // an absence needs a window: toxiproxy-server keeps no count of held bytes to wait on
         expect(got, 'bytes passed a blackhole').to.equal('a')
         expect(conn.destroyed, 'blackhole closed the connection').to.equal(false)
         await leg.heal()
-        expect(await eventually(() => got === 'ab', 1000), `after heal got "${got}"`).to.equal(true)
+        await waitFor(() => got === 'ab', 1000, () => `the held "b" arrives after heal (got "${got}")`, 10)
         conn.write('c')
-        expect(await eventually(() => got === 'abc', 1000)).to.equal(true)
+        await waitFor(() => got === 'abc', 1000, () => `the echo of "c" (got "${got}")`, 10)
         conn.destroy()
       })
 
@@ -209,8 +212,9 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
         conn.on('data', (d) => { got += d.length })
         const start = performance.now()
         conn.write(Buffer.alloc(40_000))
-        expect(await eventually(() => got === 40_000, 5000)).to.equal(true)
+        await waitFor(() => got === 40_000, 5000, () => `all 40 KB arrive (${got} bytes)`, 10)
         // 40 KB at 50 KB/s: 0.8 s
+        console.log(`      40 KB at 50 KB/s took ${Math.round(performance.now() - start)} ms`)
         expect(performance.now() - start).to.be.within(600, 2000)
         conn.destroy()
       })
@@ -232,8 +236,7 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
         const first = echo.sources[0]
         await leg.rebind()
         expect(await leg.toxics()).to.deep.equal([])
-        const moved = await eventually(async () => { await probe.ping(); return echo.sources.at(-1) !== first }, 2000)
-        expect(moved, 'source port unchanged').to.equal(true)
+        await waitFor(async () => { await probe.ping(); return echo.sources.at(-1) !== first }, 2000, `the listener sees a new source port (it stayed ${first})`, 10)
         expect(entries.map((e) => e.action)).to.deep.equal(['rebind'])
       })
 

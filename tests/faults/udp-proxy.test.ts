@@ -18,7 +18,8 @@ import type { FaultEngine } from '../../harness/faults/engine.ts'
 import { UdpProxyServer } from '../../harness/faults/udp-proxy/udp-proxy-server.ts'
 import { startUdpEcho } from './support/echo.ts'
 import type { EchoServer } from './support/echo.ts'
-import { countHandles, eventually, isAlive } from './support/leaks.ts'
+import { waitFor } from '../support/wait-for.ts'
+import { countHandles, isAlive } from './support/leaks.ts'
 import { openUdpProbe } from './support/probe.ts'
 
 const BIN = fileURLToPath(new URL('../../harness/faults/udp-proxy/bin.ts', import.meta.url))
@@ -64,13 +65,21 @@ describe('UDP proxy: datagram faults', function () {
     await echo.close()
     if (this.currentTest?.state !== 'passed') return
     expect(await engine.proxyNames()).to.deep.equal([])
-    expect(await eventually(() => countHandles('UDPWrap') === udpHandles), 'UDP sockets left open').to.equal(true)
+    await waitFor(() => countHandles('UDPWrap') === udpHandles, 2000, () => `the test's UDP sockets are closed (open: ${countHandles('UDPWrap')}, before the test: ${udpHandles})`, 10)
   })
   const newClient = async (): Promise<Awaited<ReturnType<typeof client>>> => {
     const c = await client()
     sockets.push(c.socket)
     return c
   }
+  /**
+   * What a test waits for instead of sleeping: the proxy's own count of datagrams taken in (a
+   * datagram taken in under a drop toxic is dropped for good). And once a toxic is removed, a
+   * marker sent after it rides behind everything that passed (same sockets, loopback keeps the
+   * order), so when its echo arrives the counts are final.
+   */
+  const datagrams = (): { upstream: number, downstream: number, held: number } => engine.server.proxies.get('leg').datagrams()
+  const echoed = (c: { replies: Buffer[] }, marker: string): boolean => c.replies.some(r => r.toString() === marker)
 
   it('loss 0.3 drops 30 % +- 5 % of 2000 datagrams', async () => {
     await proxy.addToxic(toxic('lossy', 'loss', 'upstream', { probability: 0.3 }))
@@ -80,56 +89,55 @@ describe('UDP proxy: datagram faults', function () {
       c.send(proxy.listen, payload)
       if (i % 50 === 49) await sleep(1) // stay far below any socket buffer: only the toxic may drop
     }
-    await eventually(() => c.replies.length === echo.received, 1000)
-    await sleep(100)
-    const dropped = 1 - echo.received / 2000
-    expect(dropped, `${echo.received} of 2000 arrived`).to.be.within(0.25, 0.35)
-    expect(c.replies.length, 'replies (no downstream loss)').to.equal(echo.received)
+    await waitFor(() => datagrams().upstream === 2000, 5000, () => `the proxy took in the 2000 datagrams (${datagrams().upstream})`)
+    await (await proxy.getToxic('lossy')).remove()
+    c.send(proxy.listen, Buffer.from('end'))
+    await waitFor(() => echoed(c, 'end'), 2000, 'the echo of a marker sent after the loss toxic was removed')
+    const arrived = echo.received - 1
+    const dropped = 1 - arrived / 2000
+    expect(dropped, `${arrived} of 2000 arrived`).to.be.within(0.25, 0.35)
+    expect(c.replies.length - 1, 'replies (no downstream loss)').to.equal(arrived)
   })
 
   it('blackhole upstream: the server gets nothing; blackhole downstream: the server gets it, the client gets no reply', async () => {
     const c = await newClient()
     const probe = Buffer.from('x')
     c.send(proxy.listen, probe)
-    expect(await eventually(() => c.replies.length === 1, 1000), 'no echo before any fault').to.equal(true)
+    await waitFor(() => c.replies.length === 1, 1000, 'an echo before any fault')
 
     await proxy.addToxic(toxic('bh_up', 'blackhole', 'upstream'))
     for (let i = 0; i < 5; i++) c.send(proxy.listen, probe)
-    await sleep(200)
-    expect(echo.received, 'server received through an upstream blackhole').to.equal(1)
-    expect(c.replies.length).to.equal(1)
+    await waitFor(() => datagrams().upstream === 6, 1000, 'the proxy took in the 5 datagrams')
     await (await proxy.getToxic('bh_up')).remove()
+    c.send(proxy.listen, Buffer.from('m1'))
+    await waitFor(() => echoed(c, 'm1'), 1000, 'the echo of a marker sent after the upstream blackhole was removed')
+    expect(echo.received, 'the server received through an upstream blackhole').to.equal(2)
+    expect(c.replies.map(String)).to.deep.equal(['x', 'm1'])
 
     await proxy.addToxic(toxic('bh_down', 'blackhole', 'downstream'))
     for (let i = 0; i < 5; i++) c.send(proxy.listen, probe)
-    expect(await eventually(() => echo.received === 6, 1000), 'server did not get the datagrams').to.equal(true)
-    await sleep(100)
-    expect(c.replies.length, 'client got replies through a downstream blackhole').to.equal(1)
+    await waitFor(() => echo.received === 7, 1000, 'the server gets the datagrams')
+    await waitFor(() => datagrams().downstream === 7, 1000, 'the proxy took in the 5 echoes')
     await (await proxy.getToxic('bh_down')).remove()
-
-    c.send(proxy.listen, probe)
-    expect(await eventually(() => c.replies.length === 2, 1000), 'no echo after removing the blackholes').to.equal(true)
+    c.send(proxy.listen, Buffer.from('m2'))
+    await waitFor(() => echoed(c, 'm2'), 1000, 'the echo of a marker sent after the downstream blackhole was removed')
+    expect(c.replies.map(String), 'the client got replies through a downstream blackhole').to.deep.equal(['x', 'm1', 'm2'])
   })
 
   it('rebind moves the client to a new upstream source port; replies still reach it', async () => {
     const c = await newClient()
     c.send(proxy.listen, Buffer.from('a'))
-    expect(await eventually(() => c.replies.length === 1, 1000)).to.equal(true)
+    await waitFor(() => c.replies.length === 1, 1000, 'an echo before the rebind')
     const before = echo.sources[0]
     await proxy.addToxic(toxic('rebind', 'rebind', 'upstream'))
     expect((await proxy.getToxic('rebind')).type).to.equal('rebind')
     // the swap completes once the new socket is connected: poll with datagrams
-    const moved = await eventually(async () => {
-      c.send(proxy.listen, Buffer.from('b'))
-      await sleep(20)
-      return echo.sources.at(-1) !== before
-    }, 2000)
-    expect(moved, `source port stayed ${before}`).to.equal(true)
+    await waitFor(() => { c.send(proxy.listen, Buffer.from('b')); return echo.sources.at(-1) !== before }, 2000,
+      `the server sees a new source port (it stayed ${before})`, 20)
     const after = echo.sources.at(-1)
     expect(after).to.be.a('number').and.not.equal(before)
-    const repliesBefore = c.replies.length
     c.send(proxy.listen, Buffer.from('c'))
-    expect(await eventually(() => c.replies.length === repliesBefore + 1, 1000), 'no reply after rebind').to.equal(true)
+    await waitFor(() => echoed(c, 'c'), 1000, 'a reply after the rebind')
     expect(echo.sources.at(-1)).to.equal(after)
     expect(engine.server.proxies.get('leg').flowCount).to.equal(1)
   })
@@ -141,7 +149,7 @@ describe('UDP proxy: datagram faults', function () {
       a.send(proxy.listen, Buffer.from('from-a'))
       b.send(proxy.listen, Buffer.from('from-b'))
     }
-    expect(await eventually(() => a.replies.length === 3 && b.replies.length === 3, 1000)).to.equal(true)
+    await waitFor(() => a.replies.length === 3 && b.replies.length === 3, 1000, 'both clients get their 3 echoes')
     expect(a.replies.map(String)).to.deep.equal(['from-a', 'from-a', 'from-a'])
     expect(b.replies.map(String)).to.deep.equal(['from-b', 'from-b', 'from-b'])
     expect(new Set(echo.sources).size, `server saw source ports ${echo.sources.join(',')}`).to.equal(2)
@@ -153,16 +161,16 @@ describe('UDP proxy: datagram faults', function () {
   it('down drops both ways but keeps the listen port and the flow (no path change after up)', async () => {
     const c = await newClient()
     c.send(proxy.listen, Buffer.from('1'))
-    expect(await eventually(() => c.replies.length === 1, 1000)).to.equal(true)
+    await waitFor(() => c.replies.length === 1, 1000, 'an echo before down')
     const down = await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream })
     for (let i = 0; i < 5; i++) c.send(proxy.listen, Buffer.from('2'))
-    await sleep(200)
-    expect(echo.received).to.equal(1)
-    expect(c.replies.length).to.equal(1)
+    await waitFor(() => datagrams().upstream === 6, 1000, 'the proxy took in the 5 datagrams')
     const up = await down.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream })
     expect(up.listen).to.equal(proxy.listen)
     c.send(proxy.listen, Buffer.from('3'))
-    expect(await eventually(() => c.replies.length === 2, 1000)).to.equal(true)
+    await waitFor(() => echoed(c, '3'), 1000, 'an echo after up')
+    expect(echo.received, 'the server received while the proxy was down').to.equal(2)
+    expect(c.replies.map(String)).to.deep.equal(['1', '3'])
     expect(new Set(echo.sources).size, 'the upstream saw a new source port after up').to.equal(1)
   })
 
@@ -170,7 +178,7 @@ describe('UDP proxy: datagram faults', function () {
     await proxy.addToxic(toxic('lat', 'latency', 'upstream', { latency: 30, jitter: 0 }))
     const c = await newClient()
     for (let i = 0; i < 50; i++) c.send(proxy.listen, Buffer.from(String(i)))
-    expect(await eventually(() => c.replies.length === 50, 2000)).to.equal(true)
+    await waitFor(() => c.replies.length === 50, 2000, 'the 50 echoes')
     expect(c.replies.map(String)).to.deep.equal(Array.from({ length: 50 }, (_, i) => String(i)))
   })
 
@@ -178,10 +186,12 @@ describe('UDP proxy: datagram faults', function () {
     await proxy.addToxic(toxic('lat', 'latency', 'upstream', { latency: 5000, jitter: 0 }))
     const c = await newClient()
     for (let i = 0; i < 3; i++) c.send(proxy.listen, Buffer.from('held'))
-    await sleep(100)
+    await waitFor(() => datagrams().held === 3, 1000, () => `the proxy holds the 3 datagrams (${JSON.stringify(datagrams())})`)
     expect(echo.received).to.equal(0)
+    const removing = performance.now()
     await (await proxy.getToxic('lat')).remove()
-    expect(await eventually(() => c.replies.length === 3, 500), 'held datagrams not released').to.equal(true)
+    await waitFor(() => c.replies.length === 3, 500, 'the held datagrams are released and echoed', 5)
+    console.log(`      released and echoed ${Math.round(performance.now() - removing)} ms after the remove call`)
   })
 
   it('toxicity 0 leaves a flow untouched; unknown attributes and out-of-range values are refused', async () => {
@@ -213,11 +223,11 @@ describe('UDP proxy flow expiry', () => {
     const proxy = await new Toxiproxy(server.apiUrl).createProxy({ name: 'leg', listen: '127.0.0.1:0', upstream: echo.addr })
     await using probe = await openUdpProbe(proxy.listen)
     const udp = server.proxies.get('leg')
-    // busy: pinging every 50 ms keeps the flow
+    // busy: pinging every 50 ms keeps the flow (pacing, not synchronisation: 4x below flowIdleMs)
     for (let i = 0; i < 8; i++) { expect(await probe.ping()).to.be.a('number'); await sleep(50) }
     expect(udp.flowCount).to.equal(1)
     expect(new Set(echo.sources).size).to.equal(1)
-    expect(await eventually(() => udp.flowCount === 0, 1000), 'idle flow kept').to.equal(true)
+    await waitFor(() => udp.flowCount === 0, 1000, 'the idle flow is closed')
     expect(await probe.ping()).to.be.a('number')
     expect(udp.flowCount).to.equal(1)
     expect(new Set(echo.sources).size, 'the new flow has a new upstream port').to.equal(2)

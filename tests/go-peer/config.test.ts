@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net'
 import { createSocket } from 'node:dgram'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PROJECT_ROOT, toolPaths } from '../../harness/util/paths.ts'
-import { peerIdFor } from '../../containers/ts-node/identity.ts'
+import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { goPeerBinary } from '../../harness/impls/go.ts'
+import { peerIdFor } from '../../harness/contract/identity.ts'
 
 const good = (): Record<string, unknown> => ({
   name: 'A', index: 0, seed: 1, listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -31,7 +32,7 @@ async function runPeer (config: unknown): Promise<RunResult> {
   await writeFile(path, typeof config === 'string' ? config : JSON.stringify(config))
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(toolPaths().goPeer, [path], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(goPeerBinary(), [path], { stdio: ['pipe', 'pipe', 'pipe'] })
       let stderr = ''
       let stdout = ''
       const result: RunResult = { code: null, stderr: '' }

@@ -5,20 +5,22 @@
  * ways, and attestations delivered both ways with the same message ids.
  */
 import { expect } from 'chai'
-import type { NodeEvent } from '../../harness/runtime/runtime.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
+import type { MsgPublishedEvent, NodeEvent, NodeEventType } from '../../harness/contract/node-events.ts'
 import { status } from '../support/node-pair.ts'
-import { PeerSet, receivedValidators, waitFor } from './peer-set.ts'
+import { waitFor } from '../support/wait-for.ts'
+import { PeerSet, receivedValidators } from './peer-set.ts'
 import type { Impl, Peer } from './peer-set.ts'
 
-const published = (p: Peer): NodeEvent[] => p.events.filter(e => e.type === 'msg_published')
+const published = (p: Peer): MsgPublishedEvent[] => p.events.filter(eventOfType('msg_published'))
 
 /** Every attestation `to` reports from `from`'s validators is one `from` published: same id, slot, validator. */
 function expectSameMessageIds (from: Peer, to: Peer): void {
-  const byId = new Map(published(from).map(e => [e.msgId as string, e]))
-  const got = to.events.filter(e => e.type === 'msg_received' && from.validators.includes(e.validator as number))
+  const byId = new Map(published(from).map(e => [e.msgId, e]))
+  const got = to.events.filter(eventOfType('msg_received')).filter(e => from.validators.includes(e.validator as number))
   expect(got.length, `${to.name} received attestations of ${from.name}`).to.be.greaterThan(0)
   for (const r of got) {
-    const p = byId.get(r.msgId as string)
+    const p = byId.get(r.msgId)
     expect(p, `${to.name} msg_received ${String(r.msgId)} matches a ${from.name} msg_published id`).to.not.equal(undefined)
     expect([r.slot, r.validator, r.topic]).to.deep.equal([p!.slot, p!.validator, p!.topic])
     expect(r.from, 'propagation source').to.equal(from.node.peerId)
@@ -66,17 +68,17 @@ describe('Go peer interop (real processes)', function () {
           const other = g === a ? b : a
           expect(g.events[0]?.type, 'ready is the first event').to.equal('ready')
           expect(g.events.map(e => e.seq), 'seq 1, 2, 3, ...').to.deep.equal(g.events.map((_, i) => i + 1))
-          const types = (t: string): NodeEvent[] => g.events.filter(e => e.type === t && e.peer === other.node.peerId)
+          const types = <T extends NodeEventType>(t: T): Array<Extract<NodeEvent, { type: T }>> => g.events.filter(eventOfType(t)).filter(e => 'peer' in e && e.peer === other.node.peerId)
           expect(types('leg_open').map(e => e.direction).sort(), `${g.name} leg_open events`).to.deep.equal(['inbound', 'outbound'])
           const streams = types('stream_open')
           expect(streams.map(e => e.direction).sort(), `${g.name} stream_open events`).to.include.members(['inbound', 'outbound'])
-          expect(streams.every(e => /^\/meshsub\//.test(e.protocol as string))).to.equal(true)
+          expect(streams.every(e => /^\/meshsub\//.test(e.protocol))).to.equal(true)
           const legIds = new Set(types('leg_open').map(e => e.leg))
           expect(streams.every(e => legIds.has(e.leg)), 'streams ride reported legs').to.equal(true)
-          const received = g.events.filter(e => e.type === 'msg_received' && e.from === other.node.peerId)
-          expect(received.every(e => legIds.has(e.leg)), 'msg_received names a leg to the sender').to.equal(true)
+          const received = g.events.filter(eventOfType('msg_received')).filter(e => e.from === other.node.peerId)
+          expect(received.every(e => e.leg !== undefined && legIds.has(e.leg)), 'msg_received names a leg to the sender').to.equal(true)
           // Once the mesh formed the Go peer's publishes go to the other peer.
-          await waitFor(() => published(g).some(e => (e.recipients as string[]).includes(other.node.peerId)), 10_000,
+          await waitFor(() => published(g).some(e => e.recipients.includes(other.node.peerId)), 10_000,
             `${g.name} publishes with ${other.name} among the recipients`)
         }
       })

@@ -8,10 +8,13 @@ import { expect } from 'chai'
 import { startFaultEngine } from '../../harness/faults/engine.ts'
 import type { FaultEngine } from '../../harness/faults/engine.ts'
 import { Leg } from '../../harness/faults/leg.ts'
-import { peerIdFor } from '../../containers/ts-node/identity.ts'
-import type { NodeEvent } from '../../harness/runtime/runtime.ts'
-import { api, sleep, status } from '../support/node-pair.ts'
-import { PeerSet, waitFor } from './peer-set.ts'
+import { peerIdFor } from '../../harness/contract/identity.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
+import type { NodeEvent } from '../../harness/contract/node-events.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { api, status } from '../support/node-pair.ts'
+import { waitFor, waitForValue } from '../support/wait-for.ts'
+import { legsAndStreamsTo, PeerSet } from './peer-set.ts'
 import type { Peer } from './peer-set.ts'
 
 async function call (p: Peer, path: string, init: RequestInit = {}): Promise<{ code: number, body: Record<string, unknown> }> {
@@ -74,6 +77,7 @@ describe('Go peer legs and control API (real processes)', function () {
     await g.node.stop()
     const exit = await g.node.exited
     expect(exit.code).to.equal(0)
+    console.log(`      stopped ${Date.now() - t0} ms after SIGTERM`)
     expect(Date.now() - t0).to.be.below(5000)
   })
 
@@ -87,15 +91,19 @@ describe('Go peer legs and control API (real processes)', function () {
     const outboundLeg = async (): Promise<string | undefined> => (await status(g)).legs.find(l => l.direction === 'outbound' && l.peer === t.node.peerId)?.id
     const first = await outboundLeg()
     expect(await api(g, `/v1/legs/${first!}/close`, {})).to.deep.equal({ closed: first })
-    await waitFor(async () => (await outboundLeg()) != null && (await outboundLeg()) !== first, 5000, 'G has a new outbound leg')
+    await waitForValue(async () => { const id = await outboundLeg(); return id !== first && id }, 5000, 'G has a new outbound leg')
     const closed = g.events.find(e => e.type === 'leg_close' && e.leg === first)
     expect(closed).to.include({ reason: 'api-close', direction: 'outbound', peer: t.node.peerId })
     const reopened = g.events.find(e => e.type === 'leg_open' && e.direction === 'outbound' && e.seq > closed!.seq)
+    console.log(`      redial ${reopened!.ts - closed!.ts} ms after the close (minMs 200)`)
     expect(reopened!.ts - closed!.ts, 'redial after minMs').to.be.within(150, 3000)
 
     expect(await api(g, '/v1/redial', { enabled: false })).to.deep.equal({ enabled: false })
     const second = await outboundLeg()
     await api(g, `/v1/legs/${second!}/close`, { abort: true })
+    await waitFor(() => g.events.some(e => e.type === 'leg_close' && e.leg === second), 5000, 'G reports the aborted leg closed')
+    // An absence needs a window: an enabled redial would come minMs (200 ms) after the close;
+    // watch 1500 ms, past maxMs (1000 ms) too.
     await sleep(1500)
     expect(await outboundLeg(), 'no redial while disabled').to.equal(undefined)
     expect((await status(g)).redialEnabled).to.equal(false)
@@ -117,8 +125,10 @@ describe('Go peer legs and control API (real processes)', function () {
     const tToG = await engine.createProxy('T>G', '127.0.0.1:0', hostPort(g.node.listen[0]!))
     await api(g, '/v1/dial', { peerId: t.node.peerId, addr: udpAddr(gToT.listen) })
     await api(t, '/v1/dial', { peerId: g.node.peerId, addr: udpAddr(tToG.listen) })
-    await waitFor(async () => (await status(g)).legs.length === 2, 10_000, 'G holds 2 legs')
-    await sleep(1000)
+    await waitFor(async () => {
+      const [sg, st] = await Promise.all([status(g), status(t)])
+      return legsAndStreamsTo(sg, t.node.peerId) && legsAndStreamsTo(st, g.node.peerId)
+    }, 10_000, 'G and T hold 2 legs and a gossip stream each way')
     const legs = (await status(g)).legs
     const record = (): void => {}
     const blackholedAt = Date.now()
@@ -128,7 +138,8 @@ describe('Go peer legs and control API (real processes)', function () {
     ])
     await waitFor(() => legs.every(l => g.events.some(e => e.type === 'leg_close' && e.leg === l.id)), 9000, 'both of G\'s legs closed')
     for (const l of legs) {
-      const closed = g.events.find(e => e.type === 'leg_close' && e.leg === l.id)!
+      const closed = g.events.filter(eventOfType('leg_close')).find(e => e.leg === l.id)!
+      console.log(`      G's ${l.direction} leg closed ${closed.ts - blackholedAt} ms after the blackhole (idle timeout 2000 ms)`)
       expect(closed.ts - blackholedAt, `${l.direction} leg closed near the 2 s idle timeout`).to.be.within(1000, 4500)
       expect(closed.reason, `${l.direction} leg`).to.match(/^error: .*no recent network activity/)
     }

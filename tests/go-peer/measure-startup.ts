@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { toolPaths, TS_NODE_MAIN } from '../../harness/util/paths.ts'
+import { goPeerBinary } from '../../harness/impls/go.ts'
+import { TS_NODE_MAIN } from '../../harness/impls/ts.ts'
 
 interface Sample { readyMs: number, rssMiB: number }
 
@@ -44,7 +45,7 @@ const runs = Number(process.argv[2] ?? 5)
 const idleMs = Number(process.argv[3] ?? 3000)
 const dir = await mkdtemp(join(tmpdir(), 'meshflap-measure-'))
 try {
-  for (const [impl, command] of [['go', [toolPaths().goPeer]], ['ts', [process.execPath, TS_NODE_MAIN]]] as const) {
+  for (const [impl, command] of [['go', [goPeerBinary()]], ['ts', [process.execPath, TS_NODE_MAIN]]] as const) {
     const samples: Sample[] = []
     for (let i = 0; i < runs; i++) samples.push(await measure([...command], dir, idleMs))
     const ready = samples.map(s => s.readyMs)

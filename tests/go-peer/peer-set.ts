@@ -11,10 +11,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ProcessRuntime } from '../../harness/runtime/process-runtime.ts'
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
-import type { NodeStatus } from '../../containers/ts-node/status.ts'
-import { api, sleep, status } from '../support/node-pair.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
+import type { NodeStatus } from '../../harness/contract/node-status.ts'
+import { api, status } from '../support/node-pair.ts'
 import type { NodeHandle, Transport } from '../support/node-pair.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
+import { waitFor } from '../support/wait-for.ts'
 
 export type Impl = 'ts' | 'go'
 
@@ -107,17 +109,8 @@ export function legsAndStreamsTo (s: NodeStatus, peer: string): boolean {
     gossip.includes('outbound') && gossip.includes('inbound')
 }
 
-export async function waitFor (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await sleep(50)
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
-}
-
 /** Validators of `from` whose attestations `to` received (msg_received with from's peer id or relayed). */
 export function receivedValidators (to: Peer, from: Peer): Set<number> {
   const mine = new Set(from.validators)
-  return new Set(to.events.filter(e => e.type === 'msg_received' && mine.has(e.validator as number)).map(e => e.validator as number))
+  return new Set(to.events.filter(eventOfType('msg_received')).flatMap(e => e.validator !== undefined && mine.has(e.validator) ? [e.validator] : []))
 }

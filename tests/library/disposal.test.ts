@@ -11,10 +11,10 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { bearingOf, Devnet, parseScenario, readHistory } from 'meshflap'
 import type { RunStart, Scenario } from 'meshflap'
 import { theirNode, withTheirNode } from '../../fixtures/examples/their-node.ts'
+import { waitFor } from '../support/wait-for.ts'
 import { processesMentioning } from './example-suite.ts'
 
 const SCENARIO = `
@@ -53,12 +53,15 @@ function handles (): Record<string, number> {
   return counts
 }
 
-/** Polls until `check` holds (sockets close a tick after their owner stops), else returns its last value. */
-async function settle<T> (read: () => T, ok: (v: T) => boolean, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms
-  let v = read()
-  while (!ok(v) && Date.now() < deadline) { await sleep(50); v = read() }
-  return v
+/**
+ * Nothing of the devnet is left: no child process, and the process/pipe/socket/server handles are
+ * back to `before` (sockets close a tick after their owner stops, so this waits for it).
+ */
+async function expectNoChildrenOrHandles (pidsBefore: number[], handlesBefore: Record<string, number>): Promise<void> {
+  const children = (): number[] => childPids().filter(p => !pidsBefore.includes(p))
+  await waitFor(() => children().length === 0, 3000, () => `no child process is left (left: ${JSON.stringify(describePids(children()))})`)
+  await waitFor(() => JSON.stringify(handles()) === JSON.stringify(handlesBefore), 3000,
+    () => `the open process/pipe/socket/server handles are back to ${JSON.stringify(handlesBefore)} (now ${JSON.stringify(handles())})`)
 }
 
 /** "/ip4/127.0.0.1/udp/41234/quic-v1" -> { proto: 'udp', port: 41234 } */
@@ -109,9 +112,8 @@ describe('library: disposal', function () {
     }
 
     expect(started.length, 'node A, node B and toxiproxy-server ran as children of this process').to.equal(3)
-    expect(describePids(await settle(() => childPids().filter(p => !pidsBefore.includes(p)), l => l.length === 0)), 'child processes left').to.deep.equal([])
+    await expectNoChildrenOrHandles(pidsBefore, handlesBefore)
     expect(processesMentioning(dir), 'processes mentioning the run directory').to.deep.equal([])
-    expect(await settle(handles, h => JSON.stringify(h) === JSON.stringify(handlesBefore)), 'open process/pipe/socket/server handles').to.deep.equal(handlesBefore)
 
     expect(start?.legs.map(l => `${l.name} ${l.transport}`), 'the legs the devnet had').to.deep.equal(['A>B quic', 'B>A tcp'])
     for (const leg of start!.legs) {
@@ -140,9 +142,8 @@ describe('library: disposal', function () {
     }
     expect((error as Error).message).to.match(/node A exited before ready \(code 3, signal null\)\n {2}\| no such node/)
 
-    expect(describePids(await settle(() => childPids().filter(p => !pidsBefore.includes(p)), l => l.length === 0)), 'child processes left').to.deep.equal([])
+    await expectNoChildrenOrHandles(pidsBefore, handlesBefore)
     expect(processesMentioning(dir), 'processes mentioning the run directory').to.deep.equal([])
-    expect(await settle(handles, h => JSON.stringify(h) === JSON.stringify(handlesBefore)), 'open process/pipe/socket/server handles').to.deep.equal(handlesBefore)
     // no run_start (it never started), so read the lines as they are
     const lines = (await readFile(join(dir, 'history.ndjson'), 'utf8')).trim().split('\n')
     expect(JSON.parse(lines.at(-1)!)).to.include({ kind: 'run_end', reason: 'setup-failed' })

@@ -4,6 +4,7 @@ import { deliveryMatrix } from '../../harness/report/delivery-matrix.ts'
 import { legTimeline } from '../../harness/report/leg-timeline.ts'
 import { buildRunView, HistoryShapeError } from '../../harness/report/run-view.ts'
 import { loadFixtures } from './load-fixtures.ts'
+import { asNodeEvent } from '../../harness/contract/node-events.ts'
 
 const G = 1_000_000
 const SLOT = 1000
@@ -24,8 +25,15 @@ function start (over: Partial<RunStart> = {}): RunStart {
 }
 
 let seq = 0
+/** contract fields these derivations do not read, so each event is a real one (harness/contract/node-events.ts) */
+const FILLER: Partial<Record<NodeEntry['type'], Record<string, unknown>>> = {
+  leg_open: { transport: 'quic', remote: '/ip4/127.0.0.1/udp/40001/quic-v1' },
+  stream_open: { protocol: '/meshsub/1.2.0' },
+  msg_published: { topic: 'attestation_0' },
+  msg_received: { topic: 'attestation_0' }
+}
 function ev (node: string, ts: number, type: NodeEntry['type'], fields: Record<string, unknown> = {}): NodeEntry {
-  return { kind: 'node', node, seq: ++seq, ts, type, ...fields }
+  return { kind: 'node', node, ...asNodeEvent({ seq: ++seq, ts, type, ...FILLER[type], ...fields }, `ev ${node} ${type}`) }
 }
 const recv = (node: string, ts: number, slot: number, validator: number, msgId = `m${slot}-${validator}`): NodeEntry =>
   ev(node, ts, 'msg_received', { slot, validator, msgId, from: 'x' })

@@ -98,7 +98,7 @@ describe('report: report.html', () => {
     // `slots + 1` attestations are in the history, published while the devnet was stopping, never received
     const extra = start.nodes.flatMap(n => [start.slots, start.slots + 1].flatMap(slot => n.validators.map((v, i) => ({
       kind: 'node' as const, node: n.name, seq: 1_000_000 + slot * 1000 + v, ts: start.genesisMs + slot * start.slotMs + i,
-      type: 'msg_published' as const, slot, validator: v, msgId: `after-${slot}-${v}`, recipients: []
+      type: 'msg_published' as const, topic: 't', slot, validator: v, msgId: `after-${slot}-${v}`, recipients: []
     }))))
     const history = [...fx.pass.filter(e => e.kind !== 'run_end'), ...extra, { ...end, ts: Math.max(end.ts, start.genesisMs + (start.slots + 2) * start.slotMs) }]
     const cells = (html: string): string[] => elements(byClass(parseHtml(html), 'heatmap')[0] ?? parseHtml(html))

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { FaultEntry, History, HistoryEntry, LegName, NodeEntry, RunLeg, RunNode } from '../../harness/history/types.ts'
+import { asNodeEvent } from '../../harness/contract/node-events.ts'
 
 /** One fault of a sample run. */
 export interface SampleFault {
@@ -233,7 +234,7 @@ export function sampleHistory (spec: SampleSpec): History {
   for (const e of nodeEvents) {
     const s = (seq.get(e.node) ?? 0) + 1
     seq.set(e.node, s)
-    out.push({ kind: 'node', node: e.node, seq: s, ts: e.ts, type: e.type, ...e.fields })
+    out.push({ kind: 'node', node: e.node, ...asNodeEvent({ seq: s, ts: e.ts, type: e.type, ...e.fields }, `sample-history ${e.node} ${e.type}`) })
   }
   if (spec.crash !== undefined) {
     out.push({ kind: 'node_exit', ts: crashedAt(spec.crash.node), node: spec.crash.node, code: null, signal: 'SIGKILL', expected: false, lastLines: spec.crash.lastLines })

@@ -6,9 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ProcessRuntime } from '../../harness/runtime/process-runtime.ts'
-import type { NodeEvent, RunningNode } from '../../harness/runtime/runtime.ts'
-import type { NodeConfig } from '../../containers/ts-node/config.ts'
-import type { NodeStatus } from '../../containers/ts-node/status.ts'
+import type { NodeEvent } from '../../harness/contract/node-events.ts'
+import type { RunningNode } from '../../harness/runtime/runtime.ts'
+import type { NodeConfig } from '../../harness/contract/node-config.ts'
+import type { NodeStatus } from '../../harness/contract/node-status.ts'
+import type { ImplName } from '../../harness/impls/index.ts'
+import { waitFor } from './wait-for.ts'
 
 export type Transport = 'quic' | 'tcp'
 
@@ -17,7 +20,7 @@ export interface PairOptions {
   policy?: 'leg-aware' | 'stock'
   slotMs?: number
   redial?: Partial<NodeConfig['redial']>
-  impls?: [string, string]
+  impls?: [ImplName, ImplName]
   seed?: number
 }
 
@@ -51,7 +54,7 @@ export class NodePair implements AsyncDisposable {
     const slotMs = opts.slotMs ?? 500
     const genesisMs = Date.now() + 1500
     const listen = opts.transport === 'quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0'
-    const launch = async (name: string, index: number, validators: number[], impl: string): Promise<NodeHandle> => {
+    const launch = async (name: string, index: number, validators: number[], impl: ImplName): Promise<NodeHandle> => {
       const config = {
         name, index, seed: opts.seed ?? 7, listen: [listen], peers: [],
         gossipPolicy: opts.policy ?? 'leg-aware',
@@ -72,7 +75,7 @@ export class NodePair implements AsyncDisposable {
       const [a, b] = await Promise.all([launch('A', 0, [0, 1], implA), launch('B', 1, [2, 3], implB)])
       const pair = new NodePair(runtime, dir, a, b, slotMs, genesisMs)
       await Promise.all([pair.dial(a, b), pair.dial(b, a)])
-      await pair.waitFor(async () => {
+      await waitFor(async () => {
         const [sa, sb] = await Promise.all([status(a), status(b)])
         return hasTwoLegsAndStreams(sa) && hasTwoLegsAndStreams(sb)
       }, 10_000, 'both nodes hold 2 legs and a gossip stream each way')
@@ -88,13 +91,13 @@ export class NodePair implements AsyncDisposable {
     await api(from, '/v1/dial', { peerId: to.node.peerId, addr: to.node.listen[0] })
   }
 
-  async waitFor (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      if (await check()) return
-      await sleep(50)
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
+  /**
+   * Traffic flows both ways: each node has received at least `k` attestations of the
+   * other's validators (what "let the pair run a few slots" stands for before a fault).
+   */
+  async waitForTraffic (k: number, timeoutMs = 10_000): Promise<void> {
+    await waitFor(() => received(this.a, this.b).length >= k && received(this.b, this.a).length >= k, timeoutMs,
+      () => `A and B each received ${k} attestations of the other (A->B ${received(this.a, this.b).length}, B->A ${received(this.b, this.a).length})`)
   }
 
   async [Symbol.asyncDispose] (): Promise<void> {
@@ -131,8 +134,10 @@ export function bearingLeg (s: NodeStatus): { leg: string, direction: string, st
   return undefined
 }
 
-export function sleep (ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms))
+/** The attestations of `publisher`'s validators that `receiver` received. */
+export function received (publisher: NodeHandle, receiver: NodeHandle): NodeEvent[] {
+  const mine = new Set(publisher.validators)
+  return receiver.events.filter(e => e.type === 'msg_received' && mine.has(e.validator as number))
 }
 
 /**
@@ -168,7 +173,7 @@ export function explainLosses (publisher: NodeHandle, receiver: NodeHandle, from
     lines.push(`lost ${publisher.name}->${receiver.name} slot ${String(p.slot)} validator ${String(p.validator)} at ${p.ts - fromMs} ms, recipients ${JSON.stringify(p.recipients)}`)
     for (const h of [publisher, receiver]) {
       for (const x of h.events) {
-        if (Math.abs(x.ts - p.ts) < 300 && !x.type.startsWith('msg')) lines.push(`   ${h.name} ${x.ts - fromMs} ${x.type} leg=${String(x.leg)} ${String(x.direction ?? '')} ${String(x.reason ?? x.message ?? '')}`)
+        if (Math.abs(x.ts - p.ts) < 300 && !x.type.startsWith('msg')) lines.push(`   ${h.name} ${x.ts - fromMs} ${x.type} leg=${'leg' in x ? String(x.leg) : 'undefined'} ${'direction' in x ? x.direction : ''} ${'reason' in x ? x.reason : 'message' in x ? x.message : ''}`)
       }
     }
   }

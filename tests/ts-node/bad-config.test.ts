@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { TS_NODE_MAIN } from '../../harness/util/paths.ts'
+import { TS_NODE_MAIN } from '../../harness/impls/ts.ts'
 
 const good = (): Record<string, unknown> => ({
   name: 'A', index: 0, seed: 1, listen: ['/ip4/127.0.0.1/tcp/0'],

@@ -5,8 +5,18 @@
  */
 import { expect } from 'chai'
 import { readdirSync } from 'node:fs'
-import { NodePair, api, bearingLeg, explainLosses, longestDeliveryGap, sleep, status } from '../support/node-pair.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { NodePair, api, bearingLeg, explainLosses, longestDeliveryGap, status } from '../support/node-pair.ts'
 import type { Transport } from '../support/node-pair.ts'
+import { eventOfType } from '../../harness/contract/node-events.ts'
+import { waitFor } from '../support/wait-for.ts'
+
+/**
+ * Before a fault: 2 slots' worth of attestations (2 validators each side) delivered both ways,
+ * so the fault hits a pair that is exchanging traffic. The sleeps left below are observation
+ * windows (deliveries measured over time, or a starvation that must last), not synchronisation.
+ */
+const TRAFFIC_BEFORE_FAULT = 4
 
 for (const transport of ['quic', 'tcp'] as Transport[]) {
   describe(`TS node legs over ${transport}`, function () {
@@ -15,7 +25,7 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
     it('leg-aware: closing one leg keeps the other stream and reopens the bearing one on the survivor', async () => {
       await using pair = await NodePair.start({ transport, policy: 'leg-aware' })
       const { a, b, slotMs } = pair
-      await sleep(2 * slotMs)
+      await pair.waitForTraffic(TRAFFIC_BEFORE_FAULT)
       const [sa, sb] = await Promise.all([status(a), status(b)])
       const aStream = bearingLeg(sa)!
       const bStream = bearingLeg(sb)!
@@ -25,13 +35,13 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
 
       const closedAt = Date.now()
       await api(a, `/v1/legs/${aStream.leg}/close`, {})
-      await pair.waitFor(async () => a.events.some(e => e.type === 'subscribe_replayed' && e.ts >= closedAt), 3000, 'A replays SUBSCRIBE')
-      const replay = a.events.find(e => e.type === 'subscribe_replayed' && e.ts >= closedAt)!
-      expect(replay.reopenMs as number, 'reopen delay (ms)').to.be.below(1000)
+      await waitFor(() => a.events.some(e => e.type === 'subscribe_replayed' && e.ts >= closedAt), 3000, 'A replays SUBSCRIBE')
+      const replay = a.events.filter(eventOfType('subscribe_replayed')).find(e => e.ts >= closedAt)!
+      expect(replay.reopenMs, 'reopen delay (ms)').to.be.below(1000)
       expect(replay.closedStream).to.equal(aStream.stream)
       console.log(`      reopen delay ${String(replay.reopenMs)} ms (${transport})`)
 
-      await sleep(4 * slotMs)
+      await sleep(4 * slotMs) // observation window: 4 slots of deliveries after the close
       const [sa2, sb2] = await Promise.all([status(a), status(b)])
       // the stream NOT on the closed leg keeps its id
       expect(bearingLeg(sb2)?.stream, "B's outbound stream id").to.equal(bStream.stream)
@@ -45,7 +55,7 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
     it('leg-aware: 10 flaps in a row leave no gap, no stale leg or stream, no handle growth', async () => {
       await using pair = await NodePair.start({ transport, policy: 'leg-aware' })
       const { a, b, slotMs } = pair
-      await sleep(2 * slotMs)
+      await pair.waitForTraffic(TRAFFIC_BEFORE_FAULT)
       const pids = [a, b].map(h => (h.node as unknown as { pid: number }).pid)
       const fds = (): number[] => pids.map(pid => readdirSync(`/proc/${pid}/fd`).length)
       const fdsBefore = fds()
@@ -58,13 +68,13 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
         expect(own, `flap ${i}: ${closer.name} has an outbound leg`).to.not.equal(undefined)
         await api(closer, `/v1/legs/${own!.id}/close`, {})
         // let the redial land: two legs and streams both ways again
-        await pair.waitFor(async () => {
+        await waitFor(async () => {
           const [x, y] = await Promise.all([status(a), status(b)])
           return [x, y].every(st => st.legs.length === 2 && st.legs.some(l => l.direction === 'outbound') &&
             st.legs.flatMap(l => l.streams).some(t => t.gossip === 'outbound'))
         }, 5000, `flap ${i}: legs redialed`)
       }
-      await sleep(3 * slotMs)
+      await sleep(3 * slotMs) // observation window: 3 slots of deliveries after the last flap
       const end = Date.now() - slotMs
       expect(longestDeliveryGap(a, b, start, end), `A->B gap\n${explainLosses(a, b, start, end)}`).to.be.at.most(slotMs)
       expect(longestDeliveryGap(b, a, start, end), `B->A gap\n${explainLosses(b, a, start, end)}`).to.be.at.most(slotMs)
@@ -81,12 +91,12 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
 
     it('stock: closing the bearing leg starves A->B while both nodes still report a live leg (the field bug)', async () => {
       await using pair = await NodePair.start({ transport, policy: 'stock', redial: { enabled: false } })
-      const { a, b, slotMs } = pair
-      await sleep(2 * slotMs)
+      const { a, b } = pair
+      await pair.waitForTraffic(TRAFFIC_BEFORE_FAULT)
       const aStream = bearingLeg(await status(a))!
       const closedAt = Date.now()
       await api(a, `/v1/legs/${aStream.leg}/close`, {})
-      await sleep(5500)
+      await sleep(5500) // observation window: the starvation asserted below must last 5 s
       const [sa, sb] = await Promise.all([status(a), status(b)])
       expect(sa.legs.filter(l => l.peer === b.node.peerId), 'A still has a live leg to B').to.have.length(1)
       expect(sb.legs.filter(l => l.peer === a.node.peerId), 'B still has a live leg to A').to.have.length(1)

@@ -9,21 +9,34 @@
  */
 import type { RandomSource } from './random.ts'
 
+/** Time and the one timer a delay line arms: injectable, so its order can be unit-tested without waiting. */
+export interface DelayClock {
+  now: () => number
+  setTimer: (fire: () => void, ms: number) => unknown
+  clearTimer: (timer: unknown) => void
+}
+
+const systemClock: DelayClock = {
+  now: performance.now.bind(performance),
+  setTimer: (fire, ms) => setTimeout(fire, ms),
+  clearTimer: (timer) => { clearTimeout(timer as NodeJS.Timeout) }
+}
+
 export class DelayLine {
   private readonly send: (msg: Buffer) => void
   private readonly random: RandomSource
-  private readonly now: () => number
+  private readonly clock: DelayClock
   // parallel arrays sorted by due time, read from `head` (no per-item objects)
   private due: number[] = []
   private msgs: Buffer[] = []
   private head = 0
-  private timer: NodeJS.Timeout | undefined
+  private timer: unknown
   private readonly onTimer = (): void => { this.timer = undefined; this.drain() }
 
-  constructor (send: (msg: Buffer) => void, random: RandomSource, now: () => number = performance.now.bind(performance)) {
+  constructor (send: (msg: Buffer) => void, random: RandomSource, clock: DelayClock = systemClock) {
     this.send = send
     this.random = random
-    this.now = now
+    this.clock = clock
   }
 
   get size (): number {
@@ -33,7 +46,7 @@ export class DelayLine {
   /** Holds `msg` for latencyMs +- jitterMs (uniform, never below 0). */
   push (msg: Buffer, latencyMs: number, jitterMs: number): void {
     const delay = jitterMs > 0 ? Math.max(0, latencyMs + (this.random() * 2 - 1) * jitterMs) : latencyMs
-    const due = this.now() + delay
+    const due = this.clock.now() + delay
     let i = this.due.length
     while (i > this.head && (this.due[i - 1] ?? 0) > due) i--
     if (i === this.due.length) {
@@ -54,7 +67,7 @@ export class DelayLine {
 
   /** Forgets everything (the proxy was disabled or closed: datagrams in flight are lost). */
   clear (): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer)
     this.timer = undefined
     this.due = []
     this.msgs = []
@@ -62,7 +75,7 @@ export class DelayLine {
   }
 
   private drain (): void {
-    const now = this.now()
+    const now = this.clock.now()
     // setTimeout may fire up to ~1 ms early relative to performance.now(): accept that slack
     while (this.head < this.due.length && (this.due[this.head] ?? 0) <= now + 0.5) {
       const msg = this.msgs[this.head] as Buffer
@@ -82,10 +95,10 @@ export class DelayLine {
   }
 
   private arm (): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer)
     this.timer = undefined
     const first = this.due[this.head]
     if (first === undefined) return
-    this.timer = setTimeout(this.onTimer, Math.max(0, first - this.now()))
+    this.timer = this.clock.setTimer(this.onTimer, Math.max(0, first - this.clock.now()))
   }
 }

@@ -43,8 +43,9 @@ export class Flow {
   private closed = false
   /** counts of upstream socket errors (ICMP port unreachable on a connected socket and the like) */
   errors = 0
-  /** datagrams seen either way (dropped ones too: a client still sending is not idle) */
-  activity = 0
+  /** datagrams seen from the client / from the upstream, dropped ones too (a client still sending is not idle) */
+  seenUp = 0
+  seenDown = 0
   /** idle bookkeeping of UdpProxy's sweeper */
   activityAtSweep = 0
   idleSweeps = 0

@@ -128,6 +128,21 @@ export class UdpProxy {
     return { name: this.name, listen: this.listenAddr, upstream: this.upstreamAddr, enabled: this.enabled, toxics: this.toxics.map((t) => ({ ...t, attributes: { ...t.attributes } })) }
   }
 
+  /**
+   * Datagrams the open flows took in per direction (upstream: from clients; downstream: from the
+   * upstream), dropped ones included, and those their delay lines hold now (tests, diagnostics):
+   * what a test waits for instead of sleeping until a datagram "must have" passed the proxy.
+   */
+  datagrams (): { upstream: number, downstream: number, held: number } {
+    const count = { upstream: 0, downstream: 0, held: 0 }
+    for (const flow of this.allFlows()) {
+      count.upstream += flow.seenUp
+      count.downstream += flow.seenDown
+      count.held += flow.upLine.size + flow.downLine.size
+    }
+    return count
+  }
+
   /** The upstream source port each client currently has, keyed "ip:port" (tests, diagnostics). */
   flowPorts (): Map<string, number | undefined> {
     const out = new Map<string, number | undefined>()
@@ -223,7 +238,7 @@ export class UdpProxy {
   // ── datagram path ────────────────────────────────────────────────────────────
   private readonly onClient = (msg: Buffer, rinfo: RemoteInfo): void => {
     const flow = this.flows.get(rinfo.address)?.get(rinfo.port) ?? this.newFlow(rinfo.address, rinfo.port)
-    flow.activity++
+    flow.seenUp++
     const plan = flow.up
     if (plan.drop) return
     if (plan.loss > 0 && this.random() < plan.loss) return
@@ -232,7 +247,7 @@ export class UdpProxy {
   }
 
   private readonly onReply = (flow: Flow, msg: Buffer): void => {
-    flow.activity++
+    flow.seenDown++
     const plan = flow.down
     if (plan.drop) return
     if (plan.loss > 0 && this.random() < plan.loss) return
@@ -272,8 +287,9 @@ export class UdpProxy {
   private sweepIdleFlows (): void {
     for (const [address, byPort] of this.flows) {
       for (const [port, flow] of byPort) {
-        flow.idleSweeps = flow.activity === flow.activityAtSweep ? flow.idleSweeps + 1 : 0
-        flow.activityAtSweep = flow.activity
+        const activity = flow.seenUp + flow.seenDown
+        flow.idleSweeps = activity === flow.activityAtSweep ? flow.idleSweeps + 1 : 0
+        flow.activityAtSweep = activity
         if (flow.idleSweeps >= IDLE_SWEEPS) { flow.close(); byPort.delete(port) }
       }
       if (byPort.size === 0) this.flows.delete(address)

@@ -2,12 +2,14 @@
  * Helpers for docker runtime tests: node configs, a pair of nodes whose two legs
  * are dialed through a fault engine's proxies, and the events they record.
  */
-import type { NodeConfig } from '../../../containers/ts-node/config.ts'
+import type { NodeConfig } from '../../../harness/contract/node-config.ts'
 import type { NodeStatus } from '../../../harness/contract/node-status.ts'
 import { NodeClient } from '../../../harness/devnet/node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from '../../../harness/devnet/addresses.ts'
 import type { FaultEngine } from '../../../harness/faults/engine.ts'
-import type { NodeEvent, RunningNode } from '../../../harness/runtime/runtime.ts'
+import { eventOfType } from '../../../harness/contract/node-events.ts'
+import type { NodeEvent } from '../../../harness/contract/node-events.ts'
+import type { RunningNode } from '../../../harness/runtime/runtime.ts'
 
 export type Transport = 'quic' | 'tcp'
 
@@ -68,20 +70,12 @@ export function meshed (s: NodeStatus): boolean {
     gossip.includes('outbound') && gossip.includes('inbound')
 }
 
-export async function waitFor (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
-}
-
 /** The attestations `to` received from `from`'s validators, with the transport of the leg each came on. */
 export function deliveries (from: Recorded, to: Recorded): Array<{ slot: number, validator: number, transport: string | undefined }> {
   const transportOfLeg = new Map<string, string>()
-  for (const e of to.events) if (e.type === 'leg_open') transportOfLeg.set(String(e.leg), String(e.transport))
+  for (const e of to.events) if (e.type === 'leg_open') transportOfLeg.set(e.leg, e.transport)
   return to.events
-    .filter(e => e.type === 'msg_received' && from.validators.includes(e.validator as number))
-    .map(e => ({ slot: e.slot as number, validator: e.validator as number, transport: transportOfLeg.get(String(e.leg)) }))
+    .filter(eventOfType('msg_received'))
+    .filter(e => e.validator !== undefined && from.validators.includes(e.validator))
+    .map(e => ({ slot: e.slot as number, validator: e.validator as number, transport: e.leg === undefined ? undefined : transportOfLeg.get(e.leg) }))
 }

@@ -15,7 +15,8 @@ import type { Proxy, ToxicType } from 'toxiproxy-node-client'
 import type { FaultEngine } from '../../../harness/faults/engine.ts'
 import type { EchoServer } from './echo.ts'
 import type { Probe } from './probe.ts'
-import { countHandles, eventually, isAlive, median } from './leaks.ts'
+import { waitFor } from '../../support/wait-for.ts'
+import { countHandles, isAlive, median } from './leaks.ts'
 
 /** One engine to run the suite against. */
 export interface EngineUnderTest {
@@ -71,7 +72,7 @@ export function faultEngineCompliance (e: EngineUnderTest): void {
     after(async () => {
       const pid = engine.pid
       await engine.dispose()
-      if (pid !== undefined) expect(await eventually(() => !isAlive(pid), 5000), `engine process ${pid} still alive`).to.equal(true)
+      if (pid !== undefined) await waitFor(() => !isAlive(pid), 5000, `engine process ${pid} exits`, 10)
     })
     beforeEach(async () => {
       baseline = new Map(e.handleKinds.map((k) => [k, countHandles(k)]))
@@ -81,13 +82,15 @@ export function faultEngineCompliance (e: EngineUnderTest): void {
       const left = await engine.proxyNames()
       for (const name of left) await engine.client.get(name).then(async (p) => { await p.remove() })
       for (const p of probes.splice(0)) await p.close()
-      const connectionsGone = await eventually(() => echo.openConnections === 0)
-      await echo.close()
-      if (this.currentTest?.state !== 'passed') return // report the test's own failure, not its leftovers
-      expect(left, 'proxies left behind by the test').to.deep.equal([])
-      expect(connectionsGone, 'proxied connections still open at the echo server').to.equal(true)
+      try {
+        if (this.currentTest?.state !== 'passed') return // report the test's own failure, not its leftovers
+        expect(left, 'proxies left behind by the test').to.deep.equal([])
+        await waitFor(() => echo.openConnections === 0, 2000, () => `the proxied connections are closed at the echo server (${echo.openConnections} open)`, 10)
+      } finally {
+        await echo.close()
+      }
       for (const [kind, n] of baseline) {
-        expect(await eventually(() => countHandles(kind) === n), `${kind} handles: ${countHandles(kind)}, before the test: ${n}`).to.equal(true)
+        await waitFor(() => countHandles(kind) === n, 2000, () => `${kind} handles back to ${n}, as before the test (now ${countHandles(kind)})`, 10)
       }
     })
 

@@ -15,6 +15,7 @@
  * Times are ms relative to genesis. Every node event gets its per-node seq.
  */
 import type { FaultAction, FaultEntry, History, HistoryEntry, LegName, NodeEntry, RunNode } from '../../../harness/history/types.ts'
+import { asNodeEvent } from '../../../harness/contract/node-events.ts'
 
 export interface BuilderNode { name: string, validators: number[], aggregator?: boolean }
 
@@ -27,7 +28,8 @@ export interface BuilderOptions {
   validatorCount: number
   nodes: BuilderNode[]
   transport?: 'quic' | 'tcp'
-  policy?: string
+  /** a GossipPolicy, or another stack's label for a history that shows its behaviour */
+  policy?: RunNode['gossipPolicy']
 }
 
 /** A delivery decision for (publisher, receiver, validator, slot): ms after publishing, null = never, undefined = follow the streams. */
@@ -80,7 +82,7 @@ export class HistoryBuilder {
   event (node: string, t: number, type: NodeEntry['type'], fields: Record<string, unknown> = {}): void {
     const seq = (this.seq.get(node) ?? 0) + 1
     this.seq.set(node, seq)
-    this.push({ kind: 'node', node, seq, ts: this.genesisMs + t, type, ...fields })
+    this.push({ kind: 'node', node, ...asNodeEvent({ seq, ts: this.genesisMs + t, type, ...fields }, `history-builder ${node} ${type}`) })
   }
 
   ready (node: string, t: number): void {

@@ -1,5 +1,6 @@
 /**
- * Deterministic node identity (contract section "Identity").
+ * Deterministic node identity (containers/CONTRACT.md section 3). Part of the
+ * contract, so it lives with the harness; the TS node derives its key from here.
  *
  *   key = sha256(utf8("meshflap-identity:" + seed + ":" + index))
  *   while key is 0 or >= secp256k1 order n: key = sha256(key)

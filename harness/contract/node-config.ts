@@ -1,0 +1,37 @@
+/**
+ * The node config every implementation is started with (containers/CONTRACT.md
+ * section 2; schema: containers/node-config.schema.json). The harness writes it,
+ * each implementation reads and checks it its own way (the TS node:
+ * containers/ts-node/config.ts), so the type lives here, with the harness.
+ */
+
+/** What a node does with its gossip stream when a leg closes; an implementation may have only one. */
+export const GOSSIP_POLICIES = ['leg-aware', 'stock'] as const
+export type GossipPolicy = typeof GOSSIP_POLICIES[number]
+
+export interface PeerEntry { name?: string, peerId: string, addr: string }
+
+export interface NodeConfig {
+  name: string
+  index: number
+  seed: number | string
+  /** informational: which implementation this config is for */
+  impl?: string
+  control: { host: string, port: number }
+  listen: string[]
+  peers: PeerEntry[]
+  gossipPolicy: GossipPolicy
+  redial: { enabled: boolean, minMs: number, maxMs: number }
+  quic: { maxIdleTimeoutMs: number, keepAliveIntervalMs: number, handshakeTimeoutMs: number }
+  gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
+  duties: {
+    genesisMs: number
+    slotMs: number
+    slots?: number
+    validators: number[]
+    subnets: number
+    forkDigest: string
+    paddingBytes: number
+  }
+  exitOnStdinClose: boolean
+}

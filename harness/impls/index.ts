@@ -1,0 +1,38 @@
+/**
+ * Every node implementation meshflap can run, listed explicitly (nothing
+ * registers itself on import). Adding one = its containers/<impl>/ folder, one
+ * module here, one line in IMPLEMENTATIONS (containers/CONTRACT.md "Adding an
+ * implementation"). The runtimes, the CLI's --impl, the scenario schema's
+ * `impl` enum (checked by a test), the matrix and set-up read this list.
+ */
+import { external } from './external.ts'
+import { go } from './go.ts'
+import type { Implementation } from './implementation.ts'
+import { ts } from './ts.ts'
+
+export const IMPLEMENTATIONS = [
+  ts,
+  go,
+  external
+] as const
+
+export type ImplName = typeof IMPLEMENTATIONS[number]['name']
+
+export const IMPL_NAMES: readonly ImplName[] = IMPLEMENTATIONS.map(i => i.name)
+
+/** `meshflap matrix` without --impl */
+export const DEFAULT_MATRIX_IMPLS: readonly ImplName[] = IMPLEMENTATIONS.filter(i => i.inDefaultMatrix).map(i => i.name)
+
+export function isImplName (name: string): name is ImplName {
+  return (IMPL_NAMES as readonly string[]).includes(name)
+}
+
+/** The implementation called `name`; throws on a name not in the list. */
+export function implementation (name: ImplName): Implementation<ImplName> {
+  const impl = IMPLEMENTATIONS.find(i => i.name === name)
+  if (impl === undefined) throw new Error(`unknown implementation "${name}" (known: ${IMPL_NAMES.join(', ')})`)
+  return impl
+}
+
+export type { BuildStep, ImplImage, Implementation, LaunchFields } from './implementation.ts'
+export { ImplLaunchError } from './implementation.ts'
