@@ -106,7 +106,7 @@ describe('the package: pack, install into an empty project, run', function () {
     expect(doctor.stdout).to.match(/✔ toxiproxy-server +v2\.12\.0 \(.*cache\/bin\/toxiproxy-server, MESHFLAP_CACHE_DIR\)/)
   })
 
-  it('npx meshflap init writes the starter and the next command, refuses to overwrite; npx meshflap run passes on it', async () => {
+  it('npx meshflap init writes the starter and the next command, refuses to overwrite; npx meshflap run and its mocha suite pass', async () => {
     const init = await run('npx', ['meshflap', 'init'], project, env, 60_000)
     expect(init.code, show(init)).to.equal(0)
     expect(init.stdout).to.include('wrote meshflap/devnet.yaml\nwrote test/meshflap.test.mts\nwrote .github/workflows/meshflap.yml')
@@ -122,6 +122,10 @@ describe('the package: pack, install into an empty project, run', function () {
     expect(r.stdout).to.match(/^PASS our-node-devnet \(seed 7/)
     const [dir] = readdirSync(join(project, 'runs'))
     expect(readFileSync(join(project, 'runs', dir!, 'report.html'), 'utf8')).to.include('our-node-devnet')
+
+    const suite = await run('npx', ['mocha', 'test/meshflap.test.mts'], project, env, 5 * 60_000)
+    expect(suite.code, show(suite)).to.equal(0)
+    expect(suite.stdout).to.match(/2 passing/)
   })
 
   it('the example suite from fixtures/examples/, copied into the project, passes with mocha (import { Devnet } from \'meshflap\', \'meshflap/chai\')', async () => {
