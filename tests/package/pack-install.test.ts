@@ -17,7 +17,7 @@
 import { expect } from 'chai'
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
@@ -72,6 +72,9 @@ describe('the package: pack, install into an empty project, run', function () {
     const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'mocha@12.0.3', 'chai@6.3.0'], project, env, 10 * 60_000)
     expect(installed.code, show(installed)).to.equal(0)
   })
+
+  // the copy, the tarball, the client project (~140 MB of node_modules) and the tool cache
+  after(async () => { if (work !== undefined) await rm(work, { recursive: true, force: true }) })
 
   it('the tarball: compiled JS, .d.ts, JSON Schemas, the compiled node and UDP proxy, the Go peer sources; no TypeScript sources, nothing of tests/', () => {
     const list = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(f => f !== '').map(f => f.replace(/^package\//, ''))
