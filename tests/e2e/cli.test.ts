@@ -73,7 +73,7 @@ describe('meshflap CLI', function () {
   })
 
   it('run: unknown flags and bad values exit 2 with the help hint', async () => {
-    for (const args of [['run', PR278, '--runtime', 'vm'], ['run', PR278, '--seed', 'x'], ['run', PR278, '--impl', 'rust'], ['nope']]) {
+    for (const args of [['run', PR278, '--runtime', 'vm'], ['run', PR278, '--seed', 'x'], ['run', PR278, '--impl', 'zig'], ['nope']]) {
       const { code, stderr } = await meshflap(args).done
       expect(code, args.join(' ')).to.equal(2)
       expect(stderr).to.match(/error|invalid|unknown/i)
