@@ -89,7 +89,7 @@ export const ACTION_RULES: { readonly [K in FaultActionKind]: ActionRule } = {
   stall: {
     transports: BOTH,
     takesDuration: true,
-    params: [{ field: 'maxBytes', fileKey: 'maxBytes', unit: 'bytes', integer: true, min: 1, why: 'QUIC datagrams above this size are dropped; ACK-only and PING packets must still pass' }]
+    params: [{ field: 'maxBytes', fileKey: 'maxBytes', unit: 'bytes', integer: true, min: 1, max: 1500, why: 'QUIC datagrams above this size are dropped; ACK-only and PING packets must still pass' }]
   },
   'burst-loss': {
     transports: ['quic'],
@@ -106,7 +106,7 @@ export const ACTION_RULES: { readonly [K in FaultActionKind]: ActionRule } = {
  * Whether an action of a node or a pair (not a leg) takes a `duration`: a pause with one is
  * resumed after it; kill, resume and simultaneous-dial are over at once.
  */
-const NODE_AND_PAIR_ACTIONS_TAKE_DURATION: Readonly<Record<string, boolean>> = { kill: false, pause: true, resume: false, 'simultaneous-dial': false }
+export const NODE_AND_PAIR_ACTIONS_TAKE_DURATION: Readonly<Record<string, boolean>> = { kill: false, pause: true, resume: false, 'simultaneous-dial': false }
 
 /** Any scenario action's duration rule: leg actions from the table, node and pair actions from the list above. */
 export function takesDuration (kind: string): boolean {
