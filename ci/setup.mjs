@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const tools = join(root, '.tools')
+// set-up's folder: MESHFLAP_CACHE_DIR when set (as harness/util/paths.ts toolPaths reads it), else .tools
+const tools = process.env.MESHFLAP_CACHE_DIR?.trim() || join(root, '.tools')
 const bin = join(tools, 'bin')
 const quiet = process.env.MESHFLAP_SETUP_QUIET === '1'
 const say = (msg) => { if (!quiet) process.stderr.write(`[setup] ${msg}\n`) }

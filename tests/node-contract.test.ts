@@ -11,8 +11,8 @@ import { join } from 'node:path'
 import { Devnet } from '../harness/devnet/devnet.ts'
 import type { NodeEntry, RunStart } from '../harness/history/types.ts'
 import type { NodeImpl, Scenario } from '../harness/scenario/types.ts'
-import { GO_PEER_BIN } from '../harness/impls/go.ts'
-import { RUST_PEER_BIN } from '../harness/impls/rust.ts'
+import { goPeerBinary } from '../harness/impls/go.ts'
+import { rustPeerBinary } from '../harness/impls/rust.ts'
 import { eventOfType } from '../harness/contract/node-events.ts'
 import type { NodeEventType } from '../harness/contract/node-events.ts'
 import { pairScenario } from './support/pair-scenario.ts'
@@ -26,8 +26,8 @@ interface Implementation { label: string, impl: NodeImpl, policy: GossipPolicy, 
 // the Go and Rust peer binaries once more as `external` entries, the way a client team's own build joins
 const IMPLEMENTATIONS: Implementation[] = [
   ...IMPLS.filter(i => !i.perNode).map(i => ({ label: `${i.name}: ${i.summary}`, impl: i.name, policy: i.defaultPolicy })),
-  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [GO_PEER_BIN] },
-  { label: 'external (the Rust peer binary)', impl: 'external', policy: 'stock', command: [RUST_PEER_BIN] }
+  { label: 'external (the Go peer binary)', impl: 'external', policy: 'stock', command: [goPeerBinary()] },
+  { label: 'external (the Rust peer binary)', impl: 'external', policy: 'stock', command: [rustPeerBinary()] }
 ]
 
 function scenarioFor (impl: Implementation, transport: 'quic' | 'tcp'): Scenario {

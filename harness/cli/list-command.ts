@@ -3,8 +3,11 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
+import { defaultFiles, sourceLine } from './default-files.ts'
 
-export async function listCommand (dir: string): Promise<number> {
+export async function listCommand (given?: string): Promise<number> {
+  const dir = given ?? defaultFiles().scenarioDir
+  process.stderr.write(sourceLine('scenarios', dir, given !== undefined, '--dir <folder> for another') + '\n')
   let files: string[]
   try {
     files = (await readdir(dir)).filter(f => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map(f => join(dir, f))

@@ -9,6 +9,7 @@
  *   meshflap matrix [scenario...]   every scenario x ordered impl pair x transport vs fixtures/known-failures.yaml
  *   meshflap gate | rerun <dir> | triage <dir>   pre-release gate; replay a run; classify a failure
  *   meshflap doctor | clean         machine checks; remove leftovers of earlier runs
+ *   meshflap setup | init           build toxiproxy-server and the Go peer; write a starter into a client repository
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { RuntimeName } from '../runtime/runtime.ts'
@@ -22,6 +23,8 @@ import { reportCommand } from './report-command.ts'
 import { cleanCommand, doctorCommand } from './machine-commands.ts'
 import { matrixCommand } from './matrix-command.ts'
 import { gateCommand, rerunCommand, triageCommand } from './reruns-commands.ts'
+import { setupCommand } from './setup-command.ts'
+import { initCommand } from './init-command.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -64,8 +67,8 @@ export function buildProgram (): Command {
 
   program.command('list')
     .description('list the shipped scenarios and the field bug each reproduces')
-    .option('--dir <dir>', 'scenario folder', 'fixtures/scenarios')
-    .action(async (opts: { dir: string }) => { process.exitCode = await listCommand(opts.dir) })
+    .option('--dir <dir>', 'scenario folder (default: meshflap\'s shipped scenarios)')
+    .action(async (opts: { dir?: string }) => { process.exitCode = await listCommand(opts.dir) })
 
   program.command('validate')
     .description('check scenario files against the schema and the run rules; starts nothing')
@@ -85,7 +88,7 @@ export function buildProgram (): Command {
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 1)
     .addOption(new Option('--policy <policy>', 'gossip policy of the nodes whose implementation has it (others run their default: Go peers are always stock)').choices(GOSSIP_POLICIES))
-    .option('--known-failures <file>', 'expected failures', 'fixtures/known-failures.yaml')
+    .option('--known-failures <file>', 'expected failures (default: meshflap\'s fixtures/known-failures.yaml)')
     .option('--out <dir>', 'parent folder of the matrix folder', 'runs')
     .option('--external-command <cmd...>', 'process runtime: what impl "external" runs (config path appended)')
     .option('--external-image <image>', 'docker runtime: the image impl "external" runs')
@@ -95,8 +98,8 @@ export function buildProgram (): Command {
     .description('pre-release gate: the gating set over N seeds; passes only if every verdict passes on every seed')
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per scenario', intArg('--seeds', 1), 3)
-    .option('--set <file>', 'the gating set', 'fixtures/gate.yaml')
-    .option('--known-failures <file>', 'excluded from the default set', 'fixtures/known-failures.yaml')
+    .option('--set <file>', 'the gating set (default: meshflap\'s fixtures/gate.yaml)')
+    .option('--known-failures <file>', 'excluded when the set file lists no scenarios (default: meshflap\'s fixtures/known-failures.yaml)')
     .option('--out <dir>', 'parent folder of the gate folder', 'runs')
     .action(async opts => { process.exitCode = await gateCommand(opts) })
 
@@ -122,6 +125,15 @@ export function buildProgram (): Command {
     .option('--images', 'also remove meshflap\'s cached images and the local base image', false)
     .option('--force', 'also remove runs whose harness still runs or that belong to another host', false)
     .action(async (opts: { images: boolean, force: boolean }) => { process.exitCode = await cleanCommand(opts) })
+
+  program.command('setup')
+    .description('build toxiproxy-server and the Go peer with Go (into .tools in a checkout, else MESHFLAP_CACHE_DIR or ~/.cache/meshflap)')
+    .action(() => { process.exitCode = setupCommand() })
+
+  program.command('init')
+    .description('write a starter into this repository: a scenario with your node as A, a mocha suite, a CI job (never overwrites)')
+    .option('--dir <dir>', 'the repository (default: the current directory)')
+    .action(async (opts: { dir?: string }) => { process.exitCode = await initCommand(opts) })
 
   return program
 }

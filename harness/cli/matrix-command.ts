@@ -12,6 +12,7 @@ import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { CountProgress } from './count-progress.ts'
+import { defaultFiles, sourceLine } from './default-files.ts'
 
 export interface MatrixFlags {
   impl: NodeImpl[]
@@ -19,23 +20,27 @@ export interface MatrixFlags {
   runtime: RuntimeName
   seeds: number
   policy?: GossipPolicyName
-  knownFailures: string
+  knownFailures?: string
   out: string
   externalCommand?: string[]
   externalImage?: string
 }
 
 export async function matrixCommand (files: string[], flags: MatrixFlags): Promise<number> {
-  const scenarioFiles = files.length > 0 ? files : await shippedScenarios()
-  const { scenarios, errors } = await loadAll(scenarioFiles)
-  if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
+  const defaults = defaultFiles()
+  const knownFile = flags.knownFailures ?? defaults.knownFailures
+  process.stderr.write(sourceLine('known failures', knownFile, flags.knownFailures !== undefined, '--known-failures <file> for another') + '\n')
   let known
   try {
-    known = await loadKnownFailures(flags.knownFailures)
+    known = await loadKnownFailures(knownFile)
   } catch (err) {
     if (err instanceof KnownFailuresError) { process.stderr.write(err.message + '\n'); return EXIT.badInput }
     throw err
   }
+  if (files.length === 0) process.stderr.write(sourceLine('scenarios', defaults.scenarioDir, false, 'name scenario files to run others') + '\n')
+  const scenarioFiles = files.length > 0 ? files : await shippedScenarios(defaults.scenarioDir)
+  const { scenarios, errors } = await loadAll(scenarioFiles)
+  if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
   const cells = planMatrix(scenarios, { impls: flags.impl, transports: flags.transport, seeds: flags.seeds })
   const dir = join(flags.out, `matrix-${new Date().toISOString().replace(/[:.]/g, '-')}`)
   const { signal, dispose } = interruptSignal()
@@ -66,7 +71,6 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
   }
 }
 
-async function shippedScenarios (): Promise<string[]> {
-  const dir = join('fixtures', 'scenarios')
+async function shippedScenarios (dir: string): Promise<string[]> {
   return (await readdir(dir)).filter(f => f.endsWith('.yaml')).sort().map(f => join(dir, f))
 }

@@ -1,6 +1,6 @@
 /** `meshflap gate`, `meshflap rerun <run-dir>`, `meshflap triage <run-dir>`. */
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { collectVersions } from '../runner/versions.ts'
@@ -12,11 +12,14 @@ import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { CountProgress } from './count-progress.ts'
+import { defaultFiles, shownPath, sourceLine } from './default-files.ts'
 
-export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, set: string, knownFailures: string, out: string }): Promise<number> {
+export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, set?: string, knownFailures?: string, out: string }): Promise<number> {
   let files: string[]
   try {
-    files = await gatingSet(opts.set, opts.knownFailures)
+    const set = await gatingSet(opts.set, opts.knownFailures)
+    process.stderr.write(`${set.source}\n`)
+    files = set.files
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`)
     return EXIT.badInput
@@ -48,21 +51,30 @@ export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, 
   }
 }
 
-/** fixtures/gate.yaml's list, or every fixture the known-failures file does not name. */
-async function gatingSet (setFile: string, knownFile: string): Promise<string[]> {
-  let text: string | undefined
-  try { text = await readFile(setFile, 'utf8') } catch { text = undefined }
-  if (text != null) {
-    const data = parse(text) as { scenarios?: unknown } | null
-    if (!Array.isArray(data?.scenarios) || !data.scenarios.every(s => typeof s === 'string')) {
-      throw new Error(`${setFile}: field "scenarios" must be a list of scenario file paths`)
+/**
+ * The gating set: the set file's `scenarios` (paths relative to that file), or, when it lists
+ * none, every shipped scenario the known-failures file does not name. Defaults are meshflap's own
+ * files (harness/cli/default-files.ts); a file the user names must exist.
+ */
+export async function gatingSet (givenSet?: string, givenKnown?: string): Promise<{ files: string[], source: string }> {
+  const defaults = defaultFiles()
+  const setFile = resolve(givenSet ?? defaults.gateSet)
+  let text: string
+  try { text = await readFile(setFile, 'utf8') } catch (err) { throw new Error(`${shownPath(setFile)}: cannot read the gating set: ${(err as Error).message}`) }
+  const data = parse(text) as { scenarios?: unknown } | null
+  const source = sourceLine('gating set', setFile, givenSet !== undefined, '--set <file> for another')
+  if (data?.scenarios !== undefined) {
+    if (!Array.isArray(data.scenarios) || !data.scenarios.every(s => typeof s === 'string')) {
+      throw new Error(`${shownPath(setFile)}: field "scenarios" must be a list of scenario file paths (relative to the set file)`)
     }
-    return data.scenarios as string[]
+    return { files: (data.scenarios as string[]).map(f => resolve(dirname(setFile), f)), source }
   }
+  const knownFile = givenKnown ?? defaults.knownFailures
   const known = await loadKnownFailures(knownFile).catch((err: Error) => { if (err instanceof KnownFailuresError && !/cannot read/.test(err.message)) throw err; return [] })
   const names = new Set(known.map(k => k.scenario))
-  const dir = join('fixtures', 'scenarios')
-  return (await readdir(dir)).filter(f => f.endsWith('.yaml') && !names.has(f.replace(/\.yaml$/, ''))).sort().map(f => join(dir, f))
+  const dir = defaults.scenarioDir
+  const files = (await readdir(dir)).filter(f => f.endsWith('.yaml') && !names.has(f.replace(/\.yaml$/, ''))).sort().map(f => join(dir, f))
+  return { files, source: `${source}; it lists no scenarios: ${sourceLine('every shipped scenario except the known failures of', knownFile, givenKnown !== undefined, '--known-failures <file> for another')}` }
 }
 
 export async function rerunCommand (dir: string, opts: { runtime?: RuntimeName }): Promise<number> {

@@ -12,6 +12,11 @@ import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { ProgressLine } from './progress-line.ts'
 import { printRunResult } from './print-result.ts'
+import { createLogger } from './logger.ts'
+import { applyOverrides, overrideFlags } from '../runner/overrides.ts'
+import type { ScenarioOverrides } from '../runner/overrides.ts'
+import { recheckScenario } from '../scenario/recheck-scenario.ts'
+import { formatProblem } from '../scenario/scenario-error.ts'
 import { ImplLaunchError } from '../impls/index.ts'
 
 export interface RunFlags {
@@ -28,11 +33,18 @@ export interface RunFlags {
 
 export async function runCommand (files: string[], flags: RunFlags): Promise<number> {
   const { scenarios, errors } = await loadAll(files)
+  const overrides: ScenarioOverrides = { policy: flags.policy, impls: flags.impl, transport: flags.transport, externalCommand: flags.externalCommand, externalImage: flags.externalImage }
+  // every file, as the flags change it, is checked before the first run starts
+  for (const s of scenarios) {
+    const problems = recheckScenario(applyOverrides(s, overrides), { runtime: flags.runtime, because: overrideFlags(overrides).join(' ') })
+    if (problems.length > 0) errors.push(`invalid with these options: ${problems.map(formatProblem).join('\n  ')}`)
+  }
   if (errors.length > 0) {
     process.stderr.write(errors.join('\n') + '\n')
     return EXIT.badInput
   }
   const { signal, dispose } = interruptSignal()
+  const logger = createLogger()
   const versions = await collectVersions()
   const results: RunResult[] = []
   try {
@@ -48,7 +60,8 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
             outDir: flags.out,
             signal,
             versions,
-            overrides: { seed, policy: flags.policy, impls: flags.impl, transport: flags.transport, externalCommand: flags.externalCommand, externalImage: flags.externalImage },
+            logger,
+            overrides: { ...overrides, seed },
             onProgress: state => { line.update(state) },
             onNote: message => { line.note(message) }
           })

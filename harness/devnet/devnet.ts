@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import type { Proxy } from 'toxiproxy-node-client'
 import { peerIdFor } from '../contract/identity.ts'
 import type { NodeConfig } from '../contract/node-config.ts'
-import type { HistoryEntry, LegName, RunEnd, RunLeg, RunStart, TransportName } from '../history/types.ts'
+import type { FaultFailed, HistoryEntry, LegName, RunEnd, RunLeg, RunStart, TransportName } from '../history/types.ts'
 import type { Scenario, ScenarioNode } from '../scenario/types.ts'
 import { Leg } from '../faults/leg.ts'
 import type { EngineKind, FaultEngine } from '../faults/engine.ts'
@@ -44,6 +44,8 @@ import { seededRng } from '../scenario/seeded-rng.ts'
 import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
 import { PlacementError, dialWithPlacement, placementOf, placementProblems } from './stage-placement.ts'
+import { createLogger } from '../cli/logger.ts'
+import type { Logger } from '../cli/logger.ts'
 
 export class DevnetSetupError extends Error {
   override name = 'DevnetSetupError'
@@ -62,6 +64,8 @@ export interface DevnetOptions {
   onEntry?: (entry: HistoryEntry) => void
   /** set-up progress a person should see (docker: image builds, stale-run sweeps) */
   onLog?: (line: string) => void
+  /** diagnostics (default: createLogger(), level from MESHFLAP_LOG) */
+  logger?: Logger
 }
 
 /** A node of a started devnet. */
@@ -79,6 +83,8 @@ export class Devnet implements AsyncDisposable {
   readonly dir: string
   readonly runtime: Runtime
   readonly recorder: HistoryRecorder
+  /** diagnostics: start-up, proxies, selector resolution, faults (MESHFLAP_LOG=debug) */
+  readonly log: Logger
   genesisMs = 0
   private readonly nodesByName = new Map<string, DevnetNode>()
   private readonly legsByName = new Map<LegName, Leg>()
@@ -92,7 +98,8 @@ export class Devnet implements AsyncDisposable {
   /** true while placement staging drives proxies (see quietly) */
   private staging = false
 
-  private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder) {
+  private constructor (scenario: Scenario, runId: string, dir: string, runtime: Runtime, recorder: HistoryRecorder, log: Logger) {
+    this.log = log
     this.scenario = scenario
     this.runId = runId
     this.dir = dir
@@ -114,8 +121,10 @@ export class Devnet implements AsyncDisposable {
     await mkdir(dir, { recursive: true })
     const recorder = new HistoryRecorder(join(dir, 'history.ndjson'))
     if (options.onEntry != null) recorder.onEntry(options.onEntry)
-    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog)
-    const devnet = new Devnet(scenario, runId, dir, runtime, recorder)
+    const log = (options.logger ?? createLogger()).child({ component: 'devnet', runId })
+    log.debug({ scenario: scenario.name, seed: scenario.seed, dir, nodes: scenario.nodes.map(n => `${n.name}:${n.impl}`), legs: scenario.legs.length }, 'devnet starting')
+    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog, log)
+    const devnet = new Devnet(scenario, runId, dir, runtime, recorder, log)
     try {
       await devnet.boot(options)
       return devnet
@@ -172,7 +181,14 @@ export class Devnet implements AsyncDisposable {
 
   /** Which legs a selector means right now (decided from live status; pure resolution, nothing applied). */
   async resolve (target: Target, seed = this.scenario.seed): Promise<TargetResolution> {
-    return resolveTarget(target, await this.snapshot(), seededRng(seed))
+    const resolution = resolveTarget(target, await this.snapshot(), seededRng(seed))
+    this.logResolution(target, resolution)
+    return resolution
+  }
+
+  /** One debug line per resolution: what a selector meant at that moment. */
+  logResolution (target: Target, resolution: TargetResolution, fault?: string): void {
+    this.log.debug({ fault, target, legs: resolution.legs.map(l => `${l.leg} (${l.selector})`), unresolved: resolution.unresolved }, 'selector resolved')
   }
 
   /**
@@ -184,15 +200,23 @@ export class Devnet implements AsyncDisposable {
     const spec = typeof action === 'string' ? defaultAction(action) : action
     const snapshot = await this.snapshot()
     const resolution = resolveTarget(target, snapshot, seededRng(this.scenario.seed + (this.faultCount++)))
-    if (resolution.legs.length === 0) {
-      throw new Error(`selector resolved to no leg: ${resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'}`)
-    }
+    this.logResolution(target, resolution)
     const label = options.label ?? `test-fault-${this.faultCount}`
-    await Promise.all(resolution.legs.map(async t => {
+    for (const u of resolution.unresolved) this.recordFaultFailed({ fault: label, action: spec.kind, selector: u.selector, reason: u.reason })
+    if (resolution.legs.length === 0) {
+      const reason = resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'
+      if (resolution.unresolved.length === 0) this.recordFaultFailed({ fault: label, action: spec.kind, reason })
+      throw new Error(`selector resolved to no leg: ${reason}`)
+    }
+    const signal = options.signal ?? new AbortController().signal
+    const results = await Promise.allSettled(resolution.legs.map(async t => {
       const hit = streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) })
       await applyAction(this.leg(t.leg), spec, { fault: label, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg, hit },
-        options.durationMs, options.signal ?? new AbortController().signal)
+        options.durationMs, signal, this.log)
     }))
+    const failed = results.flatMap((r, i) => r.status === 'rejected' ? [{ leg: resolution.legs[i]!, err: r.reason as Error }] : [])
+    if (!signal.aborted) for (const f of failed) this.recordFaultFailed({ fault: label, action: spec.kind, selector: f.leg.selector, leg: f.leg.leg, reason: f.err.message })
+    if (failed.length > 0) throw failed[0]!.err
     return resolution
   }
 
@@ -204,6 +228,12 @@ export class Devnet implements AsyncDisposable {
     const ends = [a, b].map(name => { const n = this.node(name); return { name, peerId: n.running.peerId, client: n.client } }) as [DialEnd, DialEnd]
     const legs = this.legs(a, b).map(l => ({ name: l.name, proxyAddr: l.proxyAddr, transport: l.transport }))
     return await simultaneousDial({ ends, legs, record: entry => { this.recorder.append(entry) }, tag: { fault: tag.fault, ...(tag.selector !== undefined ? { selector: tag.selector } : {}) }, signal: tag.signal })
+  }
+
+  /** Records a fault (or one leg of it) that could not be resolved or applied: the history says so, the verdicts cannot pass. */
+  recordFaultFailed (failure: Omit<FaultFailed, 'kind' | 'ts'>): void {
+    this.log.debug(failure, 'fault failed')
+    this.recorder.append({ kind: 'fault_failed', ts: Date.now(), ...failure })
   }
 
   /** peer id -> node name */
@@ -229,6 +259,7 @@ export class Devnet implements AsyncDisposable {
   /** Stops every node, proxy and engine (idempotent); records run_end. */
   async stop (reason: RunEnd['reason'] = 'completed', detail?: string): Promise<void> {
     this.stopping ??= (async () => {
+      this.log.debug({ reason, detail }, 'devnet stopping')
       await Promise.allSettled(this.nodes().map(async n => { await n.running.stop() }))
       await Promise.allSettled(this.engines.map(async e => { await e.dispose() }))
       await this.runtime.dispose()
@@ -249,6 +280,7 @@ export class Devnet implements AsyncDisposable {
     const kinds = new Set<EngineKind>(scenario.legs.map(l => engineFor(l.transport)))
     const engineStarts = [...kinds].map(async kind => {
       const engine = await this.runtime.startFaultEngine(kind, { signal, seed: scenario.seed })
+      this.log.debug({ kind, proxyHost: engine.proxyHost }, 'fault engine started')
       this.engines.push(engine)
       return engine
     })
@@ -276,6 +308,7 @@ export class Devnet implements AsyncDisposable {
       const listenAddr = listenFor(listener.running.listen, l.transport)
       if (listenAddr == null) throw new DevnetSetupError(`node ${l.listener} does not listen on ${l.transport} (listen: ${listener.running.listen.join(', ')})`)
       const proxy: Proxy = await engine.createProxy(l.name, `${engine.proxyHost}:0`, hostPortOf(listenAddr))
+      this.log.debug({ leg: l.name, transport: l.transport, engine: engine.kind, listen: proxy.listen, upstream: hostPortOf(listenAddr) }, 'proxy created')
       const dialer = this.node(l.dialer)
       this.legsByName.set(l.name, new Leg({
         name: l.name,
@@ -298,6 +331,7 @@ export class Devnet implements AsyncDisposable {
     }
     const meshTimeoutMs = options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length
     const placement = scenario.placement ?? []
+    const meshFrom = Date.now()
     try {
       await dialWithPlacement(runLegs.map(l => l.name), placement, {
         dial: async name => { await dial(runLegs.find(l => l.name === name)!) },
@@ -316,6 +350,8 @@ export class Devnet implements AsyncDisposable {
     const placed = await this.snapshot()
     const misplaced = placementProblems(placement, placed)
     if (misplaced.length > 0) throw new DevnetSetupError(`stream placement not achieved (seed ${scenario.seed}):\n  ${misplaced.join('\n  ')}`)
+    if (dialErrors.length > 0) this.log.debug({ dialErrors }, 'first dials failed (the nodes redial)')
+    this.log.debug({ ms: Date.now() - meshFrom }, 'every pair meshed: both legs, gossip streams both ways')
 
     this.genesisMs = Date.now() + scenario.genesisDelayMs
     await Promise.all(this.nodes().map(async n => { await n.client.setGenesis(this.genesisMs) }))
@@ -339,6 +375,7 @@ export class Devnet implements AsyncDisposable {
       resolved: scenario
     }
     this.recorder.append(start)
+    this.log.debug({ genesisMs: this.genesisMs, slotMs: scenario.slotMs, slots: scenario.slots }, 'genesis set, run started')
   }
 
   private async startNode (spec: ScenarioNode, signal?: AbortSignal): Promise<void> {
@@ -376,6 +413,7 @@ export class Devnet implements AsyncDisposable {
     if (running.peerId !== expected) {
       throw new DevnetSetupError(`node ${spec.name} (${spec.impl}) reported peer id ${running.peerId}, but seed ${scenario.seed} and index ${spec.index} give ${expected}: its identity derivation does not follow containers/CONTRACT.md section 3`)
     }
+    this.log.debug({ node: spec.name, impl: spec.impl, peerId: running.peerId, control: running.controlUrl, listen: running.listen }, 'node ready')
     const node: DevnetNode = { spec, running, client: new NodeClient(spec.name, running.controlUrl) }
     this.nodesByName.set(spec.name, node)
     running.onEvent(event => { this.recorder.append({ ...event, kind: 'node', node: spec.name }) })
@@ -464,9 +502,9 @@ function engineFor (transport: TransportName): EngineKind {
   return transport === 'quic' ? 'udp' : 'toxiproxy'
 }
 
-async function createRuntime (name: RuntimeName, dir: string, runId: string, log?: (line: string) => void): Promise<Runtime> {
+async function createRuntime (name: RuntimeName, dir: string, runId: string, log: ((line: string) => void) | undefined, logger: Logger): Promise<Runtime> {
   if (name === 'process') return new ProcessRuntime({ dir })
   // loaded only when asked for: dockerode and testcontainers add start-up time a process run does not need
   const { DockerRuntime } = await import('../runtime/docker-runtime.ts')
-  return new DockerRuntime({ dir, runId, ...(log != null ? { log } : {}) })
+  return new DockerRuntime({ dir, runId, logger, ...(log != null ? { log } : {}) })
 }

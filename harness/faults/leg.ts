@@ -13,6 +13,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Proxy, ToxicType } from 'toxiproxy-node-client'
 import type { FaultAction, FaultEntry, LegName, TransportName } from '../history/types.ts'
+import type { FaultActionKind } from '../scenario/types.ts'
+import { ACTION_RULES, supportsTransport } from './action-rules.ts'
 
 export type Direction = 'upstream' | 'downstream' | 'both'
 type Stream = 'upstream' | 'downstream'
@@ -76,6 +78,11 @@ const systemClock: LegClock = {
 
 /** Larger than a QUIC ACK-only or PING packet (about 30-60 bytes), smaller than any packet with stream data worth the name. */
 export const STALL_MAX_BYTES = 100
+
+/** The transport check of harness/faults/action-rules.ts, as the error a Leg throws. */
+function requireTransport (kind: FaultActionKind, transport: TransportName): void {
+  if (!supportsTransport(kind, transport)) throw new UnsupportedFaultError(kind, transport, ACTION_RULES[kind].otherwise ?? `${kind} needs a ${ACTION_RULES[kind].transports.join(' or ')} leg`)
+}
 
 const streams = (direction: Direction): Stream[] => direction === 'both' ? ['upstream', 'downstream'] : [direction]
 
@@ -174,7 +181,7 @@ export class Leg {
   async loss (p: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
     const since = this.clock.now()
     const { direction = 'both', ...tag } = options
-    if (this.transport !== 'quic') throw new UnsupportedFaultError('loss', this.transport, 'TCP retransmits; use latency, bandwidth or blackhole')
+    requireTransport('loss', this.transport)
     if (!(p >= 0 && p <= 1)) throw new RangeError('loss probability must be in [0, 1]')
     for (const stream of streams(direction)) {
       if (p === 0) await this.dropToxic(`loss_${stream}`)
@@ -187,7 +194,7 @@ export class Leg {
   async bandwidth (rateKBps: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
     const since = this.clock.now()
     const { direction = 'both', ...tag } = options
-    if (this.transport !== 'tcp') throw new UnsupportedFaultError('bandwidth', this.transport, 'the UDP proxy has no rate limit; use loss or latency')
+    requireTransport('bandwidth', this.transport)
     if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
     for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
     this.emit('bandwidth', 'apply', tag, { rateKBps, direction }, since)
@@ -233,7 +240,7 @@ export class Leg {
    */
   async reset (tag: FaultTag = {}): Promise<void> {
     const since = this.clock.now()
-    if (this.transport !== 'tcp') throw new UnsupportedFaultError('reset', this.transport, 'QUIC has no RST; use down() or close()')
+    requireTransport('reset', this.transport)
     for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 })
     this.emit('reset', 'apply', tag, undefined, since)
   }
@@ -241,7 +248,7 @@ export class Leg {
   /** QUIC only: moves the leg's flows to a new upstream source port (a NAT rebinding; QUIC path migration). */
   async rebind (tag: FaultTag = {}): Promise<void> {
     const since = this.clock.now()
-    if (this.transport !== 'quic') throw new UnsupportedFaultError('rebind', this.transport, 'a TCP connection cannot change its source port')
+    requireTransport('rebind', this.transport)
     await this.putToxic('rebind', 'rebind', 'upstream', {})
     await this.dropToxic('rebind')
     this.emit('rebind', 'apply', tag, undefined, since)

@@ -16,18 +16,18 @@ import type { ChildProcess } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { delimiter, dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { delimiter, dirname, join } from 'node:path'
+import { toolPaths } from '../util/paths.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** The binary `npm run setup` builds. */
+/** The binary set-up builds (`npm run setup` in a checkout, `npx meshflap setup` for a package). */
 export function defaultToxiproxyBinary (): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../.tools/bin/toxiproxy-server')
+  return toolPaths().toxiproxy
 }
 
 export class ToxiproxyBinaryMissingError extends Error {
   constructor (binary: string) {
-    super(`toxiproxy-server not found at ${binary}: run \`npm run setup\` (it builds toxiproxy v2.12.0 with Go into .tools/bin)`)
+    super(`toxiproxy-server not found at ${binary}: run \`${toolPaths().setupCommand}\` (it builds toxiproxy v2.12.0 with Go into ${dirname(binary)})`)
     this.name = 'ToxiproxyBinaryMissingError'
   }
 }

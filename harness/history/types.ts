@@ -4,6 +4,7 @@
  *
  *   run_start ─┬─ node events (every node's NDJSON, tagged with its name)
  *              ├─ fault entries (what the fault plane did, to which leg)
+ *              ├─ fault_failed (a fault that could not be resolved or applied, and why)
  *              ├─ node_exit (a node process/container ended)
  *              ├─ harness_sched (the harness's own timer lateness, per window)
  *              ├─ status (a node's per-topic mesh, sampled from /v1/status every heartbeat)
@@ -108,6 +109,27 @@ export interface FaultEntry {
   mustHit?: boolean
 }
 
+/**
+ * A fault (or one leg of it) that was not applied: its selector resolved to no leg, or the
+ * engine refused the action. A run with one did not test what its scenario asks, so its
+ * verdicts cannot pass (they are `unknown` unless something failed).
+ */
+export interface FaultFailed {
+  kind: 'fault_failed'
+  ts: number
+  /** scenario fault id ("faults[0]#2") or a test's own label */
+  fault: string
+  /** the action kind, e.g. "down" */
+  action: string
+  /** the selector, as resolved ("bearing-of: A (A,B)") or as written */
+  selector?: string
+  /** the leg it failed on; absent when no leg was resolved */
+  leg?: LegName
+  reason: string
+  /** "file:line" of the scenario fault */
+  where?: string
+}
+
 export interface NodeExit {
   kind: 'node_exit'
   ts: number
@@ -153,6 +175,6 @@ export interface HarnessSched {
   cpuMs?: number
 }
 
-export type HistoryEntry = RunStart | NodeEntry | FaultEntry | NodeExit | StatusSample | RunEnd | HarnessSched
+export type HistoryEntry = RunStart | NodeEntry | FaultEntry | FaultFailed | NodeExit | StatusSample | RunEnd | HarnessSched
 
 export type History = readonly HistoryEntry[]

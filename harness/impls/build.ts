@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BuildStep } from './implementation.ts'
+import { toolPaths } from '../util/paths.ts'
 
 export class BuildToolMissingError extends Error {
   override name = 'BuildToolMissingError'
@@ -17,6 +18,8 @@ export class BuildToolMissingError extends Error {
 export interface BuildOptions {
   /** project root */
   root: string
+  /** set-up's folder (default: toolPaths() for the root: .tools in a checkout, else the cache directory) */
+  tools?: string
   /** progress lines */
   say?: (line: string) => void
 }
@@ -35,7 +38,7 @@ export function stampOf (step: BuildStep, root: string): string {
 
 /** Builds the step's binary unless its stamp is current; true when it built. */
 export function runBuildStep (step: BuildStep, options: BuildOptions): boolean {
-  const tools = join(options.root, '.tools')
+  const tools = options.tools ?? toolPaths(process.env, options.root).dir
   const target = join(tools, 'bin', step.binary)
   const stampFile = join(tools, `${step.binary}.stamp`)
   const stamp = stampOf(step, options.root)

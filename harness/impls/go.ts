@@ -5,13 +5,15 @@
 import { readdirSync } from 'node:fs'
 import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PROJECT_ROOT, TOOLS_BIN } from '../util/paths.ts'
+import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 import { defineImplementation } from './implementation.ts'
 
 const BINARY = 'meshflap-go-peer'
 const DIR = 'containers/go-peer'
-/** the binary set-up builds (tests that start the Go peer by hand use it) */
-export const GO_PEER_BIN = join(TOOLS_BIN, BINARY)
+/** the binary set-up builds, in set-up's folder for this environment (tests that start the Go peer by hand use it) */
+export function goPeerBinary (): string {
+  return join(toolPaths().bin, BINARY)
+}
 // Static (no cgo), so the binary also runs in the go-peer image on any base
 const BUILD_ARGS = ['build', '-trimpath', '-ldflags=-s -w', '-o']
 
@@ -32,7 +34,7 @@ export const go = defineImplementation({
     recipe: `CGO_ENABLED=0 go ${BUILD_ARGS.join(' ')}`,
     command: target => ({ file: 'go', args: [...BUILD_ARGS, target, '.'], cwd: join(PROJECT_ROOT, DIR), env: { CGO_ENABLED: '0' } })
   },
-  processCommand: configPath => [GO_PEER_BIN, configPath],
+  processCommand: configPath => [goPeerBinary(), configPath],
   image: { name: 'go-peer', dockerfile: `${DIR}/Dockerfile`, inputs: { kind: 'binary', file: `.tools/bin/${BINARY}`, contextPath: `bin/${BINARY}` } },
   versions: async () => ({ 'go-peer': await goPeerVersion() })
 })
@@ -40,7 +42,7 @@ export const go = defineImplementation({
 /** The Go peer's libp2p versions, from its go.mod (the binary is built from exactly that by set-up). */
 async function goPeerVersion (): Promise<string> {
   try {
-    await access(GO_PEER_BIN)
+    await access(goPeerBinary())
     const mod = await readFile(join(PROJECT_ROOT, DIR, 'go.mod'), 'utf8')
     const v = (name: string): string => new RegExp(`\\s${name.replace(/[.]/g, '\\.')} (v[^\\s]+)`).exec(mod)?.[1] ?? '?'
     return `go-libp2p ${v('github.com/libp2p/go-libp2p')}, go-libp2p-pubsub ${v('github.com/libp2p/go-libp2p-pubsub')}`

@@ -9,14 +9,16 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, relative } from 'node:path'
-import { PROJECT_ROOT, TOOLS_BIN } from '../util/paths.ts'
+import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 import { filesUnder } from './build.ts'
 import { defineImplementation } from './implementation.ts'
 
 const BINARY = 'meshflap-rust-peer'
 const DIR = 'containers/rust-peer'
-/** the binary set-up builds (tests that start the Rust peer by hand use it) */
-export const RUST_PEER_BIN = join(TOOLS_BIN, BINARY)
+/** the binary set-up builds, in set-up's folder for this environment (tests that start the Rust peer by hand use it) */
+export function rustPeerBinary (): string {
+  return join(toolPaths().bin, BINARY)
+}
 const TARGET_DIR = join(process.env.MESHFLAP_CACHE_DIR ?? join(homedir(), '.cache', 'meshflap'), 'rust-peer-target')
 const CARGO = 'cargo build --release --locked'
 
@@ -42,7 +44,7 @@ export const rust = defineImplementation({
     command: () => ({ file: 'sh', args: ['-c', `touch src/main.rs && exec nice -n 10 ${CARGO}`], cwd: join(PROJECT_ROOT, DIR), env: { CARGO_TARGET_DIR: TARGET_DIR } }),
     produces: relative(join(PROJECT_ROOT, DIR), join(TARGET_DIR, 'release', BINARY))
   },
-  processCommand: configPath => [RUST_PEER_BIN, configPath],
+  processCommand: configPath => [rustPeerBinary(), configPath],
   image: { name: 'rust-peer', dockerfile: `${DIR}/Dockerfile`, inputs: { kind: 'binary', file: `.tools/bin/${BINARY}`, contextPath: `bin/${BINARY}` } },
   versions: async () => ({ 'rust-peer': await rustPeerVersion() })
 })

@@ -3,13 +3,12 @@
  * gossip policy (and stock, for comparison). Run by the pinned Node from its
  * sources; nothing to build.
  */
-import { join } from 'node:path'
-import { PROJECT_ROOT } from '../util/paths.ts'
+import { TS_NODE_MAIN } from '../util/paths.ts'
 import { defineImplementation } from './implementation.ts'
 
 const MAIN = 'containers/ts-node/main.ts'
-/** the node's entry file (tests that start the TS node by hand use it) */
-export const TS_NODE_MAIN = join(PROJECT_ROOT, MAIN)
+/** the node's entry file: its source in a checkout, compiled in an installed package (tests that start the TS node by hand use it) */
+export { TS_NODE_MAIN }
 
 export const ts = defineImplementation({
   name: 'ts',

@@ -22,6 +22,7 @@
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
+ *   unapplied-faults.ts .. a fault that did not apply makes a pass unknown
  */
 export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
@@ -54,6 +55,7 @@ export type { FaultWindow } from './fault-windows.ts'
 export { faultHits, hitOf, markVacuous, untouchedNote, vacuousReasons } from './fault-hits.ts'
 export type { FaultHit } from './fault-hits.ts'
 export { healthFindings } from './node-health.ts'
+export { describeFailure, unappliedFaults } from './unapplied-faults.ts'
 export { MAX_FINDINGS, verdictOf } from './verdict-parts.ts'
 export { environmentOf, intervalsDuring, stalledSlot, HARNESS } from './environment.ts'
 export type { Environment, EnvironmentInterval, EnvironmentParams, SlotLateness, Stall } from './environment.ts'

@@ -17,6 +17,7 @@
  *                        environmentOf ──> excuseByEnvironment: a fail the machine's stall
  *                                          explains becomes unknown (environment: ...)
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
+ *   a fault_failed in the history turns a pass into unknown (unapplied-faults.ts)
  */
 import type { History } from '../history/types.ts'
 import { coverageQuorum } from './coverage-quorum.ts'
@@ -33,11 +34,16 @@ import { noDecay } from './no-decay.ts'
 import { reopenWithin } from './reopen-within.ts'
 import { indexHistory, type RunIndex } from './run-index.ts'
 import { streamsSurvive } from './streams-survive.ts'
+import { unappliedFaults } from './unapplied-faults.ts'
 import type { Verdict } from './verdict.ts'
 import { unhonouredConfig, unknownWhenUnhonoured } from './unhonoured-config.ts'
 
-/** Runs one expectation's oracle on an indexed history. */
+/** Runs one expectation's oracle on an indexed history; a pass with a fault that did not apply is unknown. */
 export function judgeOne (history: History, e: Expectation, ix: RunIndex, legs: LegLiveness): Verdict {
+  return unappliedFaults(oracleFor(history, e, ix, legs), ix)
+}
+
+function oracleFor (history: History, e: Expectation, ix: RunIndex, legs: LegLiveness): Verdict {
   switch (e.kind) {
     case 'streams-survive': return streamsSurvive(history, e, ix)
     case 'reopen-within': return reopenWithin(history, e, ix, legs)

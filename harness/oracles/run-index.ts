@@ -8,7 +8,7 @@
  *   node A: leg_open {leg: c9, peer: B, direction: inbound}   ──> connection A/c9 = harness leg "B>A"
  *   node A: stream_open {stream: c7/o1, leg: c7, direction: outbound} ──> A's gossip to B rides A>B
  */
-import type { FaultEntry, History, LegName, NodeEntry, NodeExit, RunEnd, RunNode, RunStart, StatusSample } from '../history/types.ts'
+import type { FaultEntry, FaultFailed, History, LegName, NodeEntry, NodeExit, RunEnd, RunNode, RunStart, StatusSample } from '../history/types.ts'
 import { faultWindows, type FaultWindow } from './fault-windows.ts'
 
 /** The history cannot be judged at all (no run_start). */
@@ -71,6 +71,8 @@ export interface RunIndex {
   connections: ReadonlyMap<string, Connection>
   streams: GossipStream[]
   faults: FaultEntry[]
+  /** faults (or legs of one) that could not be resolved or applied */
+  faultFailures: FaultFailed[]
   faultWindows: FaultWindow[]
   /** sampled mesh views (status entries), in history order */
   statuses: StatusSample[]
@@ -96,6 +98,7 @@ export function indexHistory (history: History): RunIndex {
   const streams = new Map<string, GossipStream>()
   const faults: FaultEntry[] = []
   const statuses: StatusSample[] = []
+  const faultFailures: FaultFailed[] = []
   const peerName = (peer: string): string => nameOfPeer.get(peer) ?? peer
 
   for (const e of history) {
@@ -103,6 +106,7 @@ export function indexHistory (history: History): RunIndex {
     switch (e.kind) {
       case 'run_end': end = e; break
       case 'fault': faults.push(e); break
+      case 'fault_failed': faultFailures.push(e); break
       case 'node_exit': if (!exits.has(e.node)) exits.set(e.node, e); break
       case 'node': {
         let list = events.get(e.node)
@@ -172,6 +176,7 @@ export function indexHistory (history: History): RunIndex {
     connections,
     streams: [...streams.values()],
     faults,
+    faultFailures,
     faultWindows: faultWindows(faults, observedUntil),
     statuses
   }

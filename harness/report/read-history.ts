@@ -18,7 +18,7 @@ export class HistoryParseError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<string> = new Set(['run_start', 'node', 'fault', 'node_exit', 'status', 'run_end', 'harness_sched'])
+const KINDS: ReadonlySet<string> = new Set(['run_start', 'node', 'fault', 'fault_failed', 'node_exit', 'status', 'run_end', 'harness_sched'])
 
 /** Options for reading a history. */
 export interface ReadHistoryOptions {

@@ -3,7 +3,7 @@
  * from the history (run_start, run_end, node_exit) or the verdicts; versions
  * are the caller's (the runner knows which binaries it ran).
  */
-import type { History, RunEnd, RunStart } from '../history/types.ts'
+import type { FaultFailed, History, RunEnd, RunStart } from '../history/types.ts'
 import { faultHits, type FaultHit } from '../oracles/fault-hits.ts'
 import { indexHistory } from '../oracles/run-index.ts'
 import type { Verdict, VerdictStatus } from '../oracles/verdict.ts'
@@ -39,6 +39,8 @@ export interface RunResults {
   wallTimeMs: number
   endReason: RunEnd['reason'] | 'missing'
   endDetail?: string
+  /** faults that could not be resolved or applied (the history's fault_failed entries) */
+  faultsNotApplied?: Array<Omit<FaultFailed, 'kind'>>
   status: VerdictStatus
   counts: Record<VerdictStatus, number>
   nodes: ResultsNode[]
@@ -64,6 +66,11 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
   const end = history.findLast(e => e.kind === 'run_end')
   const lastTs = history.reduce((m, e) => Math.max(m, e.ts), start.ts)
   const exits = new Map(history.flatMap(e => e.kind === 'node_exit' ? [[e.node, e] as const] : []))
+  const failed = history.flatMap(e => {
+    if (e.kind !== 'fault_failed') return []
+    const { kind: _kind, ...rest } = e
+    return [rest]
+  })
   const counts: Record<VerdictStatus, number> = { pass: 0, fail: 0, unknown: 0 }
   for (const v of verdicts) counts[v.status]++
   return {
@@ -79,6 +86,7 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
     wallTimeMs: (end?.ts ?? lastTs) - start.ts,
     endReason: end?.reason ?? 'missing',
     ...(end?.detail !== undefined ? { endDetail: end.detail } : {}),
+    ...(failed.length > 0 ? { faultsNotApplied: failed } : {}),
     status: overallStatus(history, verdicts),
     counts,
     nodes: start.nodes.map(n => {

@@ -10,7 +10,7 @@
  *                                                                   node events in order,
  *                                                                   node-local leg id -> "A>B" }
  */
-import type { History, LegName, NodeEntry, NodeExit, RunEnd, RunNode, RunStart } from '../history/types.ts'
+import type { FaultFailed, History, LegName, NodeEntry, NodeExit, RunEnd, RunNode, RunStart } from '../history/types.ts'
 import type { FaultWindow } from '../oracles/fault-windows.ts'
 import { connectionKey, HistoryError, indexHistory, type RunIndex } from '../oracles/run-index.ts'
 
@@ -44,6 +44,8 @@ export interface RunView {
   /** every node event, in history order */
   nodeEvents: NodeEntry[]
   faultWindows: FaultWindow[]
+  /** faults that could not be resolved or applied */
+  faultFailures: FaultFailed[]
   exits: NodeExit[]
   /** legs declared in run_start, then any other leg seen in connections or faults, in first-seen order */
   legNames: LegName[]
@@ -68,6 +70,7 @@ export function buildRunView (history: History): RunView {
   const add = (leg: LegName | undefined): void => { if (leg !== undefined && !seen.has(leg)) { seen.add(leg); legNames.push(leg) } }
   for (const c of ix.connections.values()) add(c.leg)
   for (const w of ix.faultWindows) add(w.leg)
+  for (const f of ix.faultFailures) add(f.leg)
   return {
     ix,
     start: ix.start,
@@ -77,6 +80,7 @@ export function buildRunView (history: History): RunView {
     nodes: ix.nodes,
     nodeEvents,
     faultWindows: ix.faultWindows,
+    faultFailures: ix.faultFailures,
     exits,
     legNames
   }

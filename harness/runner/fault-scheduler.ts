@@ -16,6 +16,7 @@ import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { isNodeTarget, nodeSelectorText, resolveNodeTarget } from '../scenario/resolve-node-target.ts'
 import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
+import type { TargetedLeg } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 
@@ -71,24 +72,33 @@ export class FaultScheduler {
     if (signal.aborted) return
     if (isNodeTarget(planned.target)) { await this.applyToNodes(planned, planned.target, planned.action as NodeActionSpec, due); return }
     if (planned.target.kind === 'pair') { await this.applyToPair(planned, planned.target.pair, due); return }
+    const where = planned.fault.where
+    const failed = (reason: string, selector?: string, leg?: TargetedLeg): void => {
+      if (signal.aborted) return
+      note(`${planned.id} (${where})${selector !== undefined ? `: ${selector}` : ''}${leg !== undefined ? ` on ${leg.leg}` : ''} not applied: ${reason}`)
+      this.devnet.recordFaultFailed({ fault: planned.id, action: planned.action.kind, reason, where, ...(selector !== undefined ? { selector } : {}), ...(leg !== undefined ? { leg: leg.leg } : {}) })
+    }
     try {
       const snapshot = await this.devnet.snapshot()
       const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
+      this.devnet.logResolution(planned.target as Target, resolution, planned.id)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
-      for (const u of resolution.unresolved) note(`${planned.id} (${planned.fault.where}): ${u.selector} not applied: ${u.reason}`)
+      for (const u of resolution.unresolved) failed(u.reason, u.selector)
+      if (resolution.legs.length === 0 && resolution.unresolved.length === 0) failed('the selector resolved to no leg')
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
-      await Promise.all(resolution.legs.map(async t => {
+      const results = await Promise.allSettled(resolution.legs.map(async t => {
         const tag: FaultTag = {
           fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg,
           // what rode the leg as it was decided: "the fault touched no stream" must be visible, not inferred
           hit: streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) }),
           ...(planned.fault.exercised ? { mustHit: true } : {})
         }
-        await applyAction(this.devnet.leg(t.leg), planned.action as FaultActionSpec, tag, planned.durationMs, signal)
+        await applyAction(this.devnet.leg(t.leg), planned.action as FaultActionSpec, tag, planned.durationMs, signal, this.devnet.log)
       }))
+      results.forEach((r, i) => { if (r.status === 'rejected') failed((r.reason as Error).message, resolution.legs[i]!.selector, resolution.legs[i]) })
     } catch (err) {
-      if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
+      failed((err as Error).message)
     }
   }
 

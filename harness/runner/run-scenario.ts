@@ -26,6 +26,9 @@ import { applyOverrides, overrideFlags } from './overrides.ts'
 import type { ScenarioOverrides } from './overrides.ts'
 import { collectVersions } from './versions.ts'
 import { ProgressTracker } from './progress.ts'
+import type { Logger } from '../cli/logger.ts'
+import { recheckScenario } from '../scenario/recheck-scenario.ts'
+import { ScenarioError } from '../scenario/scenario-error.ts'
 import type { ProgressState } from './progress.ts'
 
 export interface RunOptions {
@@ -36,9 +39,11 @@ export interface RunOptions {
   signal?: AbortSignal
   /** live progress, once per slot and on every fault */
   onProgress?: (state: ProgressState) => void
-  /** notes the run could not act on (an unresolved selector, ...) */
+  /** notes the run could not act on (an unresolved selector, ...); each fault one is also a `fault_failed` history entry */
   onNote?: (message: string) => void
   versions?: Record<string, string>
+  /** diagnostics (default: createLogger(), level from MESHFLAP_LOG) */
+  logger?: Logger
 }
 
 export interface RunResult {
@@ -57,6 +62,9 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const overrides = { ...options.overrides, seed: options.overrides?.seed ?? input.seed }
   const scenario = applyOverrides(input, overrides)
   const runtime = options.runtime ?? 'process'
+  // the overrides may have broken what the file's own validation checked (loss on legs --transport made TCP)
+  const problems = recheckScenario(scenario, { runtime, because: overrideFlags({ ...overrides, seed: undefined }).join(' ') })
+  if (problems.length > 0) throw new ScenarioError(problems)
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')
   const variant = [...new Set(scenario.nodes.map(n => n.impl))].join('-') + '-' + [...new Set(scenario.legs.map(l => l.transport))].join('-')
   const dir = join(options.outDir ?? 'runs', `${scenario.name}-${variant}-seed${scenario.seed}-${stamp}`)
@@ -64,8 +72,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const controller = new AbortController()
   const onAbort = (): void => { controller.abort() }
   options.signal?.addEventListener('abort', onAbort, { once: true })
-  const notes: string[] = []
-  const note = (message: string): void => { notes.push(message); options.onNote?.(message) }
+  const note = (message: string): void => { options.onNote?.(message) }
   const progress = new ProgressTracker(scenario, options.onProgress)
 
   let devnet: Devnet | undefined
@@ -74,7 +81,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
   try {
     devnet = await Devnet.start(scenario, {
-      runtime, dir, signal: controller.signal, onLog: options.onNote,
+      runtime, dir, signal: controller.signal, onLog: options.onNote, logger: options.logger,
       onEntry: (entry: HistoryEntry) => { progress.observe(entry) }
     })
     const net = devnet
@@ -115,7 +122,8 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
     options.signal?.removeEventListener('abort', onAbort)
     progress.end()
     if (end.reason !== 'node-failed' && options.signal?.aborted === true) end.reason = 'interrupted'
-    await devnet?.stop(end.reason, [end.detail, ...notes].filter(x => x != null).join('\n') || undefined)
+    // faults that did not apply are fault_failed entries in the history, not free text here
+    await devnet?.stop(end.reason, end.detail)
   }
   if (devnet == null) throw new Error(`${scenario.name}: interrupted before the devnet was up`)
 

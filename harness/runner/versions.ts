@@ -1,14 +1,19 @@
 /** Versions of everything a run used, for results.json and rerun bundles. */
-import { access, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { IMPLEMENTATIONS } from '../impls/index.ts'
-import { PROJECT_ROOT } from '../util/paths.ts'
+import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
 
+/** The installed version of a dependency, found as Node finds it (hoisted into a client's node_modules, too). */
 async function packageVersion (name: string): Promise<string> {
   try {
-    const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
-    return pkg.version
-  } catch { return 'missing' }
+    for (let dir = dirname(fileURLToPath(import.meta.resolve(name))); dirname(dir) !== dir; dir = dirname(dir)) {
+      const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8').catch(() => '{}')) as { name?: string, version?: string }
+      if (pkg.name === name && pkg.version !== undefined) return pkg.version
+    }
+  } catch { /* not installed */ }
+  return 'missing'
 }
 
 export async function collectVersions (): Promise<Record<string, string>> {
@@ -20,7 +25,7 @@ export async function collectVersions (): Promise<Record<string, string>> {
     packageVersion('toxiproxy-node-client')
   ])
   // `go install` does not stamp a version into the binary; ci/setup.mjs records what it built
-  const toxiproxy = await readFile(join(PROJECT_ROOT, '.tools', 'toxiproxy-server.stamp'), 'utf8').catch(() => 'missing')
+  const toxiproxy = await readFile(join(toolPaths().dir, 'toxiproxy-server.stamp'), 'utf8').catch(() => 'missing')
   return {
     meshflap: meshflap.version,
     node: process.version,

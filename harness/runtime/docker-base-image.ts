@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, delimiter, join } from 'node:path'
 import type Docker from 'dockerode'
+import type { Logger } from '../cli/logger.ts'
 import { LABEL_IMAGE } from './docker-labels.ts'
 import type { DockerSettings } from './docker-settings.ts'
 
@@ -38,11 +39,17 @@ export interface BaseImageOptions {
   signal?: AbortSignal
   /** progress lines ("pulling ...", "building ...") */
   log?: (line: string) => void
+  /** diagnostics: which base was chosen and why */
+  logger?: Logger
 }
 
 export async function resolveBaseImage (docker: Docker, settings: DockerSettings, options: BaseImageOptions = {}): Promise<BaseImage> {
   const t0 = performance.now()
-  const done = (ref: string, id: string, source: BaseImage['source']): BaseImage => ({ ref, id, source, ms: Math.round(performance.now() - t0) })
+  const done = (ref: string, id: string, source: BaseImage['source']): BaseImage => {
+    const base = { ref, id, source, ms: Math.round(performance.now() - t0) }
+    options.logger?.debug(base, 'docker base image resolved')
+    return base
+  }
   const configured = await imageId(docker, settings.baseImage)
   if (configured !== undefined) return done(settings.baseImage, configured, 'configured')
   const pullError = settings.pullTimeoutMs > 0 ? await tryPull(docker, settings.baseImage, settings.pullTimeoutMs, options.signal) : 'pulls disabled'

@@ -40,9 +40,9 @@ export async function fileEntry (root: string, rel: string, contextPath: string 
 
 /**
  * Every file of an installed package folder (not its nested node_modules, which
- * are packages of their own in the closure; no symlinks).
+ * are packages of their own in the closure; no symlinks), at `prefix` + its root-relative path.
  */
-export async function packageEntries (root: string, packageDir: string): Promise<ContextEntry[]> {
+export async function packageEntries (root: string, packageDir: string, prefix = ''): Promise<ContextEntry[]> {
   const out: ContextEntry[] = []
   const walk = async (rel: string): Promise<void> => {
     const dirents = await readdir(join(root, rel), { withFileTypes: true })
@@ -51,7 +51,7 @@ export async function packageEntries (root: string, packageDir: string): Promise
       if (d.isDirectory()) {
         if (d.name !== 'node_modules') await walk(child)
       } else if (d.isFile() && !SKIP_IN_PACKAGES.test(d.name)) {
-        out.push(await fileEntry(root, child))
+        out.push(await fileEntry(root, child, prefix + child))
       }
     }
   }

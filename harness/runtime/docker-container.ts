@@ -1,14 +1,24 @@
 /**
  * One container of a run, started with testcontainers on the run's own network
- * (with the given network alias), its output followed from the moment it starts.
+ * (with the given network alias), its output followed from the moment it starts,
+ * and its life tied to the harness's: nothing outlives a killed harness.
  *
- *   RunContainer (GenericContainer) ──create: NetworkMode=<run net>, alias──> start
- *        ├─ containerStarting: ContainerLog follows GET /containers/<id>/logs?follow
- *        │      demux ──> stdout / stderr lines ──> log file + held until consumed
- *        └─ Wait.forLogMessage(<ready pattern>)            testcontainers' wait strategy
+ *   RunContainer (GenericContainer) ──create: NetworkMode=<run net>, alias,
+ *        │                                    OpenStdin + StdinOnce, AutoRemove
+ *        ├─ containerCreated (before start):
+ *        │      POST /containers/<id>/attach (stdin, stdout, stderr; hijacked)  <── the lifeline
+ *        │           demux ──> stdout / stderr lines ──> log file + held until consumed
+ *        │      POST /containers/<id>/wait?condition=next-exit                    <── its exit code
+ *        └─ start ─> Wait.forLogMessage(<ready pattern>)    testcontainers' wait strategy
  *
- * The log is followed before the wait: when a container dies before it is ready,
- * testcontainers removes it at once, and its last lines would be lost.
+ * The lifeline: the harness holds the container's stdin through its attach connection
+ * and never writes to it. When the harness dies, even by SIGKILL, the kernel closes
+ * that connection; with StdinOnce the engine then closes the container's stdin, the
+ * program sees EOF and exits (nodes: `exitOnStdinClose`, the UDP proxy:
+ * `--exit-on-stdin-close`, toxiproxy: its image's entrypoint), and AutoRemove removes
+ * the container. The run's network has no such hook: the next start sweeps it.
+ * Reading the output from the same attach (not from the logs endpoint) keeps the last
+ * lines of a container that died and was removed at once.
  * testcontainers' withNetworkAliases() creates the container on the default bridge and
  * connects it to the network afterwards, which would leave it a way out of the run's
  * network: RunContainer puts the alias into the create call instead.
@@ -43,7 +53,7 @@ export interface RunContainerSpec {
   logPath: string
 }
 
-/** A started container: its id, its IP on the run network, and its followed log. */
+/** A started container: its id, its IP on the run network, its followed log and its exit. */
 export interface StartedRunContainer {
   id: string
   containerName: string
@@ -51,13 +61,15 @@ export interface StartedRunContainer {
   /** create + start + ready, as seen from the harness */
   startMs: number
   log: ContainerLog
+  /** the exit status (null when the engine could not say), from a wait registered before start */
+  exit: Promise<number | null>
 }
 
 class RunContainer extends GenericContainer {
   private readonly docker: Docker
   private readonly logPath: string
-  private containerId = ''
   log: ContainerLog | undefined
+  exit: Promise<number | null> | undefined
 
   constructor (docker: Docker, spec: RunContainerSpec) {
     super(spec.image)
@@ -71,14 +83,18 @@ class RunContainer extends GenericContainer {
     if (spec.command !== undefined) this.withCommand(spec.command)
     if (spec.files !== undefined && spec.files.length > 0) this.withCopyContentToContainer(spec.files)
     this.createOpts.NetworkingConfig = { EndpointsConfig: { [spec.network]: { Aliases: [spec.alias] } } }
+    // the lifeline (see the top of this file)
+    Object.assign(this.createOpts, { OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true })
+    this.hostConfig.AutoRemove = true
   }
 
   protected override async containerCreated (containerId: string): Promise<void> {
-    this.containerId = containerId
-  }
-
-  protected override async containerStarting (): Promise<void> {
-    this.log = new ContainerLog(this.docker, this.containerId, this.logPath)
+    const container = this.docker.getContainer(containerId)
+    this.exit = container.wait({ condition: 'next-exit' }).then(
+      (r: { StatusCode?: number }) => r.StatusCode ?? null,
+      () => null)
+    const attached = await container.attach({ stream: true, hijack: true, stdin: true, stdout: true, stderr: true })
+    this.log = new ContainerLog(this.docker, attached, this.logPath)
   }
 }
 
@@ -107,8 +123,8 @@ export async function startRunContainer (docker: Docker, spec: RunContainerSpec,
     const tail = log?.lastLines(15) ?? []
     throw new ContainerStartError(`container ${spec.containerName} (${spec.image}) did not become ready: ${(err as Error).message}${tail.length === 0 ? '' : '\n' + tail.map(l => `  | ${l}`).join('\n')}`)
   }
-  if (container.log === undefined) throw new ContainerStartError(`container ${spec.containerName}: started, but its log was never followed`)
-  return { id: started.getId(), containerName: spec.containerName, ip: started.getIpAddress(spec.network), startMs: Math.round(performance.now() - t0), log: container.log }
+  if (container.log === undefined || container.exit === undefined) throw new ContainerStartError(`container ${spec.containerName}: started, but it was never attached`)
+  return { id: started.getId(), containerName: spec.containerName, ip: started.getIpAddress(spec.network), startMs: Math.round(performance.now() - t0), log: container.log, exit: container.exit }
 }
 
 type LineHandler = (line: string) => void
@@ -116,25 +132,29 @@ type LineHandler = (line: string) => void
 const TAIL_LINES = 200
 
 /**
- * A container's output from its first line: every stdout / stderr line goes to
- * the log file and is held until a consumer takes the stream over (consume()).
- * `ended` resolves once the container has stopped and every line is delivered.
+ * A container's output from its first line, read from the harness's attach
+ * connection: every stdout / stderr line goes to the log file and is held until a
+ * consumer takes the stream over (consume()). `ended` resolves once the container
+ * has stopped and every line is delivered. The same connection holds the
+ * container's stdin open: close() (or the harness dying) closes it.
  */
 export class ContainerLog {
   readonly ended: Promise<void>
   readonly path: string
   private readonly file: WriteStream
+  private readonly attached: NodeJS.ReadWriteStream
   private resolveEnded!: () => void
   private held: Array<{ err: boolean, line: string }> | undefined = []
   private onStdout: LineHandler = () => {}
   private onStderr: LineHandler = () => {}
   private readonly tail: string[] = []
 
-  constructor (docker: Docker, containerId: string, logPath: string) {
+  constructor (docker: Docker, attached: NodeJS.ReadWriteStream, logPath: string) {
     this.path = logPath
+    this.attached = attached
     this.file = createWriteStream(logPath, { flags: 'a' })
     this.ended = new Promise(resolve => { this.resolveEnded = resolve })
-    void this.follow(docker, containerId)
+    this.follow(docker)
   }
 
   /** Hands every line so far, then each new one, to the consumer. */
@@ -156,7 +176,10 @@ export class ContainerLog {
     if (!this.file.writableEnded) this.file.write(line + '\n')
   }
 
+  /** Closes the log file and lets go of the attach connection (the container's stdin closes with it). */
   async close (): Promise<void> {
+    const socket = this.attached as NodeJS.ReadWriteStream & { destroy?: () => void }
+    socket.destroy?.()
     if (this.file.writableEnded) return
     await new Promise<void>(resolve => { this.file.end(resolve) })
   }
@@ -169,23 +192,20 @@ export class ContainerLog {
     else (err ? this.onStderr : this.onStdout)(line)
   }
 
-  private async follow (docker: Docker, containerId: string): Promise<void> {
+  private follow (docker: Docker): void {
     const out = new PassThrough()
     const err = new PassThrough()
     let open = 2
     const lineDone = (): void => { if (--open === 0) this.resolveEnded() }
     createInterface({ input: out }).on('line', line => { this.deliver(false, line) }).on('close', lineDone)
     createInterface({ input: err }).on('line', line => { this.deliver(true, line) }).on('close', lineDone)
-    try {
-      const stream = await docker.getContainer(containerId).logs({ follow: true, stdout: true, stderr: true }) as NodeJS.ReadableStream
-      docker.modem.demuxStream(stream, out, err)
-      stream.on('end', () => { out.end(); err.end() })
-      stream.on('error', () => { out.end(); err.end() })
-    } catch (e) {
-      this.note(`[meshflap] cannot follow the container's log: ${(e as Error).message}`)
-      out.end()
-      err.end()
-    }
+    const stream = this.attached
+    docker.modem.demuxStream(stream, out, err)
+    let finished = false
+    const finish = (): void => { if (finished) return; finished = true; out.end(); err.end() }
+    stream.on('end', finish)
+    stream.on('close', finish)
+    stream.on('error', (e: Error) => { this.note(`[meshflap] the container's attach connection failed: ${e.message}`); finish() })
   }
 }
 

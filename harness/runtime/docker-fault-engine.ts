@@ -45,7 +45,8 @@ export async function startEngineContainer (opts: EngineContainerOptions): Promi
   const toxiproxy = opts.kind === 'toxiproxy'
   const command = toxiproxy
     ? ['-host', '0.0.0.0', '-port', String(ENGINE_API_PORT)]
-    : ['--host', '0.0.0.0', '--port', String(ENGINE_API_PORT), ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : [])]
+    // --exit-on-stdin-close: the proxy ends when the harness's attach does (docker-container.ts)
+    : ['--host', '0.0.0.0', '--port', String(ENGINE_API_PORT), '--exit-on-stdin-close', ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : [])]
   const container = await startRunContainer(opts.docker, {
     image: opts.image,
     containerName: opts.containerName,

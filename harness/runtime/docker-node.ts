@@ -46,6 +46,7 @@ export class DockerNode implements RunningNode {
   listen: string[] = []
   private readonly docker: Docker
   private readonly log: ContainerLog
+  private readonly exitStatus: Promise<number | null>
   private readonly output: NodeOutput
   private stopRequested = false
   private paused = false
@@ -59,6 +60,7 @@ export class DockerNode implements RunningNode {
     this.startMs = opts.container.startMs
     this.controlUrl = `http://${this.ip}:${opts.controlPort}`
     this.log = opts.container.log
+    this.exitStatus = opts.container.exit
     this.logPath = this.log.path
     this.output = new NodeOutput({ node: opts.name, writeNote: line => { this.log.note(line) } })
     this.log.consume(line => { this.output.stdout(line) }, line => { this.output.stderr(line) })
@@ -138,13 +140,9 @@ export class DockerNode implements RunningNode {
   }
 
   private async waitForExit (): Promise<NodeExitInfo> {
-    let status: number | null = null
-    try {
-      const result = await this.docker.getContainer(this.containerId).wait() as { StatusCode?: number }
-      status = result.StatusCode ?? null
-    } catch (err) {
-      this.output.note(`[meshflap] lost track of the container: ${(err as Error).message}`)
-    }
+    // registered before the container started (docker-container.ts): AutoRemove cannot race it
+    const status = await this.exitStatus
+    if (status === null) this.output.note('[meshflap] lost track of the container: the engine did not report its exit status')
     this.done = true
     // the last lines may still be on their way: give the log a moment to drain
     await Promise.race([this.log.ended, new Promise(resolve => setTimeout(resolve, LOG_DRAIN_MS).unref())])

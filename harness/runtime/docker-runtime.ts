@@ -40,6 +40,7 @@ import { abortable, startRunContainer } from './docker-container.ts'
 import { disableRyuk, dockerSettingsFromEnv } from './docker-settings.ts'
 import type { DockerSettings } from './docker-settings.ts'
 import type { NodeLaunch, RunningNode, Runtime } from './runtime.ts'
+import type { Logger } from '../cli/logger.ts'
 
 /** Where a node's control API listens inside its container. */
 export const NODE_CONTROL_PORT = 9100
@@ -60,6 +61,8 @@ export interface DockerRuntimeOptions {
   settings?: DockerSettings
   /** progress lines (image builds, sweeps) */
   log?: (line: string) => void
+  /** diagnostics (MESHFLAP_LOG=debug): image cache hits and builds */
+  logger?: Logger
 }
 
 /** What prepare() found and did, for doctor output and measurements. */
@@ -81,6 +84,7 @@ export class DockerRuntime implements Runtime {
   private readonly settings: DockerSettings
   private readonly readyTimeoutMs: number
   private readonly log: (line: string) => void
+  private readonly logger: Logger | undefined
   private readonly signal: AbortSignal | undefined
   private readonly onAbort: () => void
   private prepared: Promise<DockerPrepared> | undefined
@@ -105,6 +109,7 @@ export class DockerRuntime implements Runtime {
     this.settings = opts.settings ?? dockerSettingsFromEnv()
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000
     this.log = opts.log ?? (() => {})
+    this.logger = opts.logger?.child({ component: 'docker' })
     this.owner = currentOwner()
     this.signal = opts.signal
     this.onAbort = () => { void this.dispose() }
@@ -145,7 +150,8 @@ export class DockerRuntime implements Runtime {
     const { network } = await abortable(this.prepare(), signal)
     const image = await abortable(this.imageFor(launch), signal)
     await mkdir(this.dir, { recursive: true })
-    const config: NodeConfig = { ...launch.config, exitOnStdinClose: false, control: { host: '0.0.0.0', port: NODE_CONTROL_PORT } }
+    // exitOnStdinClose: the node ends when the harness's attach to its stdin does, even after a SIGKILL (docker-container.ts)
+    const config: NodeConfig = { ...launch.config, exitOnStdinClose: true, control: { host: '0.0.0.0', port: NODE_CONTROL_PORT } }
     const configText = JSON.stringify(config, null, 2)
     await writeFile(join(this.dir, `${launch.name}.config.json`), configText)
     const container = await startRunContainer(this.docker, {
@@ -212,7 +218,7 @@ export class DockerRuntime implements Runtime {
     const engine = await requireEngine(this.docker, { signal })
     const swept = await sweepStaleRuns(this.docker, { signal })
     if (swept.containers.length + swept.networks.length > 0) this.log(`swept leftovers of crashed runs: ${renderCleanReport(swept)}`)
-    const base = await resolveBaseImage(this.docker, this.settings, { signal, log: this.log })
+    const base = await resolveBaseImage(this.docker, this.settings, { signal, log: this.log, logger: this.logger })
     const network = await createRunNetwork(this.docker, `meshflap-${this.runId}`, runLabels(this.runId, this.owner))
     return { engine, base, network, swept, images: [] }
   }
@@ -221,7 +227,7 @@ export class DockerRuntime implements Runtime {
   private async image (name: ImageName): Promise<BuiltImage> {
     let pending = this.images.get(name)
     if (pending === undefined) {
-      pending = this.prepare().then(async ({ base }) => await ensureImage(this.docker, imageSpec(name), base, { signal: this.signalFor(), log: this.log }))
+      pending = this.prepare().then(async ({ base }) => await ensureImage(this.docker, imageSpec(name), base, { signal: this.signalFor(), log: this.log, logger: this.logger }))
       // a failed build is not remembered: the next start tries again
       pending.catch(() => { this.images.delete(name) })
       this.images.set(name, pending)

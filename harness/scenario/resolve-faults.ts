@@ -4,7 +4,7 @@
  * be made before a node starts (names, timing inside the run, repetitions
  * that fit, actions the targeted legs' transports support).
  */
-import type { TransportName } from '../history/types.ts'
+import { ACTION_RULES, paramIssues, takesDuration, transportMessage } from '../faults/action-rules.ts'
 import { DEFAULTS } from './defaults.ts'
 import { pairIssues, unknownNode } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
@@ -27,10 +27,6 @@ const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
 ]
 const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of', 'node', 'aggregator'] as const
 
-/** Actions a transport cannot do (harness/faults/leg.ts throws UnsupportedFaultError for these). */
-const NEEDS: Partial<Record<FaultActionSpec['kind'], TransportName>> = { loss: 'quic', rebind: 'quic', reset: 'tcp', bandwidth: 'tcp', 'burst-loss': 'quic' }
-/** Actions that take no `duration`: they are over at once or bring their own timing. */
-const NO_DURATION: ReadonlySet<string> = new Set(['flap', 'up', 'close', 'rebind', 'kill', 'resume', 'simultaneous-dial'])
 
 export function spanMs (span: SpanFile, slotMs: number): number {
   return span.ms ?? Math.round((span.slots ?? 0) * slotMs)
@@ -45,7 +41,7 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
     const action = resolveAction(f.action, [...path, 'action'], issues)
     const target = targetOf(f.target, [...path, 'target'], ctx, issues)
     const durationMs = f.duration === undefined ? undefined : spanMs(f.duration, ctx.slotMs)
-    if (durationMs !== undefined && action !== undefined && NO_DURATION.has(action.kind)) {
+    if (durationMs !== undefined && action !== undefined && !takesDuration(action.kind)) {
       issues.push({ path: [...path, 'duration'], at: 'key', message: `${action.kind} takes no duration`, expected: action.kind === 'flap' ? 'flap: { times, downMs, upMs } for its timing' : 'no duration' })
     }
     const repeat = f.repeat ?? DEFAULTS.repeat
@@ -72,9 +68,12 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
         })
       }
     }
+    if (action !== undefined) {
+      for (const p of paramIssues(action)) issues.push({ path: [...path, 'action', action.kind, p.key], message: p.message, expected: p.expected })
+    }
     if (action !== undefined && target !== undefined) matchIssues(action, target, path, issues)
     if (action !== undefined && target !== undefined && !NODE_ACTIONS.has(action.kind) && action.kind !== 'simultaneous-dial' && !isNodeTarget(target) && target.kind !== 'pair') {
-      transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx, issues)
+      transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx.legs, issues)
     }
     if (issues.length > before || atMs === undefined || action === undefined || target === undefined) return
     out.push({
@@ -252,12 +251,12 @@ export function candidateLegs (target: Target, legs: readonly ScenarioLeg[]): Sc
   }
 }
 
-function transportIssues (action: FaultActionSpec, target: Target, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): void {
-  const needs = NEEDS[action.kind]
-  if (needs === undefined) return
-  const wrong = candidateLegs(target, ctx.legs).filter(l => l.transport !== needs)
+/** The table's transport rule against every leg the target could hit (also used after --transport/--impl overrides). */
+export function transportIssues (action: FaultActionSpec, target: Target, path: FieldPath, legs: readonly ScenarioLeg[], issues: FieldIssue[]): void {
+  const needs = ACTION_RULES[action.kind].transports
+  const wrong = candidateLegs(target, legs).filter(l => !needs.includes(l.transport))
   if (wrong.length === 0) return
   const list = wrong.slice(0, 4).map(l => `${l.name} is ${l.transport}`).join(', ') + (wrong.length > 4 ? ', ...' : '')
-  issues.push({ path, message: `${action.kind} works on ${needs.toUpperCase()} legs only, and this target can hit other legs (${list})`, expected: `a target whose legs are all ${needs}` })
+  issues.push({ path, message: `${transportMessage(action.kind)}, and this target can hit other legs (${list})`, expected: `a target whose legs are all ${needs.join(' or ')}` })
 }
 

@@ -43,7 +43,7 @@ export function formatPath (path: FieldPath): string {
 
 /** `file:line:col: path: message (expected ...)` */
 export function formatProblem (p: ScenarioProblem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file
+  const where = p.line > 0 ? `${p.file}:${p.line}${p.col > 0 ? `:${p.col}` : ''}` : p.file
   const field = p.path === '' ? '' : ` ${p.path}:`
   const expected = p.expected === undefined ? '' : ` (expected ${p.expected})`
   return `${where}:${field} ${p.message}${expected}`

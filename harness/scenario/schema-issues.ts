@@ -90,7 +90,7 @@ function issueOf (e: ErrorObject, raw: unknown): FieldIssue | undefined {
     case 'const':
       return { path, message: `${describe(e.data)} is not allowed`, expected: JSON.stringify(params.allowedValue) }
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-      return { path, message: `${String(e.data)} is out of range`, expected: `a number ${String(params.comparison)} ${String(params.limit)}` }
+      return { path, message: `${String(e.data)} is out of range`, expected: `a number ${String(params.comparison)} ${String(params.limit)}${descriptionOf(e.parentSchema) !== undefined ? ` (${String(descriptionOf(e.parentSchema))})` : ''}` }
     case 'minItems': case 'maxItems': {
       const n = Array.isArray(e.data) ? e.data.length : 0
       const bound = e.keyword === 'minItems' ? 'at least' : 'at most'

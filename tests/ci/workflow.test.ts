@@ -7,10 +7,10 @@ import { expect } from 'chai'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { PROJECT_ROOT, TOOLS_BIN } from '../../harness/util/paths.ts'
+import { PROJECT_ROOT, toolPaths } from '../../harness/util/paths.ts'
 import { dockerClient, probeEngine } from '../../harness/runtime/docker-engine.ts'
 
-const ACTIONLINT = join(TOOLS_BIN, 'actionlint')
+const ACTIONLINT = join(toolPaths().bin, 'actionlint')
 const ACTIONLINT_VERSION = 'v1.7.7'
 
 describe('CI: nightly workflow and script', function () {
@@ -20,7 +20,7 @@ describe('CI: nightly workflow and script', function () {
     if (existsSync(ACTIONLINT)) return
     const go = spawnSync('go', ['version'])
     if (go.status !== 0) throw new Error('Go is needed to build actionlint for this test: install Go >= 1.22 (Debian: apt-get install golang-go)')
-    execFileSync('go', ['install', `github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}`], { env: { ...process.env, GOBIN: TOOLS_BIN }, stdio: 'inherit' })
+    execFileSync('go', ['install', `github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}`], { env: { ...process.env, GOBIN: toolPaths().bin }, stdio: 'inherit' })
   })
 
   it('ci/github/nightly.yml passes actionlint', () => {

@@ -1,8 +1,9 @@
 /**
  * Nothing of a run outlives it: a harness interrupted with SIGINT removes its
  * containers and network before it exits; a harness killed outright (SIGKILL)
- * leaves them, and the next docker runtime's start sweeps them, while a run
- * whose harness still lives is left alone.
+ * loses its attach connections, so the engine closes its containers' stdin, they
+ * exit and are auto-removed; its network is left, and the next docker runtime's
+ * start sweeps it, while a run whose harness still lives is left alone.
  */
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import type Docker from 'dockerode'
 import { cleanAll, removeRun } from '../../harness/runtime/docker-clean.ts'
 import { DockerRuntime } from '../../harness/runtime/docker-runtime.ts'
-import { dockerOrSkip, leftovers } from './support/docker-gate.ts'
+import { dockerOrSkip, leftovers, waitForLeftovers } from './support/docker-gate.ts'
 
 const CHILD = fileURLToPath(new URL('./fixtures/harness-child.ts', import.meta.url))
 
@@ -81,12 +82,16 @@ describe('docker runtime clean-up: SIGINT, crashed harness, meshflap clean', fun
     children.push(live, crashed)
     crashed.process.kill('SIGKILL')
     await crashed.exited
-    expect((await leftovers(docker, crashed.runId)).containers, 'a SIGKILLed harness cleans nothing').to.have.length(2)
+    // the engine closed the stdin the dead harness held: the node and the UDP proxy exit, AutoRemove removes them
+    const after = await waitForLeftovers(docker, crashed.runId, l => l.containers.length === 0, 20_000)
+    expect(after.containers, 'containers of a SIGKILLed harness').to.deep.equal([])
+    expect(after.networks, 'its network waits for the next start').to.have.length(1)
+    expect((await leftovers(docker, live.runId)).containers, 'the live run is untouched').to.have.length(2)
 
     const next = new DockerRuntime({ dir: join(dir, 'next') })
     try {
       const { swept } = await next.prepare()
-      expect(swept.containers.filter(n => n.includes(crashed.runId))).to.have.length(2)
+      expect(swept.networks.filter(n => n.includes(crashed.runId))).to.have.length(1)
       expect(await leftovers(docker, crashed.runId)).to.deep.equal({ containers: [], networks: [] })
       expect((await leftovers(docker, live.runId)).containers, 'the live run is kept').to.have.length(2)
       expect(swept.kept.map(k => k.runId)).to.include(live.runId)

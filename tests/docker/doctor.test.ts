@@ -3,7 +3,7 @@
  * and the docker checks say whether the docker runtime can run.
  */
 import { expect } from 'chai'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
@@ -11,6 +11,8 @@ import { renderDoctor, runDoctor } from '../../harness/runtime/doctor.ts'
 import type { DoctorReport } from '../../harness/runtime/doctor.ts'
 import { dockerSettingsFromEnv } from '../../harness/runtime/docker-settings.ts'
 import { dockerOrSkip } from './support/docker-gate.ts'
+import { homedir } from 'node:os'
+import { toolPaths } from '../../harness/util/paths.ts'
 
 const check = (report: DoctorReport, name: string): DoctorReport['checks'][number] | undefined => report.checks.find(c => c.name === name)
 
@@ -29,8 +31,9 @@ describe('meshflap doctor', function () {
     expect(text.split('\n').at(-1)).to.equal('ready: process runtime (the docker runtime needs the fixes above)')
   })
 
-  it('an old Node and an unbuilt toxiproxy-server are missing, each with its command', async () => {
+  it('an old Node and an unbuilt toxiproxy-server are missing, each with its command (a checkout)', async () => {
     const root = await mkdtemp(join(tmpdir(), 'meshflap-doctor-'))
+    await writeFile(join(root, 'tsconfig.json'), '{}') // a checkout: set-up is npm run setup, tools in .tools
     try {
       const report = await runDoctor({ root, nodeVersion: '20.11.1', docker: new Docker({ socketPath: '/nonexistent/docker.sock' }), timeoutMs: 1000 })
       expect(check(report, 'node')).to.include({ status: 'missing', fix: 'npm ci', required: true })
@@ -40,6 +43,23 @@ describe('meshflap doctor', function () {
       expect(renderDoctor(report).split('\n').at(-1)).to.equal('not ready: run the fixes above')
     } finally {
       await rm(root, { recursive: true, force: true })
+    }
+  })
+
+  it('an installed package: the fixes are npx meshflap setup and a newer Node, the tools in MESHFLAP_CACHE_DIR or the user cache', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'meshflap-doctor-'))
+    const root = join(base, 'node_modules', 'meshflap')
+    await mkdir(root, { recursive: true })
+    try {
+      const installed = await runDoctor({ root, nodeVersion: '20.11.1', docker: new Docker({ socketPath: '/nonexistent/docker.sock' }), timeoutMs: 1000, tools: toolPaths({ MESHFLAP_CACHE_DIR: join(base, 'cache') }, root) })
+      expect(check(installed, 'node')).to.include({ status: 'missing', fix: 'install Node 22.19 or newer', required: true })
+      expect(check(installed, 'toxiproxy-server')).to.include({ status: 'missing', fix: 'npx meshflap setup', required: true })
+      expect(check(installed, 'toxiproxy-server')?.detail).to.equal(`not built (${join(base, 'cache', 'bin', 'toxiproxy-server')}, MESHFLAP_CACHE_DIR)`)
+      const xdg = toolPaths({ XDG_CACHE_HOME: join(base, 'xdg') }, root)
+      expect([xdg.dir, xdg.source]).to.deep.equal([join(base, 'xdg', 'meshflap'), 'user cache'])
+      expect(toolPaths({}, root).dir).to.equal(join(homedir(), '.cache', 'meshflap'))
+    } finally {
+      await rm(base, { recursive: true, force: true })
     }
   })
 

@@ -12,7 +12,7 @@ import { createSocket } from 'node:dgram'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
-import { GO_PEER_BIN } from '../../harness/impls/go.ts'
+import { goPeerBinary } from '../../harness/impls/go.ts'
 import { peerIdFor } from '../../harness/contract/identity.ts'
 
 const good = (): Record<string, unknown> => ({
@@ -32,7 +32,7 @@ async function runPeer (config: unknown): Promise<RunResult> {
   await writeFile(path, typeof config === 'string' ? config : JSON.stringify(config))
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(GO_PEER_BIN, [path], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(goPeerBinary(), [path], { stdio: ['pipe', 'pipe', 'pipe'] })
       let stderr = ''
       let stdout = ''
       const result: RunResult = { code: null, stderr: '' }

@@ -37,20 +37,20 @@ describe('implementations: set-up builds', () => {
   const runs = (): number => existsSync(join(root, 'runs')) ? readFileSync(join(root, 'runs'), 'utf8').trim().split('\n').length : 0
 
   it('builds once, copies the output to .tools/bin, and rebuilds only when a source or the recipe changes', () => {
-    expect(runBuildStep(step(), { root })).to.equal(true)
+    expect(runBuildStep(step(), { root, tools: join(root, '.tools') })).to.equal(true)
     expect(readFileSync(join(root, '.tools', 'bin', 'peer-bin'), 'utf8')).to.equal('v1')
-    expect(runBuildStep(step(), { root }), 'stamp current').to.equal(false)
+    expect(runBuildStep(step(), { root, tools: join(root, '.tools') }), 'stamp current').to.equal(false)
     writeFileSync(join(root, 'peer', 'target', 'junk'), 'changed')
-    expect(runBuildStep(step(), { root }), 'build output is no source').to.equal(false)
+    expect(runBuildStep(step(), { root, tools: join(root, '.tools') }), 'build output is no source').to.equal(false)
     writeFileSync(join(root, 'peer', 'src', 'main.txt'), 'v2')
-    expect(runBuildStep(step(), { root })).to.equal(true)
+    expect(runBuildStep(step(), { root, tools: join(root, '.tools') })).to.equal(true)
     expect(readFileSync(join(root, '.tools', 'bin', 'peer-bin'), 'utf8')).to.equal('v2')
-    expect(runBuildStep(step({ recipe: 'sh build --release' }), { root }), 'new flags').to.equal(true)
+    expect(runBuildStep(step({ recipe: 'sh build --release' }), { root, tools: join(root, '.tools') }), 'new flags').to.equal(true)
     expect(runs()).to.equal(3)
   })
 
   it('names the missing tool and how to get it, building nothing', () => {
-    expect(() => runBuildStep(step({ tool: 'no-such-compiler-xyz', toolMissing: 'install the xyz compiler' }), { root }))
+    expect(() => runBuildStep(step({ tool: 'no-such-compiler-xyz', toolMissing: 'install the xyz compiler' }), { root, tools: join(root, '.tools') }))
       .to.throw(BuildToolMissingError, 'install the xyz compiler')
     expect(runs()).to.equal(0)
   })

@@ -243,6 +243,6 @@ export function sampleHistory (spec: SampleSpec): History {
     if (n !== spec.crash?.node) out.push({ kind: 'node_exit', ts: endTs + 50, node: n, code: 0, signal: null, expected: true, lastLines: [] })
   }
   out.push({ kind: 'run_end', ts: endTs + 100, reason: spec.endReason ?? 'completed' })
-  const order: Record<HistoryEntry['kind'], number> = { run_start: 0, fault: 1, node: 2, status: 2, harness_sched: 2, node_exit: 3, run_end: 4 }
+  const order: Record<HistoryEntry['kind'], number> = { run_start: 0, fault: 1, fault_failed: 1, node: 2, status: 2, harness_sched: 2, node_exit: 3, run_end: 4 }
   return out.sort((a, b) => a.ts - b.ts || order[a.kind] - order[b.kind])
 }

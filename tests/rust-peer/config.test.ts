@@ -12,12 +12,12 @@ import { createSocket } from 'node:dgram'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
-import { GO_PEER_BIN } from '../../harness/impls/go.ts'
-import { RUST_PEER_BIN } from '../../harness/impls/rust.ts'
+import { goPeerBinary } from '../../harness/impls/go.ts'
+import { rustPeerBinary } from '../../harness/impls/rust.ts'
 import { peerIdFor } from '../../harness/contract/identity.ts'
 import { freeTcpPort, goodConfig as good, runBinary, tcpPortFree } from './run-binary.ts'
 
-const runPeer = async (config: unknown): ReturnType<typeof runBinary> => await runBinary(RUST_PEER_BIN, config)
+const runPeer = async (config: unknown): ReturnType<typeof runBinary> => await runBinary(rustPeerBinary(), config)
 
 describe('Rust peer config', function () {
   this.timeout(60_000)
@@ -113,7 +113,7 @@ describe('Rust peer config', function () {
   it('derives the same peer id as the TS node and the Go peer for the same (seed, index), byte for byte', async () => {
     const pairs: Array<[number | string, number]> = [[42, 0], [42, 1], [7, 3], [0, 0], [1234567890123, 5], ['run-α', 2]]
     const rust = await Promise.all(pairs.map(async ([seed, index]) => await runPeer({ ...good(), seed, index, exitOnStdinClose: true })))
-    const go = await Promise.all(pairs.map(async ([seed, index]) => await runBinary(GO_PEER_BIN, { ...good(), seed, index, exitOnStdinClose: true })))
+    const go = await Promise.all(pairs.map(async ([seed, index]) => await runBinary(goPeerBinary(), { ...good(), seed, index, exitOnStdinClose: true })))
     rust.forEach((r, i) => {
       const [seed, index] = pairs[i]!
       const id = String(r.ready?.peerId)

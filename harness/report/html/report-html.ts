@@ -6,7 +6,7 @@
  *   verdicts   pass/fail/unknown per expectation with findings
  *   coverage   per aggregator: chart (quorum line, fault windows) + field log lines
  *   delivery   publisher x receiver heatmap
- *   faults     each fault window and the gossip streams it hit ("touched no stream" when none)
+ *   faults     every fault window with the gossip streams it hit ("touched no stream" when none), and every fault that did not apply with its reason
  *   legs       timeline per pair: leg open per end, gossip streams per direction, faults
  *   nodes      exits, last log lines, error events
  *
@@ -88,12 +88,13 @@ function header (view: RunView, status: string, versions: Record<string, string>
   const wallMs = view.toMs - view.fromMs
   const end = view.end === undefined ? 'no run_end (run did not finish)' : `${view.end.reason}${view.end.detail !== undefined ? `: ${view.end.detail}` : ''}`
   const faultCount = view.faultWindows.length
+  const failedCount = view.faultFailures.length
   const meta: Array<[string, string]> = [
     ['scenario', s.scenario], ['seed', String(s.seed)], ['runtime', s.runtime],
     ['impl', v.implPair], ['transport', v.transport], ['policy', v.policy],
     ['run id', s.runId], ['started', new Date(s.ts).toISOString()], ['wall time', `${(wallMs / 1000).toFixed(2)} s`],
     ['nodes', String(s.nodes.length)], ['validators', String(s.validatorCount)], ['slots', `${s.slots} × ${s.slotMs} ms`],
-    ['faults', `${faultCount} window(s)`], ['genesis', `${formatRunTime(s.genesisMs, s.ts)} after start`], ['end', end],
+    ['faults', `${faultCount} window(s)${failedCount > 0 ? `, ${failedCount} NOT APPLIED` : ''}`], ['genesis', `${formatRunTime(s.genesisMs, s.ts)} after start`], ['end', end],
     ...Object.entries(versions).map(([k, val]): [string, string] => [`version ${k}`, val])
   ]
   const resolved = s.resolved === undefined

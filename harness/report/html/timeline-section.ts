@@ -4,6 +4,7 @@
  * gossip dialer→listener, gossip listener→dialer), fault windows shaded across
  * the lane, slot ticks behind everything. Every rect has a <title> tooltip.
  */
+import type { FaultFailed } from '../../history/types.ts'
 import type { LaneInterval, LaneStream, LegLane, PairTimeline } from '../leg-timeline.ts'
 import type { Environment } from '../../oracles/environment.ts'
 import { formatRunTime } from '../run-label.ts'
@@ -52,7 +53,17 @@ function streamTitle (s: Scale, st: LaneStream): string {
     `${when(s, st, st.open)}${st.reason !== undefined ? ` closed: ${st.reason}` : ''} [reported by ${st.reportedBy}]`
 }
 
-function laneSvg (s: Scale, lane: LegLane, top: number): string {
+function failedTitle (s: Scale, f: FaultFailed): string {
+  return `fault ${f.fault}: ${f.action}${f.selector !== undefined ? ` (${f.selector})` : ''}${f.leg !== undefined ? ` on ${f.leg}` : ''} NOT APPLIED at ${formatRunTime(f.ts, s.genesisMs)}: ${f.reason}`
+}
+
+/** A dashed red mark at the moment a fault failed, over `y1..y2`. */
+function failedMark (s: Scale, f: FaultFailed, y1: number, y2: number): string {
+  const x = f1(s.x(f.ts))
+  return `<line class="fault-failed" x1="${x}" x2="${x}" y1="${y1}" y2="${y2}"><title>${esc(failedTitle(s, f))}</title></line>`
+}
+
+function laneSvg (s: Scale, lane: LegLane, top: number, failures: readonly FaultFailed[]): string {
   const rowY = (r: number): number => top + r * (ROW_H + ROW_GAP)
   const laneH = ROWS * (ROW_H + ROW_GAP) - ROW_GAP
   const out: string[] = []
@@ -88,6 +99,7 @@ function laneSvg (s: Scale, lane: LegLane, top: number): string {
       (r.closedStream !== undefined ? ` after ${r.closedStream} closed` : '') + (r.reopenMs !== undefined ? `, reopened in ${r.reopenMs} ms` : '')
     out.push(`<circle class="replay" cx="${f1(s.x(r.ts))}" cy="${rowY(row) + ROW_H / 2}" r="3.5"><title>${esc(title)}</title></circle>`)
   }
+  for (const f of failures) if (f.leg === lane.leg) out.push(failedMark(s, f, top, top + laneH))
   return out.join('')
 }
 
@@ -131,14 +143,16 @@ export function timelineSection (view: RunView, pairs: readonly PairTimeline[], 
   const exits = view.exits
   const legend = '<p class="legend"><span><i style="background:#8c959f"></i>leg open (at that end)</span>' +
     '<span><i style="background:#0969da"></i>gossip stream dialer→listener</span><span><i style="background:#8250df"></i>gossip stream listener→dialer</span>' +
-    '<span><i style="background:rgba(207,34,46,0.3)"></i>fault window</span>' +
+    '<span><i style="background:rgba(207,34,46,0.3)"></i>fault window</span><span><i style="background:#cf222e;width:3px"></i>fault not applied (dashed)</span>' +
     (env !== undefined && env.stalls.length > 0 ? `<span><i style="background:rgba(87,96,106,0.35)"></i>environment stall (harness or most nodes, over ${env.boundMs} ms)</span><span><i style="background:rgba(87,96,106,0.12)"></i>stall of one of the pair's nodes</span>` : '') +
     '<span><i style="background:#1a7f37;border-radius:50%"></i>SUBSCRIBE replay</span>' +
     '<span class="muted">ticks: slot starts; hover for ids, times and close reasons</span></p>'
   const blocks = pairs.map(pair => {
     const laneH = ROWS * (ROW_H + ROW_GAP) - ROW_GAP
     const height = AXIS_H + pair.lanes.length * (laneH + LANE_GAP)
-    const lanes = pair.lanes.map((lane, i) => laneSvg(s, lane, AXIS_H + i * (laneH + LANE_GAP))).join('')
+    const lanes = pair.lanes.map((lane, i) => laneSvg(s, lane, AXIS_H + i * (laneH + LANE_GAP), view.faultFailures)).join('')
+    // a fault that resolved to no leg at all is marked across every pair
+    const unplaced = view.faultFailures.filter(f => f.leg === undefined).map(f => failedMark(s, f, 0, height)).join('')
     const exitMarks = exits.filter(x => x.node === pair.a || x.node === pair.b).map(x => {
       const xp = f1(s.x(x.ts))
       const title = `node ${x.node} exited at ${formatRunTime(x.ts, s.genesisMs)} (code ${String(x.code)}, signal ${String(x.signal)}${x.expected ? ', expected' : ', UNEXPECTED'})`
@@ -146,7 +160,7 @@ export function timelineSection (view: RunView, pairs: readonly PairTimeline[], 
     }).join('')
     return `<h3>${esc(pair.a)} ⇄ ${esc(pair.b)} <span class="muted">${esc(pair.lanes.map(l => `${l.leg}${l.transport !== undefined ? ` (${l.transport})` : ''}`).join(', '))}</span></h3>` +
       `<svg class="timeline" width="${LABEL_W + PLOT_W + 10}" height="${height}" role="img">` +
-      `${axisSvg(s, view, height)}${lanes}${stallsSvg(s, env, pair, height)}${exitMarks}</svg>`
+      `${axisSvg(s, view, height)}${lanes}${stallsSvg(s, env, pair, height)}${exitMarks}${unplaced}</svg>`
   })
   return legend + blocks.join('\n')
 }

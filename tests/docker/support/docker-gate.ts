@@ -36,3 +36,14 @@ export async function leftovers (docker: Docker, runId: string): Promise<{ conta
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })])
   return { containers: containers.map(c => (c.Names[0] ?? c.Id).replace(/^\//, '')), networks: networks.map(n => n.Name) }
 }
+
+/** Polls `leftovers` until `done` holds or `timeoutMs` passes; returns the last answer. */
+export async function waitForLeftovers (docker: Docker, runId: string, done: (l: { containers: string[], networks: string[] }) => boolean, timeoutMs: number): Promise<{ containers: string[], networks: string[] }> {
+  const deadline = Date.now() + timeoutMs
+  let last = await leftovers(docker, runId)
+  while (!done(last) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 250))
+    last = await leftovers(docker, runId)
+  }
+  return last
+}

@@ -1,0 +1,58 @@
+/**
+ * The checks that depend on what the command line changed, run again on the
+ * scenario as it will run. A file validates with its own transports and
+ * implementations; `--transport tcp` can then put a `loss` fault on TCP legs,
+ * `--impl external` can leave a node without a command. Pure: the problems are
+ * reported (exit 2) before anything starts.
+ *
+ *   loadScenario ─> applyOverrides ─> recheckScenario ─> [] ─> run
+ *                                                     └─> ScenarioProblem[] ─> ScenarioError
+ */
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { transportIssues } from './resolve-faults.ts'
+import type { FieldIssue, ScenarioProblem } from './scenario-error.ts'
+import { formatPath } from './scenario-error.ts'
+import type { FaultActionSpec, Scenario, ScenarioFault, Target } from './types.ts'
+import { ACTION_RULES } from '../faults/action-rules.ts'
+import { isNodeTarget } from './resolve-node-target.ts'
+
+function isLegFault (fault: ScenarioFault): fault is ScenarioFault & { action: FaultActionSpec, target: Target } {
+  return fault.action.kind in ACTION_RULES && !isNodeTarget(fault.target) && (fault.target as { kind?: string }).kind !== 'pair'
+}
+
+export interface RecheckOptions {
+  runtime: RuntimeName
+  /** what changed the scenario, for the message, e.g. "--transport tcp" */
+  because: string
+}
+
+export function recheckScenario (scenario: Scenario, options: RecheckOptions): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = []
+  const after = options.because === '' ? '' : ` (after ${options.because})`
+  for (const fault of scenario.faults) {
+    const issues: FieldIssue[] = []
+    // node and pair actions run on whatever transport the legs have
+    if (!isLegFault(fault)) continue
+    transportIssues(fault.action, fault.target, ['faults', fault.index, 'action'], scenario.legs, issues)
+    const { file, line } = splitWhere(fault.where, scenario.file)
+    for (const issue of issues) {
+      problems.push({ file, line, col: 0, path: formatPath(issue.path), message: issue.message + after, ...(issue.expected !== undefined ? { expected: issue.expected } : {}) })
+    }
+  }
+  scenario.nodes.forEach((n, i) => {
+    if (n.impl !== 'external') return
+    const missing = options.runtime === 'docker'
+      ? (n.image === undefined || n.image === '' ? '--external-image <image> (the docker runtime runs an image)' : undefined)
+      : (n.command === undefined || n.command.length === 0 ? '--external-command <argv...> (the process runtime runs a command)' : undefined)
+    if (missing !== undefined) {
+      problems.push({ file: scenario.file, line: 0, col: 0, path: formatPath(['nodes', i]), message: `node ${n.name} has impl external${after} but nothing to run`, expected: missing })
+    }
+  })
+  return problems
+}
+
+/** "dir/a.yaml:12" -> { file: "dir/a.yaml", line: 12 } (a label without a line keeps line 0) */
+function splitWhere (where: string, fallback: string): { file: string, line: number } {
+  const m = /^(.*):(\d+)$/.exec(where)
+  return m === null ? { file: where === '' ? fallback : where, line: 0 } : { file: m[1] as string, line: Number(m[2]) }
+}
