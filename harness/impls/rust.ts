@@ -3,8 +3,9 @@
  * libp2p-gossipsub, so only the `stock` policy. Set-up builds it with cargo into
  * .tools/bin; its image packs that binary.
  *
- * cargo's target dir lives outside the clone (${MESHFLAP_CACHE_DIR:-~/.cache/meshflap}/rust-peer-target),
- * so a fresh clone on the same machine (CI) compiles only the crate itself, not its ~300 dependencies.
+ * cargo's target dir lives outside the clone (${MESHFLAP_CACHE_DIR:-~/.cache/meshflap}/rust-peer-target,
+ * or CARGO_TARGET_DIR when the user set one), so a fresh clone or a reinstalled package on the same
+ * machine (CI) compiles only the crate itself, not its ~300 dependencies.
  */
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -19,7 +20,7 @@ const DIR = 'containers/rust-peer'
 export function rustPeerBinary (): string {
   return join(toolPaths().bin, BINARY)
 }
-const TARGET_DIR = join(process.env.MESHFLAP_CACHE_DIR ?? join(homedir(), '.cache', 'meshflap'), 'rust-peer-target')
+const TARGET_DIR = process.env.CARGO_TARGET_DIR?.trim() || join(process.env.MESHFLAP_CACHE_DIR?.trim() || join(homedir(), '.cache', 'meshflap'), 'rust-peer-target')
 const CARGO = 'cargo build --release --locked'
 
 export const rust = defineImplementation({

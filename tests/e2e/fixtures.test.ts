@@ -21,9 +21,22 @@ import type { RunResult } from '../../harness/runner/run-scenario.ts'
 import { readHistory } from '../../harness/report/read-history.ts'
 import { coverageLines } from '../../harness/oracles/index.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { readFile } from 'node:fs/promises'
+import { attr, byClass, elements, parseHtml, textOf } from '../report/html-tree.ts'
 
 const SCENARIOS = join(PROJECT_ROOT, 'fixtures', 'scenarios')
 const SEEDS = 3
+
+/** The report's delivery heatmap cells, "<from>-><to> <health> <delivered>/<expected>" (self cells left out). */
+async function heatmapCells (runDir: string): Promise<string[]> {
+  const root = parseHtml(await readFile(join(runDir, 'report.html'), 'utf8'))
+  const table = byClass(root, 'heatmap')[0] ?? root
+  return elements(table).filter(e => e.tagName === 'td' && attr(e, 'class') !== 'self')
+    .map(td => `${(attr(td, 'title') ?? '').split(':')[0] ?? ''} ${attr(td, 'class') ?? ''} ${textOf(td).replace(/gap.*/, '')}`)
+}
+
+/** The fixture `npm start` runs (package.json "start"). */
+const DEMO = 'pr278-non-bearing-leg-flap'
 
 function describeFailure (r: RunResult): string {
   return r.verdicts.filter(v => v.status !== 'pass').map(v => `${v.title}: ${v.summary}\n  ${v.findings.slice(0, 3).map(f => f.message).join('\n  ')}`).join('\n') +
@@ -73,6 +86,12 @@ describe('shipped fixtures on the process runtime', function () {
           continue
         }
         expect(r.status, describeFailure(r)).to.equal('pass')
+        if (name === DEMO) {
+          // what a new user sees after `npm start`: a passing run's heatmap is green in every cell, all delivered
+          const cells = await heatmapCells(r.dir)
+          expect(cells, 'heatmap cells').to.have.length(12)
+          for (const c of cells) expect(c, `${r.dir}/report.html`).to.match(/ h-good (\d+)\/\1$/)
+        }
         judged++
       }
       if (judged === 0) this.skip() // every seed stalled twice: nothing was judged, so nothing passed
@@ -94,6 +113,10 @@ describe('shipped fixtures on the process runtime', function () {
       expect(coverage.findings[0]?.message).to.match(/A's 12 \(0-11, A->D\)/)
       const lines = coverageLines(await readHistory(join(r.dir, 'history.ndjson'))).filter(c => c.aggregator === 'D').map(c => c.line)
       expect(lines, 'the field log signature').to.include('coverage=20/32 late=none diff=+0/-12')
+      // the report shows where deliveries stopped: A's direction to D is short and not drawn green
+      const aToD = (await heatmapCells(r.dir)).find(c => c.startsWith('A -> D '))
+      expect(aToD, `${r.dir}/report.html`).to.match(/ h-(warn|bad) \d+\/\d+$/)
+      expect(aToD).to.not.match(/ (\d+)\/\1$/)
     }
   })
 

@@ -3,7 +3,7 @@
  * the node and proxy the runtimes need, nothing of tests/), `npm install <tarball>` into an
  * empty project, then what the README tells them to type:
  *
- *   npx meshflap setup      toxiproxy-server and the Go peer into MESHFLAP_CACHE_DIR, not node_modules
+ *   npx meshflap setup      toxiproxy-server, the Go and the Rust peer into MESHFLAP_CACHE_DIR, not node_modules
  *   npx meshflap doctor
  *   npx meshflap init       a starter: scenario (their node as A), mocha suite, CI job; never overwrites
  *   npx meshflap run meshflap/devnet.yaml
@@ -18,7 +18,7 @@ import { expect } from 'chai'
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { dockerOrSkip } from '../docker/support/docker-gate.ts'
@@ -60,7 +60,10 @@ describe('the package: pack, install into an empty project, run', function () {
     }
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(src, 'node_modules'))
     const node = dirname(process.execPath)
-    env = { ...process.env, PATH: `${node}${delimiter}${process.env.PATH ?? ''}`, MESHFLAP_CACHE_DIR: join(work, 'cache'), npm_config_update_notifier: 'false' }
+    // cargo's target dir is the machine's warm one (the checkout's set-up filled it): the installed
+    // package's Rust peer then compiles only its own crate, not its ~300 dependencies (about 35 minutes cold)
+    const cargoTarget = process.env.CARGO_TARGET_DIR ?? join(process.env.MESHFLAP_CACHE_DIR ?? join(homedir(), '.cache', 'meshflap'), 'rust-peer-target')
+    env = { ...process.env, PATH: `${node}${delimiter}${process.env.PATH ?? ''}`, MESHFLAP_CACHE_DIR: join(work, 'cache'), CARGO_TARGET_DIR: cargoTarget, npm_config_update_notifier: 'false' }
     delete env.MESHFLAP_LOG
     const packed = await run('npm', ['pack', '--pack-destination', work, '--json'], src, env, 10 * 60_000)
     expect(packed.code, show(packed)).to.equal(0)
@@ -76,13 +79,14 @@ describe('the package: pack, install into an empty project, run', function () {
   // the copy, the tarball, the client project (~140 MB of node_modules) and the tool cache
   after(async () => { if (work !== undefined) await rm(work, { recursive: true, force: true }) })
 
-  it('the tarball: compiled JS, .d.ts, JSON Schemas, the compiled node and UDP proxy, the Go peer sources; no TypeScript sources, nothing of tests/', () => {
+  it('the tarball: compiled JS, .d.ts, JSON Schemas, the compiled node and UDP proxy, the Go and Rust peer sources; no TypeScript sources, nothing of tests/', () => {
     const list = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(f => f !== '').map(f => f.replace(/^package\//, ''))
     const size = statSync(tarball).size
     process.stdout.write(`      [package] ${tarball.split('/').at(-1) ?? ''}: ${(size / 1024).toFixed(0)} kB, ${list.length} files\n`)
     for (const f of ['package.json', 'README.md', 'dist/harness/index.js', 'dist/harness/index.d.ts', 'dist/harness/chai/index.js', 'dist/harness/cli/bin.js', 'dist/harness/cli/main.js',
       'dist/containers/ts-node/main.js', 'dist/harness/faults/udp-proxy/bin.js', 'dist/harness/report/html/report.css', 'dist/harness/report/html/report-client.js',
       'harness/scenario/scenario.schema.json', 'containers/node-config.schema.json', 'containers/CONTRACT.md', 'containers/go-peer/main.go', 'containers/go-peer/go.mod',
+      'containers/rust-peer/Cargo.toml', 'containers/rust-peer/Cargo.lock', 'containers/rust-peer/src/main.rs',
       'containers/toxiproxy/Dockerfile', 'fixtures/gate.yaml', 'fixtures/known-failures.yaml', 'fixtures/scenarios/pr278-non-bearing-leg-flap.yaml',
       'fixtures/examples/client-suite.test.ts', 'fixtures/starter/devnet.yaml', 'docs/field-bugs.md']) {
       expect(list, f).to.include(f)
@@ -99,10 +103,10 @@ describe('the package: pack, install into an empty project, run', function () {
     const setup = await run('npx', ['meshflap', 'setup'], project, env, 10 * 60_000)
     expect(setup.code, show(setup)).to.equal(0)
     expect(setup.stdout).to.include(`tools in ${join(work, 'cache', 'bin')} (MESHFLAP_CACHE_DIR)`)
-    expect(readdirSync(join(work, 'cache', 'bin')).sort()).to.deep.equal(['meshflap-go-peer', 'toxiproxy-server'])
+    expect(readdirSync(join(work, 'cache', 'bin')).sort()).to.deep.equal(['meshflap-go-peer', 'meshflap-rust-peer', 'toxiproxy-server'])
     expect(existsSync(join(project, 'node_modules', 'meshflap', '.tools'))).to.equal(false)
     const again = await run('npx', ['meshflap', 'setup'], project, env, 60_000)
-    expect(again.stdout).to.include('toxiproxy-server up to date, meshflap-go-peer up to date')
+    expect(again.stdout).to.include('toxiproxy-server up to date, meshflap-go-peer up to date, meshflap-rust-peer up to date')
 
     const doctor = await run('npx', ['meshflap', 'doctor'], project, env, 120_000)
     expect(doctor.code, show(doctor)).to.equal(0)
