@@ -107,7 +107,8 @@ export class DockerRuntime implements Runtime {
     this.runId = opts.runId ?? `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
     this.docker = opts.docker ?? dockerClient()
     this.settings = opts.settings ?? dockerSettingsFromEnv()
-    this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000
+    // as the process runtime's (60 s), plus a container's own start
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 75_000
     this.log = opts.log ?? (() => {})
     this.logger = opts.logger?.child({ component: 'docker' })
     this.owner = currentOwner()

@@ -27,7 +27,9 @@ export class ProcessRuntime implements Runtime {
 
   constructor (opts: ProcessRuntimeOptions) {
     this.dir = opts.dir
-    this.readyTimeoutMs = opts.readyTimeoutMs ?? 20_000
+    // a TS node is ready in ~2.3 s on a quiet machine; at a load average of 30 on 2 cores some took
+    // over 20 s. The limit only decides how long a node that never comes up is waited for.
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 60_000
   }
 
   async startNode (launch: NodeLaunch, options: { signal?: AbortSignal } = {}): Promise<RunningNode> {
