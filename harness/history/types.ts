@@ -74,7 +74,7 @@ export type NodeEntry = NodeEvent & { kind: 'node', node: string }
 
 export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind' | 'stall' | 'burst-loss' |
   /** node faults (FaultEntry.node set): one entry per leg touching the node */
-  'kill' | 'pause' | 'resume' |
+  'kill' | 'pause' | 'resume' | 'restart' |
   /** both ends of a pair dial each other at once (harness/devnet/simultaneous-dial.ts), on both legs of the pair */
   'simultaneous-dial'
 
@@ -94,9 +94,9 @@ export interface FaultEntry {
   listenerLeg?: string
   params?: Record<string, unknown>
   /**
-   * A node fault (kill, pause, resume): the node it hit. It is recorded once per leg touching
+   * A node fault (kill, pause, resume, restart): the node it hit. It is recorded once per leg touching
    * the node, so every verdict sees those legs faulted (the node's own directions are excused)
-   * and every other leg not; a resume's `params.graceMs` extends the pause's window for recovery.
+   * and every other leg not; a resume's or restart heal's `params.graceMs` extends the window for recovery.
    */
   node?: string
   /**
