@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { NodeConfig } from '../contract/node-config.ts'
 import type { Leg } from '../faults/leg.ts'
 import type { NodeLaunch, RunningNode, Runtime } from '../runtime/runtime.ts'
-import { hostPortOf, listenFor } from './addresses.ts'
+import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 
 export interface RestartDeps {
   runtime: Runtime
@@ -59,7 +59,7 @@ export async function restartNode (deps: RestartDeps, afterMs: number, signal: A
   await deps.setGenesis(running, deps.genesisMs)
   // a failed dial is not fatal: the node keeps the peer and redials with backoff (as at boot)
   await Promise.all(deps.outbound.map(async leg => {
-    await deps.dial(running, deps.peerIdOf(leg.listener), leg.proxyAddr, leg.listener)
+    await deps.dial(running, deps.peerIdOf(leg.listener), multiaddrOf(leg.proxyAddr, leg.transport), leg.listener)
       .catch((err: Error) => { deps.log?.({ leg: leg.name, err: err.message }, 'dial after restart failed (the node redials)') })
   }))
   deps.log?.({ node: launch.name, afterMs, listen: running.listen, control: running.controlUrl }, 'node restarted')
