@@ -33,6 +33,10 @@ export interface NodeFaultDeps {
 export interface NodeFaultTag {
   fault: string
   selector?: string
+  /** the gossip streams riding a leg as the fault was decided (FaultEntry.hit, on apply entries) */
+  hitOf?: (leg: LegName) => string[]
+  /** FaultEntry.mustHit: the scenario said `exercised: true` */
+  mustHit?: boolean
 }
 
 export interface NodeFaultOptions {
@@ -80,7 +84,10 @@ export class NodeFaults {
       this.deps.record({
         kind: 'fault', ts, fault: tag.fault, action, phase, leg, node,
         ...(tag.selector !== undefined ? { selector: tag.selector } : {}),
-        ...(params !== undefined ? { params } : {})
+        ...(params !== undefined ? { params } : {}),
+        // what the node's legs carried when it went down: "the fault touched no stream" is visible
+        ...(phase === 'apply' && tag.hitOf !== undefined ? { hit: tag.hitOf(leg) } : {}),
+        ...(phase === 'apply' && tag.mustHit === true ? { mustHit: true } : {})
       })
     }
   }

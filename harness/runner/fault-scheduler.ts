@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Devnet } from '../devnet/devnet.ts'
+import type { LegName } from '../history/types.ts'
 import type { FaultTag } from '../faults/leg.ts'
 import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
@@ -112,10 +113,12 @@ export class FaultScheduler {
   private async applyToNodes (planned: PlannedFault, target: NodeTarget, action: NodeActionSpec, due: number): Promise<void> {
     const { signal, note } = this.options
     const selector = nodeSelectorText(target)
-    const tag = { fault: planned.id, selector }
     try {
-      const snapshot = needsStatus(target) ? await this.devnet.snapshot() : undefined
-      const decided = decideNodeTarget(target, this.devnet.scenario.nodes, seededRng(planned.rngSeed), snapshot)
+      // live status: for targets decided from it, and for what the node's legs carried (FaultEntry.hit)
+      const snapshot = await this.devnet.snapshot()
+      const hitOf = (leg: LegName): string[] => { const [dialer, listener] = leg.split('>') as [string, string]; return streamsOnLeg(snapshot, dialer, listener) }
+      const tag = { fault: planned.id, selector, hitOf, ...(planned.fault.exercised ? { mustHit: true } : {}) }
+      const decided = decideNodeTarget(target, this.devnet.scenario.nodes, seededRng(planned.rngSeed), needsStatus(target) ? snapshot : undefined)
       this.devnet.log.debug({ fault: planned.id, selector, nodes: decided.nodes, why: decided.why, unresolved: decided.unresolved }, 'node target resolved')
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       if (decided.unresolved !== undefined) {
