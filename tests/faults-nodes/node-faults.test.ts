@@ -18,7 +18,12 @@ import type { Scenario } from '../../harness/scenario/types.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { waitFor } from '../support/wait-for.ts'
-import { dockerOrSkip } from '../docker/support/docker-gate.ts'
+import { dockerOrSkip, leftovers } from '../docker/support/docker-gate.ts'
+import { loadScenario } from '../../harness/scenario/load-scenario.ts'
+import { runScenario } from '../../harness/runner/run-scenario.ts'
+import { readHistory } from '../../harness/report/read-history.ts'
+import type { RunStart } from '../../harness/history/types.ts'
+import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 
 /** A, B, C over QUIC, every ordered pair its own leg. */
 function trio (): Scenario {
@@ -145,6 +150,26 @@ for (const runtime of ['process', 'docker'] as RuntimeName[]) {
       } finally {
         watchdog.stop()
         await devnet.stop()
+      }
+    })
+
+    it('fixture restart-node: bearing-node-of restarts the node that dialed the leg holding A\'s stream to B, and the run passes', async function () {
+      const scenario = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'restart-node.yaml'))
+      const r = await runScenario(scenario, { runtime, outDir: await mkdtemp(join(tmpdir(), 'meshflap-restart-fixture-')) })
+      const history = await readHistory(join(r.dir, 'history.ndjson'))
+      const applied = history.filter((e): e is FaultEntry => e.kind === 'fault' && e.action === 'restart' && e.phase === 'apply')
+      const node = applied[0]?.node
+      expect(node, 'the restart was applied').to.be.oneOf(['A', 'B'])
+      const other = node === 'A' ? 'B' : 'A'
+      // decided from live status: the restarted node's own leg to the pair partner carried A's stream to B
+      expect(applied.find(f => f.leg === `${node}>${other}`)?.hit, 'the bearing leg, dialed by the restarted node').to.include('A->B')
+      expect(applied.every(f => f.node === node && f.mustHit === true)).to.equal(true)
+      expect(history.some(e => e.kind === 'fault' && e.action === 'restart' && e.phase === 'heal'), 'back up').to.equal(true)
+      expect(history.filter(e => e.kind === 'fault_failed')).to.deep.equal([])
+      expect(r.status, r.verdicts.filter(v => v.status !== 'pass').map(v => `${v.title}: ${v.summary}`).join('\n')).to.equal('pass')
+      if (runtime === 'docker') {
+        const start = history.find((e): e is RunStart => e.kind === 'run_start')!
+        expect(await leftovers(await dockerOrSkip(this), start.runId), 'the restarted container too is gone').to.deep.equal({ containers: [], networks: [] })
       }
     })
   })
