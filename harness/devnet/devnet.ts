@@ -313,7 +313,6 @@ export class Devnet implements AsyncDisposable {
       if (listenAddr == null) throw new DevnetSetupError(`node ${l.listener} does not listen on ${l.transport} (listen: ${listener.running.listen.join(', ')})`)
       const proxy: Proxy = await engine.createProxy(l.name, `${engine.proxyHost}:0`, hostPortOf(listenAddr))
       this.log.debug({ leg: l.name, transport: l.transport, engine: engine.kind, listen: proxy.listen, upstream: hostPortOf(listenAddr) }, 'proxy created')
-      const dialer = this.node(l.dialer)
       this.legsByName.set(l.name, new Leg({
         name: l.name,
         dialer: l.dialer,
@@ -322,7 +321,8 @@ export class Devnet implements AsyncDisposable {
         proxy,
         // placement staging (latency while the legs are dialed) is set-up, not a fault of the run
         record: entry => { if (!this.staging) this.recorder.append(entry) },
-        closeVia: async () => { await this.closeCurrentLeg(dialer, listener) }
+        // looked up when used: a restarted node has a new control client
+        closeVia: async () => { await this.closeCurrentLeg(this.node(l.dialer), this.node(l.listener)) }
       }))
       runLegs.push({ name: l.name, dialer: l.dialer, listener: l.listener, transport: l.transport, proxyAddr: multiaddrOf(proxy.listen, l.transport), upstreamAddr: listenAddr, proxy: proxy.name })
     }))
