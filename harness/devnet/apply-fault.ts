@@ -1,11 +1,12 @@
 /**
- * One fault action on one leg: the single place that maps a scenario action
- * (harness/scenario/types.ts FaultActionSpec) onto the Leg handle's methods.
+ * One fault action on one leg: looks the action up in the list (harness/faults/actions/) and
+ * runs its `apply` on the Leg handle, with the heal after `durationMs` when it takes one.
  * Used by the scenario runner's schedule and by library users (Devnet.fault).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../cli/logger.ts'
-import { ACTION_RULES, paramIssues, toxiproxyRate } from '../faults/action-rules.ts'
+import { ACTION_RULES, paramIssues } from '../faults/action-rules.ts'
+import { legAction } from '../faults/actions/index.ts'
 import { UnsupportedFaultError } from '../faults/leg.ts'
 import type { FaultTag, Leg } from '../faults/leg.ts'
 import type { FaultActionSpec } from '../scenario/types.ts'
@@ -13,6 +14,8 @@ import type { FaultActionSpec } from '../scenario/types.ts'
 /** One action on one leg; a timed fault heals itself after `durationMs`. */
 export async function applyAction (leg: Leg, action: FaultActionSpec, tag: FaultTag, durationMs: number | undefined, signal: AbortSignal, log?: Logger): Promise<void> {
   checkAction(leg, action)
+  const def = legAction(action.kind)
+  if (def === undefined) throw new Error(`${action.kind} is not a leg action`)
   log?.debug({ fault: tag.fault, leg: leg.name, action, durationMs, selector: tag.selector }, 'fault applying')
   const healAfter = async (heal: () => Promise<void>): Promise<void> => {
     if (durationMs === undefined) return
@@ -20,20 +23,7 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
     await heal()
     log?.debug({ fault: tag.fault, leg: leg.name, action: action.kind }, 'fault healed')
   }
-  switch (action.kind) {
-    case 'flap': await leg.flap({ times: action.times, downMs: action.downMs, upMs: action.upMs }, { ...tag, signal }); return
-    case 'down': await leg.down(tag); await healAfter(async () => { await leg.up(tag) }); return
-    case 'up': await leg.up(tag); return
-    case 'blackhole': await leg.blackhole(action.direction, tag); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'latency': await leg.latency(action.ms, action.jitterMs, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'loss': await leg.loss(action.probability, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'bandwidth': await leg.bandwidth(toxiproxyRate(action.kbps), { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'reset': await leg.reset(tag); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'close': await leg.close(tag); return
-    case 'rebind': await leg.rebind(tag); return
-    case 'stall': await leg.stall(action.direction, { ...tag, maxBytes: action.maxBytes }); await healAfter(async () => { await leg.heal(tag) }); return
-    case 'burst-loss': await leg.burstLoss(action.burstMs, action.everyMs, { ...tag, direction: action.direction }); await healAfter(async () => { await leg.heal(tag) }); return
-  }
+  await def.apply(action, { leg, tag, signal, healAfter })
 }
 
 /**

@@ -23,7 +23,7 @@ import type { FaultFailed, HistoryEntry, LegName, RunEnd, RunLeg, RunStart, Tran
 import type { Scenario, ScenarioNode } from '../scenario/types.ts'
 import { Leg } from '../faults/leg.ts'
 import type { EngineKind, FaultEngine } from '../faults/engine.ts'
-import type { RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
+import type { NodeLaunch, RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
 import { ProcessRuntime } from '../runtime/process-runtime.ts'
 import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
@@ -35,6 +35,7 @@ import { NodeClient } from './node-client.ts'
 import { hostPortOf, listenFor, multiaddrOf } from './addresses.ts'
 import { applyAction } from './apply-fault.ts'
 import { NodeFaults } from './node-faults.ts'
+import { restartNode } from './restart-node.ts'
 import { simultaneousDial } from './simultaneous-dial.ts'
 import type { DialEnd, SimultaneousDialResult } from './simultaneous-dial.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
@@ -87,6 +88,8 @@ export class Devnet implements AsyncDisposable {
   readonly log: Logger
   genesisMs = 0
   private readonly nodesByName = new Map<string, DevnetNode>()
+  /** how each node was first started (a restart starts it again the same way) */
+  private readonly launches = new Map<string, NodeLaunch>()
   private readonly legsByName = new Map<LegName, Leg>()
   private readonly engines: FaultEngine[] = []
   private readonly exitListeners: Array<(node: string) => void> = []
@@ -110,7 +113,8 @@ export class Devnet implements AsyncDisposable {
       legsOf: name => scenario.legs.filter(l => l.dialer === name || l.listener === name).map(l => l.name),
       record: entry => { this.recorder.append(entry) },
       // one slot: time to redial, reopen streams and resubscribe before the node's directions count again
-      recoveryGraceMs: scenario.slotMs
+      recoveryGraceMs: scenario.slotMs,
+      restart: async (name, afterMs, signal) => { await this.restartNode(name, afterMs, signal) }
     })
     this.probe = startHarnessProbe(entry => { recorder.append(entry) })
   }
@@ -309,7 +313,6 @@ export class Devnet implements AsyncDisposable {
       if (listenAddr == null) throw new DevnetSetupError(`node ${l.listener} does not listen on ${l.transport} (listen: ${listener.running.listen.join(', ')})`)
       const proxy: Proxy = await engine.createProxy(l.name, `${engine.proxyHost}:0`, hostPortOf(listenAddr))
       this.log.debug({ leg: l.name, transport: l.transport, engine: engine.kind, listen: proxy.listen, upstream: hostPortOf(listenAddr) }, 'proxy created')
-      const dialer = this.node(l.dialer)
       this.legsByName.set(l.name, new Leg({
         name: l.name,
         dialer: l.dialer,
@@ -318,7 +321,8 @@ export class Devnet implements AsyncDisposable {
         proxy,
         // placement staging (latency while the legs are dialed) is set-up, not a fault of the run
         record: entry => { if (!this.staging) this.recorder.append(entry) },
-        closeVia: async () => { await this.closeCurrentLeg(dialer, listener) }
+        // looked up when used: a restarted node has a new control client
+        closeVia: async () => { await this.closeCurrentLeg(this.node(l.dialer), this.node(l.listener)) }
       }))
       runLegs.push({ name: l.name, dialer: l.dialer, listener: l.listener, transport: l.transport, proxyAddr: multiaddrOf(proxy.listen, l.transport), upstreamAddr: listenAddr, proxy: proxy.name })
     }))
@@ -408,12 +412,42 @@ export class Devnet implements AsyncDisposable {
       },
       exitOnStdinClose: true
     }
-    const running = await this.runtime.startNode({ name: spec.name, impl: spec.impl, config, command: spec.command, image: spec.image }, { signal })
+    const launch: NodeLaunch = { name: spec.name, impl: spec.impl, config, command: spec.command, image: spec.image }
+    this.launches.set(spec.name, launch)
+    const running = await this.runtime.startNode(launch, { signal })
     const expected = peerIdFor(scenario.seed, spec.index)
     if (running.peerId !== expected) {
       throw new DevnetSetupError(`node ${spec.name} (${spec.impl}) reported peer id ${running.peerId}, but seed ${scenario.seed} and index ${spec.index} give ${expected}: its identity derivation does not follow containers/CONTRACT.md section 3`)
     }
     this.log.debug({ node: spec.name, impl: spec.impl, peerId: running.peerId, control: running.controlUrl, listen: running.listen }, 'node ready')
+    this.adopt(spec, running)
+  }
+
+  /**
+   * The `restart` node action (harness/faults/actions/restart.ts): stop, wait `afterMs`, start
+   * again with the same identity, listen ports and config, reconnect (harness/devnet/restart-node.ts).
+   */
+  async restartNode (name: string, afterMs: number, signal: AbortSignal): Promise<void> {
+    const node = this.node(name)
+    const launch = this.launches.get(name)
+    if (launch === undefined) throw new Error(`node ${name} was not started by this devnet`)
+    await restartNode({
+      runtime: this.runtime,
+      running: node.running,
+      launch,
+      outbound: this.allLegs().filter(l => l.dialer === name),
+      inbound: this.allLegs().filter(l => l.listener === name),
+      peerIdOf: n => this.node(n).running.peerId,
+      adopt: running => { this.adopt(node.spec, running) },
+      genesisMs: this.genesisMs,
+      setGenesis: async (_running, genesisMs) => { await this.node(name).client.setGenesis(genesisMs) },
+      dial: async (_running, peerId, addr, peer) => { await this.node(name).client.dial(peerId, addr, peer) },
+      log: (fields, message) => { this.log.debug(fields, message) }
+    }, afterMs, signal)
+  }
+
+  /** A started node joins the devnet: its events and exit go to the history, its control API gets a client. */
+  private adopt (spec: ScenarioNode, running: RunningNode): void {
     const node: DevnetNode = { spec, running, client: new NodeClient(spec.name, running.controlUrl) }
     this.nodesByName.set(spec.name, node)
     running.onEvent(event => { this.recorder.append({ ...event, kind: 'node', node: spec.name }) })

@@ -116,6 +116,15 @@ export class Leg {
   /** the listener's real address */
   get upstreamAddr (): string { return this.proxy.upstream }
 
+  /**
+   * Points the proxy at the listener's new address (a restarted node whose container got a new
+   * IP). Set-up, not a fault: nothing is recorded. The engines drop the proxy's live flows.
+   */
+  async retarget (upstream: string): Promise<void> {
+    if (upstream === this.proxy.upstream) return
+    this.proxy = await this.proxy.update({ enabled: this.proxy.enabled, listen: this.proxy.listen, upstream })
+  }
+
   /** Drops the leg: toxiproxy closes its listener and every connection; the UDP proxy drops every datagram both ways. */
   async down (tag: FaultTag = {}): Promise<void> {
     const since = this.clock.now()

@@ -13,6 +13,7 @@
  * Nothing else is bookkept beside it: if a verdict or a chart needs a fact,
  * the fact goes into the history first.
  */
+import type { ActionKind } from '../faults/actions/index.ts'
 import type { GossipPolicy } from '../contract/node-config.ts'
 import type { NodeEvent, Transport } from '../contract/node-events.ts'
 import type { ImplName } from '../impls/index.ts'
@@ -72,11 +73,12 @@ export interface RunStart {
 /** One event of a node (harness/contract/node-events.ts), tagged with the node's name. */
 export type NodeEntry = NodeEvent & { kind: 'node', node: string }
 
-export type FaultAction = 'down' | 'up' | 'blackhole' | 'latency' | 'loss' | 'reset' | 'close' | 'heal' | 'bandwidth' | 'rebind' | 'stall' | 'burst-loss' |
-  /** node faults (FaultEntry.node set): one entry per leg touching the node */
-  'kill' | 'pause' | 'resume' |
-  /** both ends of a pair dial each other at once (harness/devnet/simultaneous-dial.ts), on both legs of the pair */
-  'simultaneous-dial'
+/**
+ * What a fault entry records: any action of harness/faults/actions/ (node faults with
+ * FaultEntry.node set, one entry per leg touching the node; simultaneous-dial on both legs of
+ * its pair; a flap records as down/up), or `heal` (every toxic of a leg removed).
+ */
+export type FaultAction = ActionKind | 'heal'
 
 /** One fault plane action on one leg. A fault with a duration gives an `apply` and a later `heal` entry. */
 export interface FaultEntry {
@@ -94,9 +96,9 @@ export interface FaultEntry {
   listenerLeg?: string
   params?: Record<string, unknown>
   /**
-   * A node fault (kill, pause, resume): the node it hit. It is recorded once per leg touching
+   * A node fault (kill, pause, resume, restart): the node it hit. It is recorded once per leg touching
    * the node, so every verdict sees those legs faulted (the node's own directions are excused)
-   * and every other leg not; a resume's `params.graceMs` extends the pause's window for recovery.
+   * and every other leg not; a resume's or restart heal's `params.graceMs` extends the window for recovery.
    */
   node?: string
   /**

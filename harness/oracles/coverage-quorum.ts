@@ -28,12 +28,17 @@ export function coverageQuorum (history: History, params: CoverageExpectation, i
       run = []
     }
     for (const s of a.slots) {
-      if (s.slot < params.fromSlot || exempt.has(s.slot) || !s.observed) { flush(); continue }
+      if (s.slot < params.fromSlot || exempt.has(s.slot) || !s.observed || s.down !== undefined) { flush(); continue }
       judged++
       if (s.count < need) run.push(s)
       else flush()
     }
     flush()
+    const down = a.slots.filter(s => s.slot >= params.fromSlot && s.observed && s.down !== undefined && !exempt.has(s.slot))
+    if (down.length > 0) {
+      const why = [...new Set(down.map(s => `${s.down?.action ?? ''} ${s.down?.fault ?? ''}`))].join(', ')
+      unknown.push(`${a.aggregator}: slots ${ranges(down.map(s => s.slot))} not judged: the run took the aggregator down (${why}), nothing can count its coverage`)
+    }
     const unobserved = a.slots.filter(s => s.slot >= params.fromSlot && !s.observed)
     if (unobserved.length > 0 && ix.end !== undefined) unknown.push(`${a.aggregator}: slots ${ranges(unobserved.map(s => s.slot))} were not observed (the run ended at ${ix.end.reason})`)
   }

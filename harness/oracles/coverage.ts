@@ -13,7 +13,8 @@
  * The report's chart and the coverage verdicts both read this one function.
  */
 import type { History } from '../history/types.ts'
-import { indexHistory, slotDeadline, type RunIndex } from './run-index.ts'
+import type { FaultWindow } from './fault-windows.ts'
+import { indexHistory, slotDeadline, slotStart, type RunIndex } from './run-index.ts'
 
 /** One aggregator's coverage of one slot. */
 export interface SlotCoverage {
@@ -33,6 +34,12 @@ export interface SlotCoverage {
   line: string
   /** the history reaches the slot's deadline (false: the run ended or is still running before it) */
   observed: boolean
+  /**
+   * The run itself took the aggregator down during this slot (a kill, pause or restart node
+   * fault on it, its recovery grace included): the fault id and action. Nothing can judge
+   * coverage at a node that is not there, so the verdicts call such a slot unknown, never fail.
+   */
+  down?: { fault: string, action: string }
 }
 
 /** One aggregator's series, one entry per slot 0..slots-1. */
@@ -83,6 +90,7 @@ export function arrivals (ix: RunIndex, node: string): Map<number, Map<number, n
 export function coverageSeries (history: History, ix: RunIndex = indexHistory(history)): AggregatorCoverage[] {
   return ix.nodes.filter(n => n.aggregator).map(n => {
     const got = arrivals(ix, n.name)
+    const downs = downWindows(ix, n.name)
     let previous = new Set<number>()
     const slots: SlotCoverage[] = []
     for (let slot = 0; slot < ix.slots; slot++) {
@@ -96,12 +104,21 @@ export function coverageSeries (history: History, ix: RunIndex = indexHistory(hi
       const gained = counted.filter(v => !previous.has(v))
       const lost = [...previous].filter(v => !now.has(v)).sort((a, b) => a - b)
       const c = { slot, count: counted.length, validatorCount: ix.validatorCount, quorum: hasQuorum(counted.length, ix.validatorCount), validators: counted, late, gained, lost }
-      slots.push({ ...c, line: coverageLine(c), observed: deadline <= ix.observedUntil })
+      const down = downs.find(w => w.fromMs < deadline && slotStart(ix, slot) < w.toMs)
+      slots.push({ ...c, line: coverageLine(c), observed: deadline <= ix.observedUntil, ...(down !== undefined ? { down: { fault: down.fault, action: down.action } } : {}) })
       previous = now
     }
     return { aggregator: n.name, slots }
   })
 }
+
+/** The windows in which the run took `node` down on purpose (node faults kill, pause, restart on it). */
+export function downWindows (ix: RunIndex, node: string): FaultWindow[] {
+  const onNode = new Set(ix.faults.filter(f => f.node === node && DOWN_ACTIONS.has(f.action)).map(f => `${f.fault}\u0000${f.leg}`))
+  return ix.faultWindows.filter(w => DOWN_ACTIONS.has(w.action) && onNode.has(`${w.fault}\u0000${w.leg}`))
+}
+
+const DOWN_ACTIONS: ReadonlySet<string> = new Set(['kill', 'pause', 'restart'])
 
 /** The aggregator log lines of every observed slot, in slot order then aggregator order. */
 export function coverageLines (history: History, ix: RunIndex = indexHistory(history)): CoverageLine[] {

@@ -8,6 +8,7 @@
  *   close / rebind (nothing to heal)                              => [ts, ts], instant
  *   pause (node C, leg C>A) ───────── resume + graceMs           => [pause, resume + grace]
  *   kill (node C, leg C>A) ───────────────────────────────────── => [kill, end], open
+ *   restart (node C, leg C>A) ──── restart heal + graceMs          => [stop, back + grace]
  *
  * A heal closes the open window of the same fault id on that leg; failing
  * that, the latest open window of the same action there; failing that, the
@@ -42,8 +43,8 @@ const INSTANT: ReadonlySet<FaultAction> = new Set<FaultAction>(['close', 'rebind
 function isBlocking (f: FaultEntry): boolean {
   // a stall passes ACKs and pings only: no data gets through
   if (f.action === 'down' || f.action === 'blackhole' || f.action === 'reset' || f.action === 'stall') return true
-  // a killed or frozen node passes nothing on any of its legs
-  if (f.action === 'kill' || f.action === 'pause') return true
+  // a killed, frozen or restarting node passes nothing on any of its legs
+  if (f.action === 'kill' || f.action === 'pause' || f.action === 'restart') return true
   // the pair's legs are closed on purpose until both dials are back
   if (f.action === 'simultaneous-dial') return true
   if (f.action === 'loss') return Number(f.params?.p ?? f.params?.probability ?? 0) >= 1
@@ -72,7 +73,8 @@ export function faultWindows (faults: readonly FaultEntry[], endMs: number): Fau
       const target = onLeg.find(w => w.fault === f.fault && (f.action === 'up' || w.action === f.action)) ??
         onLeg.filter(w => w.action === (f.action === 'up' ? 'down' : f.action)).at(-1) ??
         onLeg.at(-1)
-      if (target !== undefined) close(target, f.ts)
+      // a restarted node's heal carries its recovery grace, like a resume
+      if (target !== undefined) close(target, f.ts + (f.action === 'restart' ? Math.max(0, Number(f.params?.graceMs ?? 0)) : 0))
       continue
     }
     const w: FaultWindow = {

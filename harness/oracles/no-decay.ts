@@ -25,6 +25,7 @@ export function noDecay (history: History, params: NoDecayExpectation, ix: RunIn
   let excused = 0
   let recovered = 0
   let tooLate = 0
+  let aggregatorDown = 0
   const series = coverageSeries(history, ix)
   for (const a of series) {
     const observed = a.slots.filter(s => s.observed)
@@ -41,6 +42,8 @@ export function noDecay (history: History, params: NoDecayExpectation, ix: RunIn
         const until = slotDeadline(ix, s.slot + k)
         const lastJudgeable = s.slot + k
         if (lastJudgeable >= ix.slots || (observed.at(-1)?.slot ?? -1) < lastJudgeable) { tooLate++; continue }
+        // the run took the aggregator down in that span: nothing counted there, nothing to judge
+        if (a.slots.slice(s.slot, s.slot + k + 1).some(w => w.down !== undefined)) { aggregatorDown++; continue }
         if (!legs.pathThroughout(publisher, a.aggregator, from, until)) { excused++; continue }
         const window = a.slots.slice(s.slot + 1, s.slot + k + 1)
         const missing = lost.filter(v => !window.some(w => w.validators.includes(v)))
@@ -70,7 +73,8 @@ export function noDecay (history: History, params: NoDecayExpectation, ix: RunIn
     health: healthFindings(ix),
     unknown,
     checked: (drops.length === 0 ? 'no coverage drop while the publisher had a live leg path' : `${drops.length} coverage drop(s) while the publisher had a live leg path, all recovered within ${k} slot(s)`) +
-      `; ${excused} excused (publisher cut off), ${tooLate} too close to the end to judge`,
-    evidence: { drops, excused, recovered, tooLate }
+      `; ${excused} excused (publisher cut off), ${tooLate} too close to the end to judge` +
+      (aggregatorDown > 0 ? `, ${aggregatorDown} not judged (the run took the aggregator down)` : ''),
+    evidence: { drops, excused, recovered, tooLate, aggregatorDown }
   })
 }

@@ -5,16 +5,19 @@
  * recorded in the history by the Leg handles themselves.
  *
  *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
- *   (node faults)  ──> resolveNodeTarget ──> nodes ──devnet.nodeFaults.apply(kill/pause/resume)──> history
+ *   (node faults)  ──> decideNodeTarget ──> nodes ──devnet.nodeFaults.apply(kill/pause/resume/restart)──> history
+ *   (pair faults)  ──> the pair action's apply (simultaneous-dial) ──> history
  *                                 └──streamsOnLeg──> the streams each leg carried (FaultEntry.hit)
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Devnet } from '../devnet/devnet.ts'
+import type { LegName } from '../history/types.ts'
 import type { FaultTag } from '../faults/leg.ts'
 import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
-import { isNodeTarget, nodeSelectorText, resolveNodeTarget } from '../scenario/resolve-node-target.ts'
+import { decideNodeTarget, isNodeTarget, needsStatus, nodeSelectorText } from '../scenario/resolve-node-target.ts'
+import { pairAction } from '../faults/actions/index.ts'
 import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
 import type { TargetedLeg } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
@@ -102,22 +105,33 @@ export class FaultScheduler {
     }
   }
 
-  /** A node fault: the nodes are drawn from the fault's own seed; a pause with a duration is resumed after it. */
+  /**
+   * A node fault: the nodes are drawn from the fault's own seed, or (bearing-node-of) decided from
+   * live status just ahead of time; the action's own file does the rest (a pause with a duration
+   * is resumed after it, a restart waits its `after`).
+   */
   private async applyToNodes (planned: PlannedFault, target: NodeTarget, action: NodeActionSpec, due: number): Promise<void> {
     const { signal, note } = this.options
-    const nodes = resolveNodeTarget(target, this.devnet.scenario.nodes, seededRng(planned.rngSeed))
-    const tag = { fault: planned.id, selector: nodeSelectorText(target) }
+    const selector = nodeSelectorText(target)
     try {
+      // live status: for targets decided from it, and for what the node's legs carried (FaultEntry.hit)
+      const snapshot = await this.devnet.snapshot()
+      const hitOf = (leg: LegName): string[] => { const [dialer, listener] = leg.split('>') as [string, string]; return streamsOnLeg(snapshot, dialer, listener) }
+      const tag = { fault: planned.id, selector, hitOf, ...(planned.fault.exercised ? { mustHit: true } : {}) }
+      const decided = decideNodeTarget(target, this.devnet.scenario.nodes, seededRng(planned.rngSeed), needsStatus(target) ? snapshot : undefined)
+      this.devnet.log.debug({ fault: planned.id, selector, nodes: decided.nodes, why: decided.why, unresolved: decided.unresolved }, 'node target resolved')
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
+      if (decided.unresolved !== undefined) {
+        // never a guess: the history says the fault was not applied, so no verdict can pass on it
+        note(`${planned.id} (${planned.fault.where}): ${selector} not applied: ${decided.unresolved}`)
+        this.devnet.recordFaultFailed({ fault: planned.id, action: action.kind, reason: decided.unresolved, where: planned.fault.where, selector })
+        return
+      }
       this.applied++
-      this.options.onApplied?.(planned, nodes.length)
-      await Promise.all(nodes.map(async node => {
+      this.options.onApplied?.(planned, decided.nodes.length)
+      await Promise.all(decided.nodes.map(async node => {
         try {
-          await this.devnet.nodeFaults.apply(node, action.kind, tag)
-          if (action.kind === 'pause' && planned.durationMs !== undefined) {
-            await sleep(planned.durationMs, undefined, { signal })
-            await this.devnet.nodeFaults.apply(node, 'resume', tag)
-          }
+          await this.devnet.nodeFaults.apply(node, action, tag, { ...(planned.durationMs !== undefined ? { durationMs: planned.durationMs } : {}), signal })
         } catch (err) {
           if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) on node ${node} failed: ${(err as Error).message}`)
         }
@@ -127,16 +141,23 @@ export class FaultScheduler {
     }
   }
 
-  /** simultaneous-dial on a pair (harness/devnet/simultaneous-dial.ts); its outcome is in the history. */
+  /** A pair action (simultaneous-dial) through its own file; its outcome is in the history. */
   private async applyToPair (planned: PlannedFault, pair: [string, string], due: number): Promise<void> {
     const { signal, note } = this.options
+    const def = pairAction(planned.action.kind)
     try {
+      if (def === undefined) throw new Error(`${planned.action.kind} is not a pair action`)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       this.applied++
       this.options.onApplied?.(planned, 2)
-      const result = await this.devnet.simultaneousDial(pair[0], pair[1], { fault: planned.id, selector: `pair: ${pair[0]},${pair[1]}`, signal })
-      const failed = result.outcomes.filter(o => o.startsWith('error'))
-      if (failed.length > 0) note(`${planned.id} (${planned.fault.where}): simultaneous dial ${pair.join(' <-> ')}: ${result.outcomes.join('; ')}`)
+      const tag = { fault: planned.id, selector: `pair: ${pair[0]},${pair[1]}` }
+      await def.apply(planned.action, {
+        pair,
+        tag,
+        signal,
+        simultaneousDial: async () => await this.devnet.simultaneousDial(pair[0], pair[1], { ...tag, signal }),
+        note: message => { note(`${planned.id} (${planned.fault.where}): ${message}`) }
+      })
     } catch (err) {
       if (!signal.aborted) note(`${planned.id} (${planned.fault.where}) failed: ${(err as Error).message}`)
     }

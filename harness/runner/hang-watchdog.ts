@@ -4,8 +4,9 @@
  * in a row is recorded as hung (an `error` note in its log tail) and killed, so
  * its exit goes into the history as an unexpected one and the run ends as
  * node-failed with the node's last log lines in the verdicts. Nodes the
- * scenario paused or killed (Devnet.nodeFaults) are not asked: they are silent
- * on purpose, and their strikes start again from zero when they resume.
+ * scenario paused, is restarting or killed (Devnet.nodeFaults) are not asked:
+ * they are silent on purpose, and their strikes start again from zero when they
+ * are back.
  */
 import type { Devnet } from '../devnet/devnet.ts'
 
@@ -43,7 +44,7 @@ export class HangWatchdog {
 
   private async check (): Promise<void> {
     const strikes = this.options.strikes ?? 3
-    // a node the scenario paused or killed is silent on purpose, not hung
+    // a node the scenario paused, is restarting or killed is silent on purpose, not hung
     const onPurpose = (name: string): boolean => this.devnet.nodeFaults.stateOf(name) !== undefined
     await Promise.all(this.devnet.nodes().map(async n => {
       if (onPurpose(n.spec.name)) { this.missed.set(n.spec.name, 0); return }

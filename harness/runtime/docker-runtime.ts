@@ -90,6 +90,8 @@ export class DockerRuntime implements Runtime {
   private prepared: Promise<DockerPrepared> | undefined
   private readonly images = new Map<ImageName, Promise<BuiltImage>>()
   private readonly nodes: DockerNode[] = []
+  /** containers started per node name: a restarted node gets a new container name (the old one may still be being removed) */
+  private readonly nodeStarts = new Map<string, number>()
   private readonly engines: FaultEngine[] = []
   private disposing: Promise<void> | undefined
   /** aborted by dispose: every wait of a start still under way ends */
@@ -154,10 +156,14 @@ export class DockerRuntime implements Runtime {
     // exitOnStdinClose: the node ends when the harness's attach to its stdin does, even after a SIGKILL (docker-container.ts)
     const config: NodeConfig = { ...launch.config, exitOnStdinClose: true, control: { host: '0.0.0.0', port: NODE_CONTROL_PORT } }
     const configText = JSON.stringify(config, null, 2)
-    await writeFile(join(this.dir, `${launch.name}.config.json`), configText)
+    const started = (this.nodeStarts.get(launch.name) ?? 0) + 1
+    this.nodeStarts.set(launch.name, started)
+    // a restarted node's files sit beside the first start's: A.log, then A.2.log
+    const fileBase = started === 1 ? launch.name : `${launch.name}.${started}`
+    await writeFile(join(this.dir, `${fileBase}.config.json`), configText)
     const container = await startRunContainer(this.docker, {
       image,
-      containerName: this.containerName('node', launch.name),
+      containerName: this.containerName('node', started === 1 ? launch.name : `${launch.name}-${started}`),
       network: network.name,
       alias: launch.name,
       labels: runLabels(this.runId, this.owner, { [LABEL_ROLE]: 'node', [LABEL_NODE]: launch.name }),
@@ -165,7 +171,7 @@ export class DockerRuntime implements Runtime {
       files: [{ content: configText, target: NODE_CONFIG_PATH }],
       readyLine: /"type":"ready"/,
       startupTimeoutMs: this.readyTimeoutMs,
-      logPath: join(this.dir, `${launch.name}.log`)
+      logPath: join(this.dir, `${fileBase}.log`)
     }, signal, this.track)
     const node = await DockerNode.attach({
       docker: this.docker,

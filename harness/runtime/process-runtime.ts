@@ -23,6 +23,8 @@ export class ProcessRuntime implements Runtime {
   private readonly dir: string
   private readonly readyTimeoutMs: number
   private readonly nodes: NodeProcess[] = []
+  /** starts per node name (a restart is a second start) */
+  private readonly nodeStarts = new Map<string, number>()
   private readonly engines: FaultEngine[] = []
 
   constructor (opts: ProcessRuntimeOptions) {
@@ -34,14 +36,19 @@ export class ProcessRuntime implements Runtime {
 
   async startNode (launch: NodeLaunch, options: { signal?: AbortSignal } = {}): Promise<RunningNode> {
     await mkdir(this.dir, { recursive: true })
-    const configPath = join(this.dir, `${launch.name}.config.json`)
-    const config = { ...launch.config, exitOnStdinClose: true, control: { host: '127.0.0.1', port: 0 } }
+    const started = (this.nodeStarts.get(launch.name) ?? 0) + 1
+    this.nodeStarts.set(launch.name, started)
+    // a restarted node's files sit beside the first start's: A.log, then A.2.log
+    const fileBase = started === 1 ? launch.name : `${launch.name}.${started}`
+    const configPath = join(this.dir, `${fileBase}.config.json`)
+    // port 0 unless the launch pins one (a restarted node keeps the control port it had)
+    const config = { ...launch.config, exitOnStdinClose: true, control: { host: '127.0.0.1', port: launch.config.control?.port ?? 0 } }
     await writeFile(configPath, JSON.stringify(config, null, 2))
     const node = await NodeProcess.start({
       name: launch.name,
       // the implementation's module says how it starts (harness/impls/)
       command: implementation(launch.impl).processCommand(configPath, launch),
-      logPath: join(this.dir, `${launch.name}.log`),
+      logPath: join(this.dir, `${fileBase}.log`),
       readyTimeoutMs: this.readyTimeoutMs,
       signal: options.signal
     })

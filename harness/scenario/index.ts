@@ -8,7 +8,7 @@
  *   scenario-error.ts ...... ScenarioError: every problem with file:line:col, field path, expected (exit code 2)
  *   plan-faults.ts ......... planFaults(scenario, seed): the time-ordered fault schedule
  *   resolve-target.ts ...... resolveTarget(target, snapshot, rng): selector -> harness legs + connection ids
- *   resolve-node-target.ts . resolveNodeTarget(target, nodes, rng): node-fault target -> node names
+ *   resolve-node-target.ts . resolveNodeTarget / decideNodeTarget(target, nodes, rng, status?): node-fault target -> node names
  *   status-snapshot.ts ..... the /v1/status view selectors read
  *   seeded-rng.ts .......... the seeded generator every random choice comes from
  *   defaults.ts ............ every default value

@@ -5,12 +5,13 @@
  * that fit, actions the targeted legs' transports support).
  */
 import { ACTION_RULES, paramIssues, takesDuration, transportMessage } from '../faults/action-rules.ts'
+import { actionNames, faultAction, legAction, nodeAction, pairAction } from '../faults/actions/index.ts'
 import { DEFAULTS } from './defaults.ts'
 import { pairIssues, unknownNode } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ActionFile, FaultFile, SpanFile, TargetFile } from './scenario-file.ts'
-import type { FaultActionSpec, LegDirection, LegRole, NodeActionSpec, NodeTarget, PairActionSpec, PairTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
-import { isNodeTarget, NODE_ACTIONS } from './resolve-node-target.ts'
+import type { FaultActionSpec, LegRole, NodeActionSpec, NodeTarget, PairActionSpec, PairTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
+import { isNodeTarget } from './resolve-node-target.ts'
 
 /** What the fault resolver needs to know about the run. */
 export interface FaultContext {
@@ -25,7 +26,9 @@ export interface FaultContext {
 const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
   ['bearing-of', 'bearing'], ['non-bearing-of', 'non-bearing'], ['outbound-of', 'outbound'], ['inbound-of', 'inbound']
 ]
-const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of', 'node', 'aggregator'] as const
+const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of', 'node', 'aggregator', 'bearing-node-of'] as const
+/** target keys that name nodes (node actions), not legs */
+const NODE_KEYS: ReadonlySet<string> = new Set(['node', 'aggregator', 'bearing-node-of'])
 
 
 export function spanMs (span: SpanFile, slotMs: number): number {
@@ -38,7 +41,7 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
     const path: FieldPath = ['faults', index]
     const before = issues.length
     const atMs = resolveStart(f, path, ctx, issues)
-    const action = resolveAction(f.action, [...path, 'action'], issues)
+    const action = resolveAction(f.action, [...path, 'action'], ctx.slotMs, issues)
     const target = targetOf(f.target, [...path, 'target'], ctx, issues)
     const durationMs = f.duration === undefined ? undefined : spanMs(f.duration, ctx.slotMs)
     if (durationMs !== undefined && action !== undefined && !takesDuration(action.kind)) {
@@ -72,7 +75,7 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
       for (const p of paramIssues(action)) issues.push({ path: [...path, 'action', action.kind, p.key], message: p.message, expected: p.expected })
     }
     if (action !== undefined && target !== undefined) matchIssues(action, target, path, issues)
-    if (action !== undefined && target !== undefined && !NODE_ACTIONS.has(action.kind) && action.kind !== 'simultaneous-dial' && !isNodeTarget(target) && target.kind !== 'pair') {
+    if (action !== undefined && target !== undefined && legAction(action.kind) !== undefined && !isNodeTarget(target) && target.kind !== 'pair') {
       transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx.legs, issues)
     }
     if (issues.length > before || atMs === undefined || action === undefined || target === undefined) return
@@ -118,65 +121,33 @@ function resolveStart (f: FaultFile, path: FieldPath, ctx: FaultContext, issues:
   return undefined
 }
 
-function resolveAction (a: ActionFile, path: FieldPath, issues: FieldIssue[]): FaultActionSpec | NodeActionSpec | PairActionSpec | undefined {
-  if (typeof a === 'string') {
-    switch (a) {
-      case 'simultaneous-dial': return { kind: a }
-      case 'kill': case 'pause': case 'resume': return { kind: a }
-      case 'flap': return { kind: 'flap', ...DEFAULTS.flap }
-      case 'down': case 'up': case 'reset': case 'rebind': return { kind: a }
-      case 'blackhole': return { kind: 'blackhole', direction: DEFAULTS.direction }
-      case 'close': return { kind: 'close', abort: DEFAULTS.closeAbort }
-      case 'stall': return { kind: 'stall', direction: DEFAULTS.direction, maxBytes: DEFAULTS.stallMaxBytes }
-      case 'burst-loss': return { kind: 'burst-loss', ...DEFAULTS.burstLoss, direction: DEFAULTS.direction }
-      case 'latency': issues.push({ path, message: 'latency needs parameters', expected: '{ latency: { ms: 100, jitter: 10 } }' }); return undefined
-      case 'loss': issues.push({ path, message: 'loss needs parameters', expected: '{ loss: { probability: 0.2 } }' }); return undefined
-      case 'bandwidth': issues.push({ path, message: 'bandwidth needs parameters', expected: '{ bandwidth: { kbps: 64 } }' }); return undefined
-    }
+/** The action's own file (harness/faults/actions/) turns what the file wrote into its spec. */
+function resolveAction (a: ActionFile, path: FieldPath, slotMs: number, issues: FieldIssue[]): FaultActionSpec | NodeActionSpec | PairActionSpec | undefined {
+  // the schema guarantees a known name, or exactly one known key
+  const [kind, params] = typeof a === 'string' ? [a, undefined] : Object.entries(a)[0] as [string, Record<string, unknown> | null]
+  const def = faultAction(kind)
+  if (def === undefined) {
+    issues.push({ path, message: `unknown action "${kind}"` })
+    return undefined
   }
-  // the schema guarantees exactly one known key
-  const [kind, params] = Object.entries(a)[0] as [string, Record<string, unknown> | null]
-  const p = params ?? {}
-  const direction = (p.direction as LegDirection | undefined) ?? DEFAULTS.direction
-  switch (kind) {
-    case 'flap': {
-      const times = (p.times as number | undefined) ?? DEFAULTS.flap.times
-      return { kind, times, downMs: (p.downMs as number | undefined) ?? DEFAULTS.flap.downMs, upMs: (p.upMs as number | undefined) ?? DEFAULTS.flap.upMs }
-    }
-    case 'down': case 'up': case 'reset': case 'rebind': return { kind }
-    case 'kill': case 'pause': case 'resume': case 'simultaneous-dial': return { kind }
-    case 'blackhole': return { kind, direction }
-    case 'latency': return { kind, ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction }
-    case 'loss': return { kind, probability: p.probability as number, direction }
-    case 'bandwidth': return { kind, kbps: p.kbps as number, direction }
-    case 'close': return { kind, abort: (p.abort as boolean | undefined) ?? DEFAULTS.closeAbort }
-    case 'stall': return { kind, direction, maxBytes: (p.maxBytes as number | undefined) ?? DEFAULTS.stallMaxBytes }
-    case 'burst-loss': {
-      const burstMs = (p.burstMs as number | undefined) ?? DEFAULTS.burstLoss.burstMs
-      const everyMs = (p.everyMs as number | undefined) ?? DEFAULTS.burstLoss.everyMs
-      if (burstMs >= everyMs) {
-        issues.push({ path: [...path, kind, 'burstMs'], message: `burstMs ${burstMs} is not shorter than everyMs ${everyMs}: nothing would ever pass`, expected: `burstMs < everyMs (${everyMs})` })
-        return undefined
-      }
-      return { kind, burstMs, everyMs, direction }
-    }
-  }
-  issues.push({ path, message: `unknown action "${kind}"` })
-  return undefined
+  // a map with an empty value (`{ kill: }`) is the bare name with defaults
+  const p = typeof a === 'string' ? undefined : (params ?? {})
+  return def.fromFile(p, path, issues, { spanMs: span => spanMs(span, slotMs) }) as FaultActionSpec | NodeActionSpec | PairActionSpec | undefined
 }
 
 /** A node action needs a node target and a leg action a leg target. */
 function matchIssues (action: FaultActionSpec | NodeActionSpec | PairActionSpec, target: Target | NodeTarget | PairTarget, path: FieldPath, issues: FieldIssue[]): void {
-  if (action.kind === 'simultaneous-dial' || target.kind === 'pair') {
-    if (action.kind === 'simultaneous-dial' && target.kind !== 'pair') issues.push({ path: [...path, 'target'], message: 'simultaneous-dial acts on a pair, and this target is not one', expected: '{ pair: [A, B] } alone' })
-    if (action.kind !== 'simultaneous-dial' && target.kind === 'pair') issues.push({ path: [...path, 'target'], message: 'pair without a leg role', expected: `one of: ${SELECTOR_KEYS.join(', ')} (a pair alone is for simultaneous-dial)` })
+  const onPair = pairAction(action.kind) !== undefined
+  if (onPair || target.kind === 'pair') {
+    if (onPair && target.kind !== 'pair') issues.push({ path: [...path, 'target'], message: `${action.kind} acts on a pair, and this target is not one`, expected: '{ pair: [A, B] } alone' })
+    if (!onPair && target.kind === 'pair') issues.push({ path: [...path, 'target'], message: 'pair without a leg role', expected: `one of: ${SELECTOR_KEYS.join(', ')} (a pair alone is for pair actions: ${actionNames('pair').join(', ')})` })
     return
   }
-  const nodeAction = NODE_ACTIONS.has(action.kind)
-  if (nodeAction === isNodeTarget(target)) return
-  issues.push(nodeAction
-    ? { path: [...path, 'target'], message: `${action.kind} acts on nodes, and this target names legs`, expected: '{ node: A }, { node: { random: n } } or { aggregator: true }' }
-    : { path: [...path, 'target'], message: `${action.kind} acts on legs, and this target names nodes`, expected: `a leg target: one of ${SELECTOR_KEYS.filter(k => k !== 'node' && k !== 'aggregator').join(', ')}` })
+  const onNode = nodeAction(action.kind) !== undefined
+  if (onNode === isNodeTarget(target)) return
+  issues.push(onNode
+    ? { path: [...path, 'target'], message: `${action.kind} acts on nodes, and this target names legs`, expected: '{ node: A }, { node: { random: n } }, { aggregator: true } or { pair: [A, B], bearing-node-of: A }' }
+    : { path: [...path, 'target'], message: `${action.kind} acts on legs, and this target names nodes`, expected: `a leg target: one of ${SELECTOR_KEYS.filter(k => !NODE_KEYS.has(k)).join(', ')}` })
 }
 
 function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: FieldIssue[]): Target | NodeTarget | PairTarget | undefined {
@@ -199,6 +170,16 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
   const before = issues.length
   if (t.pair !== undefined) issues.push(...pairIssues(t.pair, [...path, 'pair'], names))
   const key = given[0] as typeof SELECTOR_KEYS[number]
+  if (key === 'bearing-node-of') {
+    // the node whose dialed leg holds `of`'s outbound stream to the pair's other node (decided when due)
+    const of = t['bearing-node-of'] as string
+    const issue = unknownNode(of, [...path, key], names)
+    if (issue !== undefined) issues.push(issue)
+    if (t.pair === undefined) issues.push({ path: [...path, key], message: 'bearing-node-of needs a pair: whose stream to whom', expected: '{ pair: [A, B], bearing-node-of: A }' })
+    else if (issue === undefined && !t.pair.includes(of)) issues.push({ path: [...path, key], message: `bearing-node-of: ${of} is not in pair [${t.pair.join(', ')}]`, expected: `a node of the pair (${t.pair.join(' or ')})` })
+    if (issues.length > before || t.pair === undefined) return undefined
+    return { kind: 'bearing-node', of, to: t.pair[0] === of ? t.pair[1] : t.pair[0] }
+  }
   if (key === 'node' || key === 'aggregator') {
     if (t.pair !== undefined) issues.push({ path: [...path, 'pair'], at: 'key', message: `${key} takes no pair (a node fault hits the node, every leg of it)`, expected: `{ ${key}: ... } alone` })
     if (key === 'aggregator') return issues.length > before ? undefined : { kind: 'aggregators' }

@@ -3,6 +3,7 @@
  * defaults): the TypeScript face of scenario.schema.json. Only the loader
  * reads this shape; everything downstream reads the resolved `Scenario`.
  */
+import type { ActionKind } from '../faults/actions/index.ts'
 import type { GossipPolicyName, LegDirection, NodeImpl, TransportChoice } from './types.ts'
 
 export interface NodeFile {
@@ -34,26 +35,11 @@ export type TransportFile = TransportChoice | { default?: TransportChoice, overr
 /** `{ ms: 2500 }` or `{ slots: 2 }` */
 export interface SpanFile { ms?: number, slots?: number }
 
-export type ActionName = 'flap' | 'down' | 'up' | 'blackhole' | 'reset' | 'close' | 'rebind' | 'latency' | 'loss' | 'bandwidth' | 'stall' | 'burst-loss' | 'kill' | 'pause' | 'resume' | 'simultaneous-dial'
+/** An action's name: one per file in harness/faults/actions/ (their list is the one truth; the schema checks the file). */
+export type ActionName = ActionKind
 
-export interface ActionParamsFile {
-  flap?: { times?: number, downMs?: number, upMs?: number }
-  down?: Record<string, never>
-  up?: Record<string, never>
-  blackhole?: { direction?: LegDirection }
-  latency?: { ms: number, jitter?: number, direction?: LegDirection }
-  loss?: { probability: number, direction?: LegDirection }
-  bandwidth?: { kbps: number, direction?: LegDirection }
-  reset?: Record<string, never>
-  close?: { abort?: boolean }
-  rebind?: Record<string, never>
-  stall?: { direction?: LegDirection, maxBytes?: number }
-  'burst-loss'?: { burstMs?: number, everyMs?: number, direction?: LegDirection }
-  kill?: Record<string, never>
-  pause?: Record<string, never>
-  resume?: Record<string, never>
-  'simultaneous-dial'?: Record<string, never>
-}
+/** The one-key map form, e.g. { latency: { ms: 100 } }; each action's file reads its own parameters. */
+export type ActionParamsFile = { [K in ActionName]?: Record<string, unknown> | null }
 
 export type ActionFile = ActionName | ActionParamsFile
 
@@ -68,6 +54,8 @@ export interface TargetFile {
   'inbound-of'?: RoleNodeFile
   random?: true
   'all-legs-of'?: string
+  /** with pair [A, B]: the node whose dialed leg holds A's outbound gossip stream to B (node actions) */
+  'bearing-node-of'?: string
   /** node faults: a node name or n drawn from the seed */
   node?: RoleNodeFile
   /** node faults: every aggregator */

@@ -4,16 +4,48 @@
  * was expected ("unknown field "bearing_of" (did you mean "bearing-of"?)").
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import schema from './scenario.schema.json' with { type: 'json' }
+import shipped from './scenario.schema.json' with { type: 'json' }
+import { actionNames, FAULT_ACTIONS } from '../faults/actions/index.ts'
 import type { FieldIssue } from './scenario-error.ts'
 
-/** The scenario JSON Schema as shipped (harness/scenario/scenario.schema.json). */
-export const scenarioSchema: Readonly<Record<string, unknown>> = schema
+/**
+ * The scenario JSON Schema: the shipped file (harness/scenario/scenario.schema.json, what editors
+ * read) with `definitions.action` built from the fault actions' own files
+ * (harness/faults/actions/). `node harness/scenario/write-schema.ts` writes it back to the file;
+ * tests/scenario/action-rules.test.ts checks the file is up to date.
+ */
+export function composeSchema (base: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const definitions = (base.definitions ?? {}) as Record<string, unknown>
+  const action = (definitions.action ?? {}) as Record<string, unknown>
+  const names = (on: 'leg' | 'node' | 'pair'): string => actionNames(on).join(', ')
+  return {
+    ...base,
+    definitions: {
+      ...definitions,
+      action: {
+        ...action,
+        description: `What to do to the target: a name (on legs: ${names('leg')}; on nodes: ${names('node')}; on a pair: ${names('pair')}) or a one-key map with parameters, e.g. { flap: { times: 3, downMs: 300, upMs: 700 } }, { latency: { ms: 100, jitter: 20 } }, { loss: { probability: 0.3 } }, { stall: { direction: downstream } }, { burst-loss: { burstMs: 200, everyMs: 1000 } }, { restart: { after: { slots: 2 } } }.`,
+        if: { type: 'string' },
+        then: { enum: FAULT_ACTIONS.map(a => a.kind) },
+        else: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: Object.fromEntries(FAULT_ACTIONS.map(a => [a.kind, a.schema]))
+        }
+      }
+    }
+  }
+}
+
+/** The scenario JSON Schema the loader checks against (the shipped file, actions from their files). */
+export const scenarioSchema: Readonly<Record<string, unknown>> = composeSchema(shipped)
 
 let compiled: ValidateFunction | undefined
 // compiled once on first use, not at import time; the function is pure and holds no run state
 function validator (): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false }).compile(schema)
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false }).compile(scenarioSchema)
   return compiled
 }
 

@@ -7,6 +7,7 @@
  *                                                   └─ planFaults(scenario, seed) ──> PlannedFault[]
  *                                                         (run time) resolveTarget(target, status, rng) ──> legs
  */
+import type { LegActionSpec, NodeActionSpec, PairActionSpec } from '../faults/actions/index.ts'
 import type { LegName, TransportName } from '../history/types.ts'
 import type { Expectation } from '../oracles/expectation.ts'
 import type { GossipPolicy } from '../contract/node-config.ts'
@@ -47,34 +48,20 @@ export interface ScenarioLeg {
   transport: TransportName
 }
 
-/** What a fault does to the legs it hits (see harness/faults/leg.ts for how each is done). */
-export type FaultActionSpec =
-  | { kind: 'flap', times: number, downMs: number, upMs: number }
-  | { kind: 'down' }
-  | { kind: 'up' }
-  | { kind: 'blackhole', direction: LegDirection }
-  | { kind: 'latency', ms: number, jitterMs: number, direction: LegDirection }
-  | { kind: 'loss', probability: number, direction: LegDirection }
-  | { kind: 'bandwidth', kbps: number, direction: LegDirection }
-  | { kind: 'reset' }
-  | { kind: 'close', abort: boolean }
-  | { kind: 'rebind' }
-  /** data in `direction` makes no progress, the leg stays up (QUIC: datagrams above maxBytes are dropped) */
-  | { kind: 'stall', direction: LegDirection, maxBytes: number }
-  /** QUIC: every datagram in `direction` dropped for burstMs, every everyMs */
-  | { kind: 'burst-loss', burstMs: number, everyMs: number, direction: LegDirection }
-
+/**
+ * What a fault does to the legs it hits: one file per action in harness/faults/actions/ (how
+ * each is done on the engines: harness/faults/leg.ts), the union taken from their list.
+ */
+export type FaultActionSpec = LegActionSpec
 export type FaultActionKind = FaultActionSpec['kind']
 
 /**
- * What a fault does to the nodes it hits (harness/devnet/node-faults.ts): kill = SIGKILL (no
- * restart), pause = SIGSTOP / docker pause (with a duration: resumed after it), resume = SIGCONT / unpause.
+ * What a fault does to the nodes it hits (harness/faults/actions/kill.ts, pause.ts, resume.ts,
+ * restart.ts; applied by harness/devnet/node-faults.ts).
  */
-export type NodeActionSpec = { kind: 'kill' } | { kind: 'pause' } | { kind: 'resume' }
+export type { NodeActionSpec, PairActionSpec }
 export type NodeActionKind = NodeActionSpec['kind']
 
-/** Both ends of a pair act together (simultaneous-dial). */
-export type PairActionSpec = { kind: 'simultaneous-dial' }
 export interface PairTarget { kind: 'pair', pair: [string, string] }
 
 /** Which nodes a node fault hits (decided when it is due; harness/scenario/resolve-node-target.ts). */
@@ -84,6 +71,8 @@ export type NodeTarget =
   | { kind: 'random-nodes', count: number }
   /** every aggregator of the run */
   | { kind: 'aggregators' }
+  /** the node whose connection holds `of`'s outbound gossip stream to `to` (decided from live status when due) */
+  | { kind: 'bearing-node', of: string, to: string }
 
 /** A leg role relative to node `of` in a pair (A, B):
  *  bearing = the leg whose connection at A holds A's outbound gossip stream to B; non-bearing = the pair's other leg;

@@ -95,6 +95,28 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
       expect(entries[1]).to.deep.include({ kind: 'fault', fault: 'faults[0]', action: 'up', phase: 'heal', leg: 'A>B' })
     })
 
+    it('retarget points the proxy at a new upstream (a restarted node\'s new address), keeps its listen address, records nothing', async () => {
+      const leg = makeLeg()
+      const listen = leg.proxyAddr
+      expect(await probe.ping()).to.be.a('number')
+      const moved = transport === 'tcp' ? await startTcpEcho() : await startUdpEcho()
+      try {
+        await leg.retarget(moved.addr)
+        expect(leg.upstreamAddr).to.equal(moved.addr)
+        expect(leg.proxyAddr, 'the dialers keep their address').to.equal(listen)
+        // the engines drop the old flows/connections: a fresh probe reaches the new upstream
+        const fresh = transport === 'tcp' ? await openTcpProbe(listen) : await openUdpProbe(listen)
+        try {
+          const before = moved.received
+          expect(await fresh.ping(2000)).to.be.a('number')
+          expect(moved.received, 'the new upstream got the ping').to.be.greaterThan(before)
+        } finally { await fresh.close() }
+        await leg.retarget(moved.addr) // unchanged: no engine call needed, still fine
+        expect(entries).to.deep.equal([])
+        await leg.retarget(echo.addr)
+      } finally { await moved.close() }
+    })
+
     it('flap runs times x (down, downMs, up) with upMs between, each cycle numbered', async () => {
       const clock = fakeClock()
       const leg = makeLeg({ clock, label: 'flapper' })

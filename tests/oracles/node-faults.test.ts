@@ -6,7 +6,9 @@
  */
 import { expect } from 'chai'
 import type { FaultAction, FaultEntry, History, LegName } from '../../harness/history/types.ts'
+import { coverageQuorum } from '../../harness/oracles/coverage-quorum.ts'
 import { deliveryGap } from '../../harness/oracles/delivery-gap.ts'
+import { noDecay } from '../../harness/oracles/no-decay.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
 import { faultWindows } from '../../harness/oracles/fault-windows.ts'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
@@ -105,5 +107,58 @@ describe('oracles: node faults', () => {
     }
     expect(environmentOf(build(true)).intervals).to.deep.equal([])
     expect(environmentOf(build(false)).intervals.length, 'three of four nodes late together').to.be.greaterThan(0)
+  })
+
+  it('fault windows: a restart lasts from the stop until it is back plus its grace, and blocks the node\'s legs', () => {
+    const ws = faultWindows([
+      { kind: 'fault', ts: 1000, fault: 'f0', action: 'restart', phase: 'apply', leg: 'A>C', node: 'C', params: { afterMs: 1500 } },
+      { kind: 'fault', ts: 3200, fault: 'f0', action: 'restart', phase: 'heal', leg: 'A>C', node: 'C', params: { graceMs: 500 } }
+    ], 9000)
+    expect(ws.map(w => [w.action, w.leg, w.fromMs, w.toMs, w.open, w.blocking])).to.deep.equal([['restart', 'A>C', 1000, 3700, false, true]])
+  })
+
+  it('delivery-gap excuses a restarted node\'s own directions across the restart and judges everyone else\'s', () => {
+    const build = (record: boolean, drop?: DeliveryOverride): History => {
+      const b = new HistoryBuilder({ scenario: 'restart-node', slots: 8, validatorCount: 8, nodes: NODES })
+      b.mesh(-1500)
+      const at = (phase: 'apply' | 'heal', t: number, params: Record<string, unknown>): void => {
+        if (!record) return
+        for (const leg of C_LEGS) b.push({ kind: 'fault', ts: b.genesisMs + t, fault: 'faults[0]', action: 'restart', phase, leg, node: 'C', selector: 'node: C', params })
+      }
+      for (let s = 0; s < 3; s++) b.slot(s, drop)
+      at('apply', 2100, { afterMs: 1500 })
+      for (let s = 3; s < 5; s++) b.slot(s, drop, new Set(['C']))
+      at('heal', 4900, { graceMs: 1000 })
+      for (let s = 5; s < 8; s++) b.slot(s, drop)
+      b.end(8200)
+      return b.build()
+    }
+    expect(deliveryGap(build(true), { kind: 'delivery-gap', maxMs: 1000 }).status).to.equal('pass')
+    const control = deliveryGap(build(false), { kind: 'delivery-gap', maxMs: 1000 })
+    expect(control.status, 'the same silence unrecorded as a restart').to.equal('fail')
+    const starved = deliveryGap(build(true, d => d.publisher === 'A' && d.receiver === 'B' && d.slot >= 2 && d.slot <= 4 ? null : undefined), { kind: 'delivery-gap', maxMs: 1000 })
+    expect(starved.findings.map(f => f.direction)).to.deep.equal(['A->B'])
+  })
+
+  it('coverage: a killed aggregator\'s slots are unknown (nothing can count them), not fail; the control without the recorded kill fails', () => {
+    const D_LEGS: LegName[] = ['A>D', 'D>A', 'B>D', 'D>B', 'C>D', 'D>C']
+    const build = (record: boolean): History => {
+      const b = new HistoryBuilder({ scenario: 'kill-aggregator', slots: 6, validatorCount: 8, nodes: NODES })
+      b.mesh(-1500)
+      for (let s = 0; s < 3; s++) b.slot(s)
+      if (record) for (const leg of D_LEGS) b.push({ kind: 'fault', ts: b.genesisMs + 2100, fault: 'faults[0]', action: 'kill', phase: 'apply', leg, node: 'D', selector: 'aggregator' })
+      for (let s = 3; s < 6; s++) b.slot(s, undefined, new Set(['D']))
+      b.end(6200)
+      return b.build()
+    }
+    const v = coverageQuorum(build(true), { kind: 'coverage', fromSlot: 0 })
+    expect(v.status, v.summary).to.equal('unknown')
+    expect(v.summary).to.include('D: slots 2-5 not judged: the run took the aggregator down (kill faults[0])')
+    expect(v.findings).to.deep.equal([])
+    const control = coverageQuorum(build(false), { kind: 'coverage', fromSlot: 0 })
+    expect(control.status).to.equal('fail')
+    expect(control.findings[0]?.slot).to.equal(3)
+    // no-decay counts nothing lost at a node the run took away
+    expect(noDecay(build(true), { kind: 'no-decay', withinSlots: 1 }).findings).to.deep.equal([])
   })
 })

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ACTION_RULES, NODE_AND_PAIR_ACTIONS_TAKE_DURATION, toxiproxyRate } from '../../harness/faults/action-rules.ts'
@@ -15,7 +15,8 @@ import { parseScenario } from '../../harness/scenario/load-scenario.ts'
 import { applyOverrides } from '../../harness/runner/overrides.ts'
 import { recheckScenario } from '../../harness/scenario/recheck-scenario.ts'
 import { formatProblem, ScenarioError } from '../../harness/scenario/scenario-error.ts'
-import { scenarioSchema } from '../../harness/scenario/schema-issues.ts'
+import { composeSchema, scenarioSchema } from '../../harness/scenario/schema-issues.ts'
+import { FAULT_ACTIONS } from '../../harness/faults/actions/index.ts'
 import type { FaultActionKind } from '../../harness/scenario/types.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { runScenario } from '../../harness/runner/run-scenario.ts'
@@ -37,6 +38,18 @@ ${extra}expectations: [streams-survive]
 `
 
 describe('fault actions: one table for validation and the fault plane', () => {
+  it('the shipped schema file is what the action files give (node harness/scenario/write-schema.ts writes it)', async () => {
+    const shipped = JSON.parse(await readFile(join(PROJECT_ROOT, 'harness/scenario/scenario.schema.json'), 'utf8')) as Json
+    expect(composeSchema(shipped), 'run: node harness/scenario/write-schema.ts').to.deep.equal(shipped)
+    // every action, whatever it acts on, has help for editors
+    for (const a of FAULT_ACTIONS) expect(a.schema.description, a.kind).to.be.a('string').and.not.equal('')
+  })
+
+  it('every listed action has its own file under harness/faults/actions/ and one line in the list', async () => {
+    const files = (await readdir(join(PROJECT_ROOT, 'harness/faults/actions'))).filter(f => f !== 'index.ts' && f !== 'action.ts').map(f => f.replace(/\.ts$/, '')).sort()
+    expect(files).to.deep.equal(FAULT_ACTIONS.map(a => a.kind).sort())
+  })
+
   it('the JSON Schema repeats the table: every parameter bound, and which actions take parameters', () => {
     const actions = at(scenarioSchema, 'definitions', 'action', 'else', 'properties') as Json
     // leg actions from the table, node and pair actions (no numeric parameters) from their own list

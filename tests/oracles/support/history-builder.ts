@@ -74,7 +74,8 @@ export class HistoryBuilder {
     return `16Uiu2HAm${name.padEnd(4, name)}PeerIdForTests${name}`
   }
 
-  private push (entry: HistoryEntry): void {
+  /** Appends any entry as written (e.g. a node fault, which carries `node`). */
+  push (entry: HistoryEntry): void {
     this.entries.push({ entry, order: this.order++ })
   }
 
