@@ -89,7 +89,7 @@ func BuildNode(ctx context.Context, n *Node) error {
 		return false
 	}
 	n.Legs.OnLegClosed(n.Observer.LegClosed)
-	n.Tracer = NewGossipTracer(h.ID(), n.Events, n.Observer.InboundLeg)
+	n.Tracer = NewGossipTracer(h.ID(), n.Events, n.Observer.InboundLeg, MessageIDFor(cfg.Wire))
 
 	params := pubsub.DefaultGossipSubParams()
 	g := cfg.Gossip
@@ -102,7 +102,7 @@ func BuildNode(ctx context.Context, n *Node) error {
 		pubsub.WithGossipSubParams(params),
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
 		pubsub.WithNoAuthor(),
-		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(MessageID(m.GetTopic(), m.GetData())) }),
+		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(n.Tracer.messageID(m.GetTopic(), m.GetData())) }),
 		pubsub.WithRawTracer(n.Tracer),
 	)
 	if err != nil {

@@ -391,6 +391,8 @@ export class Devnet implements AsyncDisposable {
       listen: [...transports].map(t => t === 'quic' ? `/ip4/${host}/udp/0/quic-v1` : `/ip4/${host}/tcp/0`),
       peers: [],
       gossipPolicy: spec.gossipPolicy,
+      // lean is every node's default: an implementation that predates wire profiles need not see the field
+      ...(scenario.wire !== 'lean' ? { wire: scenario.wire } : {}),
       redial: scenario.redial,
       quic: scenario.quic,
       gossip: scenario.gossip,

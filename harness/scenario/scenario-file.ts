@@ -3,6 +3,7 @@
  * defaults): the TypeScript face of scenario.schema.json. Only the loader
  * reads this shape; everything downstream reads the resolved `Scenario`.
  */
+import type { WireProfile } from '../contract/node-config.ts'
 import type { GossipPolicyName, LegDirection, NodeImpl, TransportChoice } from './types.ts'
 
 export interface NodeFile {
@@ -117,6 +118,7 @@ export interface ScenarioFile {
   subnets?: number
   nodes: NodeFile[] | NodeCountFile
   transport?: TransportFile
+  wire?: WireProfile
   slotMs?: number
   slots?: number
   genesisDelayMs?: number

@@ -11,6 +11,7 @@ export function pairScenario (transport: TransportName, opts: { policy?: GossipP
     file: '(test)',
     validatorCount: 4,
     subnets: 4,
+    wire: 'lean',
     slotMs,
     slots: 1000,
     genesisDelayMs: 300,
