@@ -4,7 +4,7 @@
  * Topic:   /leanconsensus/<forkDigest>/attestation_<validator % subnets>/ssz_snappy
  * Payload: 8-byte LE slot | 8-byte LE validator | 8-byte LE publish time (unix ms) | zero padding
  *          (raw bytes: the topic keeps the lean name, the payload is not snappy-framed)
- * Msg id:  the devnet's wire profile (wire-profile.ts), content-addressed, so the same
+ * Msg id:  the devnet's wire profile (harness/contract/wire-profile.ts), content-addressed, so the same
  *          attestation has the same id on every implementation.
  */
 

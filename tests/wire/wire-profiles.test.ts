@@ -18,8 +18,8 @@ import { readHistory } from '../../harness/report/read-history.ts'
 import { runScenario } from '../../harness/runner/run-scenario.ts'
 import { parseScenario } from '../../harness/scenario/load-scenario.ts'
 import type { History } from '../../harness/history/types.ts'
-import { encodeAttestation } from '../../containers/ts-node/attestation.ts'
-import { decompressesAsSnappy, messageIdFn } from '../../containers/ts-node/wire-profile.ts'
+import { publishedAtFor } from '../../harness/conform/wire-checks.ts'
+import { decompressesAsSnappy, messageIdFn } from '../../harness/contract/wire-profile.ts'
 import { msgIdAgreement } from '../support/msg-id-agreement.ts'
 
 const run = promisify(execFile)
@@ -92,15 +92,6 @@ describe('wire profiles: the id agreement check', () => {
     expect(r.disagreements[0]).to.contain('slot 1 validator 2').and.contain('C bb')
   })
 })
-
-/** the publish time that gives this event's id under the profile (the devnet pads with 64 bytes) */
-function publishedAtFor (wire: WireProfile, e: { ts: number, topic: string, slot: number, validator: number, msgId: string }): number | undefined {
-  for (let t = e.ts; t > e.ts - 3000; t--) {
-    const data = encodeAttestation({ slot: e.slot, validator: e.validator, publishedAtMs: t }, 64)
-    if (Buffer.from(messageIdFn(wire)(e.topic, data)).toString('hex') === e.msgId) return t
-  }
-  return undefined
-}
 
 const mixed = (wire: WireProfile): string => `
 name: mixed-wire-${wire}

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto'
 import { uncompressSync } from 'snappy'
-import type { WireProfile } from '../../harness/contract/node-config.ts'
+import type { WireProfile } from './node-config.ts'
 
 export const DOMAIN_VALID_SNAPPY = Uint8Array.of(1, 0, 0, 0)
 export const DOMAIN_INVALID_SNAPPY = Uint8Array.of(0, 0, 0, 0)
