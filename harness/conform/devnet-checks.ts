@@ -100,13 +100,32 @@ async function statusChecks (devnet: Devnet, statuses: Record<string, NodeStatus
       expectThat(proxy != null && remotes.every(r => r === proxy), `${n}: outbound remotes ${remotes.join(', ')}, proxy ${proxy ?? '(none)'}`)
       return `${n}: ${remotes.join(', ')}`
     }).join('; ')))
+  out.push(await check('visibility', 'declared visibility (ready and /v1/status `unreported`)', () =>
+    NODES.map(n => {
+      const ready = nodeEvents(devnet, n, 'ready')[0]
+      const declared = ready?.unreported ?? []
+      expectThat(JSON.stringify(declared) === JSON.stringify(statuses[n]!.unreported ?? []), `${n}: ready says unreported ${JSON.stringify(declared)}, /v1/status ${JSON.stringify(statuses[n]!.unreported ?? [])}`)
+      return `${n}: ${declared.length === 0 ? 'reports everything' : `does not report ${declared.join(', ')}`}`
+    }).join('; ')))
   out.push(await check('streams.gossip', 'streams per leg, gossip inbound and outbound marked', () =>
     NODES.map(n => {
       const legs = statuses[n]!.legs
+      if ((statuses[n]!.unreported ?? []).includes('streams')) throw new NotReported(`${n} declares it does not report streams (unreported: streams); stream_open/stream_close seen: ${nodeEvents(devnet, n, 'stream_open').length}/${nodeEvents(devnet, n, 'stream_close').length}`)
       if (legs.every(l => !Array.isArray(l.streams))) throw new NotReported(`${n}: /v1/status legs carry no streams`)
       const gossip = legs.flatMap(l => l.streams ?? []).map(x => x.gossip).filter(g => g != null)
       expectThat(gossip.includes('inbound') && gossip.includes('outbound'), `${n}: gossip streams ${gossip.join(',') || '(none)'}, want inbound and outbound`)
       return `${n}: ${gossip.sort().join(', ')}`
+    }).join('; ')))
+  out.push(await check('events.receive-leg', 'msg_received names the leg each message arrived on', () =>
+    NODES.map(n => {
+      const received = nodeEvents(devnet, n, 'msg_received')
+      const legIds = new Set(nodeEvents(devnet, n, 'leg_open').map(e => e.leg))
+      const withLeg = received.filter(e => e.leg !== undefined)
+      if ((statuses[n]!.unreported ?? []).includes('receiveLeg')) throw new NotReported(`${n} declares it does not report the receive leg; ${withLeg.length} of ${received.length} msg_received carry one`)
+      if (withLeg.length === 0) throw new NotReported(`${n}: none of ${received.length} msg_received carries a leg (optional, undeclared)`)
+      const unknownLeg = withLeg.filter(e => !legIds.has(e.leg!))
+      expectThat(unknownLeg.length === 0, `${n}: msg_received on leg ${unknownLeg[0]?.leg}, which no leg_open names`)
+      return `${n}: ${withLeg.length} of ${received.length} on a known leg`
     }).join('; ')))
   return out
 }

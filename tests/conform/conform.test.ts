@@ -24,11 +24,20 @@ describe('meshflap conform', function () {
     const dir = await mkdtemp(join(tmpdir(), 'meshflap-conform-go-'))
     const junit = join(dir, 'card.xml')
     const { stdout } = await run(process.execPath, [join(ROOT, 'harness', 'cli', 'bin.js'), 'conform', '--command', goPeerBinary(), '--junit', junit, '--dir', dir], { cwd: ROOT })
-    expect(stdout).to.match(/^CONFORMS: 20 pass, 0 fail, 0 not reported, 0 not run$/m)
+    expect(stdout).to.match(/^CONFORMS: 22 pass, 0 fail, 0 not reported, 0 not run$/m)
     for (const title of ['an unknown wire profile is refused', 'dials only to the given addresses', 'idle timeout applied', 'redials its lost leg', 'zig-libp2p wire profile']) expect(stdout).to.contain(title)
     expect(stdout).to.match(/measured A \d+ ms, B \d+ ms \(configured 2000 ms\)/)
     const xml = await readFile(junit, 'utf8')
-    expect(xml).to.contain('tests="20"').and.contain('failures="0"')
+    expect(xml).to.contain('tests="22"').and.contain('failures="0"')
+  })
+
+  it('the Go peer with stream reporting switched off (after --): "not reported" rows, and it still passes what it can', async () => {
+    const { stdout } = await run(process.execPath, [join(ROOT, 'harness', 'cli', 'bin.js'), 'conform', '--dir', await mkdtemp(join(tmpdir(), 'meshflap-conform-go-blind-')), '--', goPeerBinary(), '--no-stream-reports'], { cwd: ROOT })
+    expect(stdout).to.match(/^CONFORMS: 20 pass, 0 fail, 2 not reported, 0 not run$/m)
+    expect(stdout).to.match(/not reported +streams per leg, gossip inbound and outbound marked\n +A declares it does not report streams/)
+    expect(stdout).to.match(/not reported +msg_received names the leg each message arrived on/)
+    expect(stdout).to.contain('A: does not report streams, receiveLeg')
+    expect(stdout).to.match(/pass +idle timeout applied/)
   })
 
   it('the Rust peer binary as external: every check passes', async () => {
