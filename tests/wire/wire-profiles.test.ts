@@ -19,6 +19,7 @@ import { runScenario } from '../../harness/runner/run-scenario.ts'
 import { parseScenario } from '../../harness/scenario/load-scenario.ts'
 import type { History } from '../../harness/history/types.ts'
 import { publishedAtFor } from '../../harness/conform/wire-checks.ts'
+import { encodeAttestation } from '../../containers/ts-node/attestation.ts'
 import { decompressesAsSnappy, messageIdFn } from '../../harness/contract/wire-profile.ts'
 import { msgIdAgreement } from '../support/msg-id-agreement.ts'
 
@@ -75,6 +76,22 @@ describe('wire profiles: shared vectors', function () {
     const { stdout } = await run('nice', ['-n', '10', 'cargo', 'test', '--release', '--locked', 'wire_profile::tests::wire_vectors'],
       { cwd: join(ROOT, 'containers', 'rust-peer'), env: { ...process.env, CARGO_TARGET_DIR: target }, maxBuffer: 16 << 20 })
     expect(stdout).to.match(/wire_profile::tests::wire_vectors \.\.\. ok/)
+  })
+})
+
+describe('wire profiles: recomputing a published id (conform\'s wire check)', () => {
+  const topic = '/leanconsensus/12345678/attestation_1/ssz_snappy'
+  const at = 1_795_471_780_123
+  const published = (wire: WireProfile): { ts: number, topic: string, slot: number, validator: number, msgId: string } =>
+    ({ ts: at + 7, topic, slot: 3, validator: 5, msgId: Buffer.from(messageIdFn(wire)(topic, encodeAttestation({ slot: 3, validator: 5, publishedAtMs: at }, 64))).toString('hex') })
+
+  it('finds the publish time under the profile the id was made with', () => {
+    for (const wire of WIRE_PROFILES) expect(publishedAtFor(wire, published(wire)), wire).to.equal(at)
+  })
+
+  it('negative control: an id of the other profile does not recompute', () => {
+    expect(publishedAtFor('zig-libp2p', published('lean'))).to.equal(undefined)
+    expect(publishedAtFor('lean', published('zig-libp2p'))).to.equal(undefined)
   })
 })
 
