@@ -79,9 +79,10 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
     const closeMs = s.closeMs
     const blamed = explainingFaults(s.leg, closeMs, active)
     const w = blamed[0] as FaultWindow
-    const cause = blamed.length === 1
+    const elsewhere = pairOf(w.leg) !== pairOf(s.leg) ? ` (no fault was on the pair of ${s.leg})` : ''
+    const cause = (blamed.length === 1
       ? `while fault ${describeWindow(ix, w, closeMs)}`
-      : `while ${blamed.length} faults could explain it: ${blamed.map(b => describeWindow(ix, b, closeMs)).join('; ')}`
+      : `while ${blamed.length} faults could explain it: ${blamed.map(b => describeWindow(ix, b, closeMs)).join('; ')}`) + elsewhere
     findings.push({
       message: `${describeStream(s)} (${streamDirection(s)}) on leg ${s.leg} (${s.node}'s connection ${s.connection}) closed at ${when(ix, s.closeMs)}` +
         ` (${s.closeReason ?? 'no reason'}) ${cause};` +

@@ -71,7 +71,7 @@ describe('oracles: streams-survive', () => {
       .filter(e => !(e.kind === 'fault' && e.fault === 'faults[0]#1'))
     const v = streamsSurvive(history, { kind: 'streams-survive', graceMs: 1000 })
     const f = v.findings.find(x => x.node === 'A')
-    expect(f?.message).to.include('faults[1]#1 (down on C>D) was within grace after its heal')
+    expect(f?.message).to.include('faults[1]#1 (down on C>D) was within grace after its heal, +1.100s..+2.204s (slots 1-2) (no fault was on the pair of A>B)')
   })
 
   it('is unknown, not pass, when no fault was applied', () => {
