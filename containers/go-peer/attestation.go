@@ -5,10 +5,9 @@ package main
 //
 //	topic:   /leanconsensus/<forkDigest>/attestation_<validator % subnets>/ssz_snappy
 //	payload: u64le(slot) | u64le(validator) | u64le(publish unix ms) | paddingBytes zero bytes
-//	msg id:  sha256(u64le(len(topic)) | topic | payload)[0:20]
+//	msg id:  the devnet's wire profile (wire_profile.go)
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 )
@@ -55,15 +54,4 @@ func DecodeAttestation(data []byte) (Attestation, bool) {
 		Validator:     binary.LittleEndian.Uint64(data[8:]),
 		PublishedAtMs: binary.LittleEndian.Uint64(data[16:]),
 	}, true
-}
-
-// MessageID is the content-addressed gossip message id (20 raw bytes; events show it as hex).
-func MessageID(topic string, data []byte) []byte {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(topic)))
-	h := sha256.New()
-	h.Write(n[:])
-	h.Write([]byte(topic))
-	h.Write(data)
-	return h.Sum(nil)[:20]
 }

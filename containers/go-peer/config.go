@@ -89,6 +89,7 @@ type Config struct {
 	Listen           []string      `json:"listen"`
 	Peers            []PeerEntry   `json:"peers"`
 	GossipPolicy     string        `json:"gossipPolicy"`
+	Wire             string        `json:"wire"`
 	Redial           RedialConfig  `json:"redial"`
 	Quic             QuicConfig    `json:"quic"`
 	Gossip           GossipConfig  `json:"gossip"`
@@ -125,6 +126,7 @@ func defaultConfig() Config {
 		Control:      ControlConfig{Host: "127.0.0.1", Port: 0},
 		Peers:        []PeerEntry{},
 		GossipPolicy: PolicyStock,
+		Wire:         WireLean,
 		Redial:       RedialConfig{Enabled: true, MinMs: 100, MaxMs: 5000},
 		Quic:         QuicConfig{MaxIdleTimeoutMs: 10000, KeepAliveIntervalMs: 5000, HandshakeTimeoutMs: 5000},
 		Gossip:       GossipConfig{D: 8, Dlo: 6, Dhi: 12, Dlazy: 6, HeartbeatMs: 700},

@@ -142,7 +142,7 @@ func (d *Duties) Publish(slot, validator uint64) Fields {
 	d.mu.Unlock()
 	name := AttestationTopic(cfg.ForkDigest, int(validator%uint64(cfg.Subnets)))
 	data := EncodeAttestation(Attestation{Slot: slot, Validator: validator, PublishedAtMs: uint64(time.Now().UnixMilli())}, cfg.PaddingBytes)
-	id := string(MessageID(name, data))
+	id := string(d.tracer.messageID(name, data))
 	pending := d.tracer.ExpectPublish(id)
 	ctx, cancel := context.WithTimeout(context.Background(), publishWait)
 	defer cancel()

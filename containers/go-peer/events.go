@@ -30,6 +30,8 @@ type EventLog struct {
 	onEmit  []func(eventType string)
 	ready   bool
 	held    []heldEvent
+	// hidden: event types this peer's declared visibility leaves out (visibility.go)
+	hidden map[string]bool
 }
 
 type heldEvent struct {
@@ -55,6 +57,9 @@ func (l *EventLog) OnEmit(f func(eventType string)) {
 
 // Emit writes one event line (or holds it until `ready`).
 func (l *EventLog) Emit(eventType string, fields Fields) {
+	if l.hidden[eventType] {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now().UnixMilli()

@@ -3,6 +3,7 @@ module meshflap.dev/go-peer
 go 1.26.8
 
 require (
+	github.com/golang/snappy v1.0.0
 	github.com/libp2p/go-libp2p v0.51.0
 	github.com/libp2p/go-libp2p-pubsub v0.19.0
 	github.com/multiformats/go-multiaddr v0.16.1

@@ -21,13 +21,15 @@ import (
 
 // GossipTracer records what the router did.
 type GossipTracer struct {
-	self     peer.ID
-	events   *EventLog
-	inbound  func(peer.ID) string // leg of the peer's inbound gossip stream
-	mu       sync.Mutex
-	mesh     map[string]map[peer.ID]struct{}
-	peers    map[peer.ID]struct{}
-	inFlight map[string]*pendingPublish
+	self    peer.ID
+	events  *EventLog
+	inbound func(peer.ID) string // leg of the peer's inbound gossip stream
+	// messageID is the devnet's wire profile (config "wire"): pubsub's id function and ours agree.
+	messageID MessageIDFn
+	mu        sync.Mutex
+	mesh      map[string]map[peer.ID]struct{}
+	peers     map[peer.ID]struct{}
+	inFlight  map[string]*pendingPublish
 }
 
 type pendingPublish struct {
@@ -36,9 +38,9 @@ type pendingPublish struct {
 }
 
 // NewGossipTracer makes the tracer; inboundLeg names the leg a peer's messages arrive on.
-func NewGossipTracer(self peer.ID, events *EventLog, inboundLeg func(peer.ID) string) *GossipTracer {
+func NewGossipTracer(self peer.ID, events *EventLog, inboundLeg func(peer.ID) string, messageID MessageIDFn) *GossipTracer {
 	return &GossipTracer{
-		self: self, events: events, inbound: inboundLeg,
+		self: self, events: events, inbound: inboundLeg, messageID: messageID,
 		mesh: map[string]map[peer.ID]struct{}{}, peers: map[peer.ID]struct{}{}, inFlight: map[string]*pendingPublish{},
 	}
 }
@@ -175,7 +177,7 @@ func (t *GossipTracer) SendRPC(rpc *pubsub.RPC, p peer.ID) {
 		return
 	}
 	for _, m := range rpc.GetPublish() {
-		if pp := t.inFlight[string(MessageID(m.GetTopic(), m.GetData()))]; pp != nil {
+		if pp := t.inFlight[string(t.messageID(m.GetTopic(), m.GetData()))]; pp != nil {
 			pp.recipients = append(pp.recipients, p.String())
 		}
 	}

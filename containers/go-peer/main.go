@@ -32,11 +32,11 @@ func main() {
 }
 
 func run(args []string) int {
-	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: meshflap-go-peer <config.json>")
+	visibility, file, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return exitBadConfig
 	}
-	file := args[0]
 	cfg, err := LoadConfig(file)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -50,7 +50,8 @@ func run(args []string) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := NewEventLog(os.Stdout)
-	n := &Node{Config: cfg, Events: events}
+	events.hidden = visibility.hiddenEvents()
+	n := &Node{Config: cfg, Events: events, Visibility: visibility}
 	metrics := NewNodeMetrics(n)
 	events.OnEmit(metrics.Observe)
 
@@ -107,10 +108,14 @@ func run(args []string) int {
 		go func() { _, _ = io.Copy(io.Discard, os.Stdin); stop(exitOK) }()
 	}
 
-	events.Emit("ready", Fields{
+	ready := Fields{
 		"name": cfg.Name, "peerId": n.Host.ID().String(), "impl": Impl, "gossipPolicy": PolicyStock,
 		"listen": n.ListenAddrs(), "control": api.URL, "pid": os.Getpid(),
-	})
+	}
+	if len(visibility.Unreported) > 0 {
+		ready["unreported"] = visibility.Unreported
+	}
+	events.Emit("ready", ready)
 	n.Sched.Start(ctx) // timer lateness as `sched` events, after `ready` (the first event)
 	for _, p := range cfg.Peers {
 		go func() { _, _ = n.Legs.AddPeer(ctx, p) }() // a failure is an error event; the redial is scheduled

@@ -45,6 +45,8 @@ type Node struct {
 	Tracer   *GossipTracer
 	Duties   *Duties
 	Sched    *SchedProbe
+	// Visibility: what the peer leaves unreported (--no-stream-reports)
+	Visibility Visibility
 }
 
 // BuildNode starts listening and joins gossipsub; duties and dials start separately.
@@ -89,7 +91,11 @@ func BuildNode(ctx context.Context, n *Node) error {
 		return false
 	}
 	n.Legs.OnLegClosed(n.Observer.LegClosed)
-	n.Tracer = NewGossipTracer(h.ID(), n.Events, n.Observer.InboundLeg)
+	inboundLeg := n.Observer.InboundLeg
+	if !n.Visibility.StreamsReported() {
+		inboundLeg = func(peer.ID) string { return "" } // the receive leg comes from the stream observer
+	}
+	n.Tracer = NewGossipTracer(h.ID(), n.Events, inboundLeg, MessageIDFor(cfg.Wire))
 
 	params := pubsub.DefaultGossipSubParams()
 	g := cfg.Gossip
@@ -102,7 +108,7 @@ func BuildNode(ctx context.Context, n *Node) error {
 		pubsub.WithGossipSubParams(params),
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
 		pubsub.WithNoAuthor(),
-		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(MessageID(m.GetTopic(), m.GetData())) }),
+		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(n.Tracer.messageID(m.GetTopic(), m.GetData())) }),
 		pubsub.WithRawTracer(n.Tracer),
 	)
 	if err != nil {

@@ -46,6 +46,7 @@ type NodeStatus struct {
 	Topics        map[string]TopicStatus `json:"topics"`
 	GossipPeers   []string               `json:"gossipPeers"`
 	Sched         *SchedStatus           `json:"sched,omitempty"`
+	Unreported    []string               `json:"unreported,omitempty"`
 }
 
 // Status takes the snapshot.
@@ -54,6 +55,9 @@ func (n *Node) Status() NodeStatus {
 	for _, c := range n.Host.Network().Conns() {
 		streams := []StreamStatus{}
 		for _, s := range c.GetStreams() {
+			if !n.Visibility.StreamsReported() {
+				break
+			}
 			streams = append(streams, StreamStatus{
 				ID: s.ID(), Protocol: string(s.Protocol()), Direction: dirName(s.Stat().Direction),
 				Gossip: n.Observer.GossipDirection(s.ID()),
@@ -85,7 +89,7 @@ func (n *Node) Status() NodeStatus {
 	status := NodeStatus{
 		Name: n.Config.Name, PeerID: n.Host.ID().String(), Impl: Impl, GossipPolicy: PolicyStock,
 		RedialEnabled: n.Legs.RedialEnabled(), Listen: n.ListenAddrs(), Legs: legs, Topics: topics,
-		GossipPeers: n.Tracer.Peers(),
+		GossipPeers: n.Tracer.Peers(), Unreported: n.Visibility.Unreported,
 	}
 	if n.Sched != nil {
 		sched := n.Sched.Status()

@@ -4,10 +4,9 @@
  * Topic:   /leanconsensus/<forkDigest>/attestation_<validator % subnets>/ssz_snappy
  * Payload: 8-byte LE slot | 8-byte LE validator | 8-byte LE publish time (unix ms) | zero padding
  *          (raw bytes: the topic keeps the lean name, the payload is not snappy-framed)
- * Msg id:  first 20 bytes of sha256(8-byte LE topic length | topic utf8 | payload)
- *          content-addressed, so the same attestation has the same id on every implementation.
+ * Msg id:  the devnet's wire profile (harness/contract/wire-profile.ts), content-addressed, so the same
+ *          attestation has the same id on every implementation.
  */
-import { createHash } from 'node:crypto'
 
 export const ATTESTATION_HEADER_BYTES = 24
 
@@ -42,14 +41,6 @@ export function decodeAttestation (data: Uint8Array): Attestation | undefined {
     validator: Number(view.getBigUint64(8, true)),
     publishedAtMs: Number(view.getBigUint64(16, true))
   }
-}
-
-export function messageId (topic: string, data: Uint8Array): Uint8Array {
-  const topicBytes = Buffer.from(topic, 'utf8')
-  const len = Buffer.alloc(8)
-  len.writeBigUInt64LE(BigInt(topicBytes.byteLength))
-  const digest = createHash('sha256').update(len).update(topicBytes).update(data).digest()
-  return new Uint8Array(digest.subarray(0, 20))
 }
 
 export function toHex (bytes: Uint8Array): string {

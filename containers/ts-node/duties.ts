@@ -5,7 +5,7 @@
  * business (it reads the events), the node only reports facts.
  */
 import type { GossipsubMessage } from '@libp2p/gossipsub'
-import { attestationTopic, decodeAttestation, encodeAttestation, messageId, subnetOf, toHex } from './attestation.ts'
+import { attestationTopic, decodeAttestation, encodeAttestation, subnetOf, toHex } from './attestation.ts'
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { EventLog } from './events.ts'
 import type { MeshNode } from './node.ts'
@@ -55,7 +55,7 @@ export class Duties {
   async publish (slot: number, validator: number): Promise<Record<string, unknown>> {
     const topic = attestationTopic(this.duties.forkDigest, subnetOf(validator, this.duties.subnets))
     const data = encodeAttestation({ slot, validator, publishedAtMs: Date.now() }, this.duties.paddingBytes)
-    const msgId = toHex(messageId(topic, data))
+    const msgId = toHex(this.node.messageId(topic, data))
     let recipients: string[] = []
     let error: string | undefined
     try {

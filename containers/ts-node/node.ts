@@ -1,7 +1,7 @@
 /**
  * Builds the libp2p node for one config: QUIC and/or TCP listeners, noise +
  * yamux on TCP, identify, @libp2p/gossipsub with StrictNoSign and the
- * content-addressed message id, and the chosen gossip policy.
+ * content-addressed message id of the config's wire profile, and the chosen gossip policy.
  */
 import { createLibp2p } from 'libp2p'
 import { quic } from '@chainsafe/libp2p-quic'
@@ -14,7 +14,9 @@ import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { identityKey } from '../../harness/contract/identity.ts'
-import { messageId, toHex } from './attestation.ts'
+import { toHex } from './attestation.ts'
+import { messageIdFn } from '../../harness/contract/wire-profile.ts'
+import type { MessageIdFn } from '../../harness/contract/wire-profile.ts'
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { EventLog } from './events.ts'
 import { LegBook } from './leg-book.ts'
@@ -29,11 +31,14 @@ export interface MeshNode {
   internals: GossipInternals
   legs: LegBook
   observer: StreamObserver
+  /** the devnet's wire profile's message id (config `wire`) */
+  messageId: MessageIdFn
 }
 
 export async function buildNode (config: NodeConfig, events: EventLog): Promise<MeshNode> {
   // Set once the LegBook exists; until then nothing may be dialed at all.
   let allowDial: (addr: string) => boolean = () => false
+  const messageId = messageIdFn(config.wire)
   const libp2p = await createLibp2p({
     privateKey: identityKey(config.seed, config.index),
     addresses: { listen: config.listen },
@@ -78,5 +83,5 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
   const internals = internalsOf(gossip)
   const observer = new StreamObserver(internals, events)
   if (config.gossipPolicy === 'leg-aware') installLegDiscipline(internals, legs, observer, events)
-  return { libp2p, gossip, internals, legs, observer }
+  return { libp2p, gossip, internals, legs, observer, messageId }
 }

@@ -25,6 +25,7 @@ import { matrixCommand } from './matrix-command.ts'
 import { gateCommand, rerunCommand, triageCommand } from './reruns-commands.ts'
 import { setupCommand } from './setup-command.ts'
 import { initCommand } from './init-command.ts'
+import { conformCommand } from './conform-command.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -129,6 +130,18 @@ export function buildProgram (): Command {
   program.command('setup')
     .description('build toxiproxy-server and the Go peer with Go (into .tools in a checkout, else MESHFLAP_CACHE_DIR or ~/.cache/meshflap)')
     .action(() => { process.exitCode = setupCommand() })
+
+  program.command('conform')
+    .description('run the peer contract\'s compliance checks against your build (containers/CONTRACT.md section 8): prints a report card, writes JUnit')
+    .argument('[argv...]', 'your node\'s command after --, when it has options of its own: meshflap conform -- ./my-node --flag')
+    .option('--command <argv...>', 'process runtime: your node\'s command (meshflap appends the config path)')
+    .option('--image <ref>', 'docker runtime: your node\'s image')
+    .addOption(new Option('--policy <policy>', 'the gossip policy your node reports').choices(GOSSIP_POLICIES).default('stock'))
+    .option('--junit <file>', 'where to write JUnit XML (default: junit.xml in the conform folder)')
+    .option('--dir <dir>', 'folder for configs, logs and histories (default: a new temp folder)')
+    .action(async (argv: string[], opts: { command?: string[], image?: string, policy?: 'stock' | 'leg-aware', junit?: string, dir?: string }) => {
+      process.exitCode = await conformCommand({ ...opts, command: opts.command ?? (argv.length > 0 ? argv : undefined) })
+    })
 
   program.command('init')
     .description('write a starter into this repository: a scenario with your node as A, a mocha suite, a CI job (never overwrites)')

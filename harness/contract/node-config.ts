@@ -9,6 +9,14 @@
 export const GOSSIP_POLICIES = ['leg-aware', 'stock'] as const
 export type GossipPolicy = typeof GOSSIP_POLICIES[number]
 
+/**
+ * The wire profile: which gossip message-id function every node of a devnet uses (one
+ * setting for the whole devnet: nodes with different ids still mesh, but IHAVE/IWANT
+ * never match). Formulas in containers/CONTRACT.md, vectors in containers/wire-vectors.json.
+ */
+export const WIRE_PROFILES = ['lean', 'zig-libp2p'] as const
+export type WireProfile = typeof WIRE_PROFILES[number]
+
 export interface PeerEntry { name?: string, peerId: string, addr: string }
 
 export interface NodeConfig {
@@ -21,6 +29,8 @@ export interface NodeConfig {
   listen: string[]
   peers: PeerEntry[]
   gossipPolicy: GossipPolicy
+  /** absent: lean */
+  wire?: WireProfile
   redial: { enabled: boolean, minMs: number, maxMs: number }
   quic: { maxIdleTimeoutMs: number, keepAliveIntervalMs: number, handshakeTimeoutMs: number }
   gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }

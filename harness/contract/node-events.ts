@@ -34,6 +34,8 @@ export interface ReadyEvent extends EventBase {
   pid: number
   /** config features accepted but not honoured, e.g. ["subscribeDelayMs"] (absent: none) */
   unsupported?: string[]
+  /** what the node does not report: "streams" (stream events and status streams), "receiveLeg" (msg_received.leg) (absent: none) */
+  unreported?: string[]
 }
 
 export interface LegOpenEvent extends EventBase {
@@ -165,7 +167,7 @@ type FieldKind = 'string' | 'number' | 'string[]' | 'direction' | 'transport'
 type FieldSpec = Record<string, FieldKind>
 
 const FIELDS: { readonly [T in NodeEventType]: FieldSpec } = {
-  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]' },
+  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]', 'unreported?': 'string[]' },
   leg_open: { leg: 'string', peer: 'string', direction: 'direction', transport: 'transport', remote: 'string', 'local?': 'string' },
   leg_close: { leg: 'string', peer: 'string', direction: 'direction', reason: 'string' },
   stream_open: { stream: 'string', leg: 'string', peer: 'string', protocol: 'string', direction: 'direction' },

@@ -38,6 +38,8 @@ export interface NodeStatus {
   sched?: SchedStatus
   /** config features this implementation accepts but cannot honour (e.g. "subscribeDelayMs"); absent = none */
   unsupported?: string[]
+  /** what this node does not report (CONTRACT.md "What a stack must expose"): "streams", "receiveLeg", ...; absent = none */
+  unreported?: string[]
 }
 
 export interface SchedStatus {

@@ -395,6 +395,8 @@ export class Devnet implements AsyncDisposable {
       listen: [...transports].map(t => t === 'quic' ? `/ip4/${host}/udp/0/quic-v1` : `/ip4/${host}/tcp/0`),
       peers: [],
       gossipPolicy: spec.gossipPolicy,
+      // lean is every node's default: an implementation that predates wire profiles need not see the field
+      ...(scenario.wire !== 'lean' ? { wire: scenario.wire } : {}),
       redial: scenario.redial,
       quic: scenario.quic,
       gossip: scenario.gossip,
@@ -483,7 +485,7 @@ export class Devnet implements AsyncDisposable {
     throw new DevnetSetupError(`the devnet did not connect within ${timeoutMs} ms; still missing:\n  ${missing.slice(0, 12).join('\n  ')}`)
   }
 
-  /** What is not there yet: per ordered pair, both legs and a gossip stream each way. */
+  /** What is not there yet: per ordered pair, both legs and a gossip stream each way (as far as the nodes report streams). */
   private unmeshed (statuses: Record<string, NodeStatus>): string[] {
     const missing: string[] = []
     for (const n of this.nodes()) {
@@ -494,8 +496,8 @@ export class Devnet implements AsyncDisposable {
         const legs = s.legs.filter(l => l.peer === peer.running.peerId)
         if (!legs.some(l => l.direction === 'outbound')) missing.push(`${n.spec.name}>${peer.spec.name}: no outbound leg at ${n.spec.name}`)
         if (!legs.some(l => l.direction === 'inbound')) missing.push(`${peer.spec.name}>${n.spec.name}: no inbound leg at ${n.spec.name}`)
-        const gossip = legs.flatMap(l => l.streams.map(st => st.gossip))
-        if (!gossip.includes('outbound')) missing.push(`${n.spec.name}->${peer.spec.name}: no outbound gossip stream`)
+        const gossipTo = gossipStreamMissing(n.spec.name, s, peer.spec.name, statuses[peer.spec.name], peer.running.peerId, n.running.peerId)
+        if (gossipTo !== undefined) missing.push(gossipTo)
       }
     }
     return missing
@@ -516,6 +518,25 @@ export class Devnet implements AsyncDisposable {
       }
     }
   }
+}
+
+/**
+ * Is n's gossip stream to peer missing? Read where it is reported (containers/CONTRACT.md, the
+ * `unreported` declaration): n's own outbound gossip stream; else, when n declares that it does
+ * not report streams, the peer's inbound one from n; else, when neither does, n's gossipsub
+ * knowing the peer (gossipPeers), the most a black-box pair shows.
+ */
+export function gossipStreamMissing (name: string, s: NodeStatus, peerName: string, peerStatus: NodeStatus | undefined, peerId: string, selfId: string): string | undefined {
+  const reportsStreams = (x: NodeStatus | undefined): boolean => x != null && !(x.unreported ?? []).includes('streams')
+  if (reportsStreams(s)) {
+    const gossip = s.legs.filter(l => l.peer === peerId).flatMap(l => l.streams.map(st => st.gossip))
+    return gossip.includes('outbound') ? undefined : `${name}->${peerName}: no outbound gossip stream`
+  }
+  if (reportsStreams(peerStatus)) {
+    const gossip = peerStatus!.legs.filter(l => l.peer === selfId).flatMap(l => l.streams.map(st => st.gossip))
+    return gossip.includes('inbound') ? undefined : `${name}->${peerName}: no inbound gossip stream at ${peerName} (${name} does not report streams)`
+  }
+  return s.gossipPeers.includes(peerId) ? undefined : `${name}->${peerName}: ${peerName} is not among ${name}'s gossip peers (neither reports streams)`
 }
 
 function defaultAction (kind: FaultActionSpec['kind']): FaultActionSpec {

@@ -20,7 +20,8 @@ const DIR = 'containers/rust-peer'
 export function rustPeerBinary (): string {
   return join(toolPaths().bin, BINARY)
 }
-const TARGET_DIR = process.env.CARGO_TARGET_DIR?.trim() || join(process.env.MESHFLAP_CACHE_DIR?.trim() || join(homedir(), '.cache', 'meshflap'), 'rust-peer-target')
+/** cargo's target dir (outside the clone; CARGO_TARGET_DIR when the user set one); tests that run the crate's own cargo test reuse it */
+export const TARGET_DIR = process.env.CARGO_TARGET_DIR?.trim() || join(process.env.MESHFLAP_CACHE_DIR?.trim() || join(homedir(), '.cache', 'meshflap'), 'rust-peer-target')
 const CARGO = 'cargo build --release --locked'
 
 export const rust = defineImplementation({

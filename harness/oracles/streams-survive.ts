@@ -33,6 +33,28 @@ export function judgedUntil (ix: RunIndex): number {
   return Math.min(ix.lastSlotEnd, ix.observedUntil, ...stops)
 }
 
+/** "A>B" and "B>A" are one pair */
+function pairOf (leg: LegName): string {
+  return leg.split('>').sort().join('-')
+}
+
+/**
+ * The fault windows that explain a close on an unfaulted leg: those on the same pair (the pair's
+ * other leg) when there are any, else every window in force; in force at the close before those
+ * only within grace, then latest applied first. All of them, so overlapping faults are each named.
+ */
+export function explainingFaults (leg: LegName, closeMs: number, active: FaultWindow[]): FaultWindow[] {
+  const samePair = active.filter(w => pairOf(w.leg) === pairOf(leg))
+  const candidates = samePair.length > 0 ? samePair : active
+  const inForceAt = (w: FaultWindow): number => w.fromMs <= closeMs && closeMs <= w.toMs ? 0 : 1
+  return [...candidates].sort((a, b) => inForceAt(a) - inForceAt(b) || b.fromMs - a.fromMs)
+}
+
+function describeWindow (ix: RunIndex, w: FaultWindow, closeMs: number): string {
+  const state = w.fromMs <= closeMs && closeMs <= w.toMs ? 'in force' : 'within grace after its heal'
+  return `${w.fault} (${w.action} on ${w.leg}${w.selector !== undefined ? `, ${w.selector}` : ''}) was ${state}, ${span(ix, w.fromMs, w.toMs)}`
+}
+
 export function streamsSurvive (history: History, params: StreamsSurviveExpectation, ix: RunIndex = indexHistory(history)): Verdict {
   const until = judgedUntil(ix)
   const windows = ix.faultWindows.filter(w => w.fromMs < until)
@@ -54,10 +76,16 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
     }
     const faultedLegs = new Set<LegName>(active.map(w => w.leg))
     if (faultedLegs.has(s.leg)) continue
-    const w = active[0] as FaultWindow
+    const closeMs = s.closeMs
+    const blamed = explainingFaults(s.leg, closeMs, active)
+    const w = blamed[0] as FaultWindow
+    const elsewhere = pairOf(w.leg) !== pairOf(s.leg) ? ` (no fault was on the pair of ${s.leg})` : ''
+    const cause = (blamed.length === 1
+      ? `while fault ${describeWindow(ix, w, closeMs)}`
+      : `while ${blamed.length} faults could explain it: ${blamed.map(b => describeWindow(ix, b, closeMs)).join('; ')}`) + elsewhere
     findings.push({
       message: `${describeStream(s)} (${streamDirection(s)}) on leg ${s.leg} (${s.node}'s connection ${s.connection}) closed at ${when(ix, s.closeMs)}` +
-        ` (${s.closeReason ?? 'no reason'}) while fault ${w.fault} (${w.action} on ${w.leg}${w.selector !== undefined ? `, ${w.selector}` : ''}) was in force, ${span(ix, w.fromMs, w.toMs)};` +
+        ` (${s.closeReason ?? 'no reason'}) ${cause};` +
         ` leg ${s.leg} was not faulted; the stream had lived since ${when(ix, s.openMs)}`,
       direction: streamDirection(s),
       leg: s.leg,

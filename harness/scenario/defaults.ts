@@ -3,6 +3,7 @@
  * Schema repeats them as `default` for editors; tests/scenario/schema.test.ts
  * checks the two agree, so this file is the one to change.
  */
+import type { WireProfile } from '../contract/node-config.ts'
 import type { GossipPolicyName, LegDirection, NodeImpl, TransportChoice } from './types.ts'
 
 export const DEFAULTS = {
@@ -15,6 +16,7 @@ export const DEFAULTS = {
   transport: 'quic' as TransportChoice,
   impl: 'ts' as NodeImpl,
   gossipPolicy: 'leg-aware' as GossipPolicyName,
+  wire: 'lean' as WireProfile,
   // short on purpose: a blackholed QUIC leg must die within a couple of slots of a short run
   quic: { maxIdleTimeoutMs: 2000, keepAliveIntervalMs: 500, handshakeTimeoutMs: 5000 },
   redial: { enabled: true, minMs: 100, maxMs: 1000 },

@@ -56,6 +56,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       file: options.file,
       validatorCount,
       subnets: file.subnets ?? DEFAULTS.subnets,
+      wire: file.wire ?? DEFAULTS.wire,
       slotMs,
       slots,
       genesisDelayMs: file.genesisDelayMs ?? DEFAULTS.genesisDelayMs,

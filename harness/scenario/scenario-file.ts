@@ -4,6 +4,7 @@
  * reads this shape; everything downstream reads the resolved `Scenario`.
  */
 import type { ActionKind } from '../faults/actions/index.ts'
+import type { WireProfile } from '../contract/node-config.ts'
 import type { GossipPolicyName, LegDirection, NodeImpl, TransportChoice } from './types.ts'
 
 export interface NodeFile {
@@ -105,6 +106,7 @@ export interface ScenarioFile {
   subnets?: number
   nodes: NodeFile[] | NodeCountFile
   transport?: TransportFile
+  wire?: WireProfile
   slotMs?: number
   slots?: number
   genesisDelayMs?: number

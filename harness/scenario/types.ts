@@ -10,7 +10,7 @@
 import type { LegActionSpec, NodeActionSpec, PairActionSpec } from '../faults/actions/index.ts'
 import type { LegName, TransportName } from '../history/types.ts'
 import type { Expectation } from '../oracles/expectation.ts'
-import type { GossipPolicy } from '../contract/node-config.ts'
+import type { GossipPolicy, WireProfile } from '../contract/node-config.ts'
 import type { ImplName } from '../impls/index.ts'
 
 /** one of harness/impls/index.ts */
@@ -133,6 +133,8 @@ export interface Scenario {
   file: string
   validatorCount: number
   subnets: number
+  /** the devnet's wire profile (message-id function), the same for every node */
+  wire: WireProfile
   slotMs: number
   slots: number
   /** ms between "every node is ready" and genesis (slot 0), so meshes can form */

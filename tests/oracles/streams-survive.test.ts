@@ -2,6 +2,7 @@
 import { expect } from 'chai'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
 import { loadHistory } from './support/load-history.ts'
+import type { History } from '../../harness/history/types.ts'
 
 const GENESIS = 1_795_471_780_000
 
@@ -31,6 +32,46 @@ describe('oracles: streams-survive', () => {
     expect(v.findings.map(f => f.node)).to.deep.equal(['B'])
     const wider = streamsSurvive(history, { kind: 'streams-survive', graceMs: 1200 })
     expect(wider.findings.map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+  })
+
+  // the recorded PR #278 history with more faults laid over it: the close of A's stream to B on A>B
+  // at +2.700 s must be blamed on the fault on the same pair (B>A down from +2.100 s), not on an
+  // earlier window elsewhere that is still within grace
+  const withFaults = (extra: Array<{ fault: string, action: 'down' | 'latency', leg: string, fromMs: number, toMs: number }>): History => {
+    const entries = extra.flatMap(f => [
+      { kind: 'fault', ts: GENESIS + f.fromMs, fault: f.fault, action: f.action, phase: 'apply', leg: f.leg },
+      { kind: 'fault', ts: GENESIS + f.toMs, fault: f.fault, action: f.action === 'down' ? 'up' : f.action, phase: 'heal', leg: f.leg }
+    ]) as unknown as History
+    return [...loadHistory('non-bearing-stream-killed'), ...entries].sort((a, b) => a.ts - b.ts)
+  }
+
+  it('attribution: a close is blamed on the fault on its own pair, not on an overlapping one elsewhere', () => {
+    // C>D down +1.100..+2.204 s (within 1 s grace at +2.700 s, and applied first)
+    const v = streamsSurvive(withFaults([{ fault: 'faults[1]#1', action: 'down', leg: 'C>D', fromMs: 1100, toMs: 2204 }]), { kind: 'streams-survive', graceMs: 1000 })
+    const f = v.findings.find(x => x.node === 'A')
+    expect(f?.message).to.include('faults[0]#1 (down on B>A, non-bearing-of: A (A,B)) was in force')
+    expect(f?.message).to.not.include('faults[1]#1')
+    expect(f).to.deep.include({ fromMs: GENESIS + 2100 })
+  })
+
+  it('attribution: every fault on the pair that explains the close is listed, the one in force first', () => {
+    // a latency window on B>A that healed at +2.300 s is still within grace at +2.700 s
+    const v = streamsSurvive(withFaults([
+      { fault: 'faults[1]#1', action: 'down', leg: 'C>D', fromMs: 1100, toMs: 2204 },
+      { fault: 'faults[2]#1', action: 'latency', leg: 'B>A', fromMs: 1500, toMs: 2300 }
+    ]), { kind: 'streams-survive', graceMs: 1000 })
+    const f = v.findings.find(x => x.node === 'A')
+    expect(f?.message).to.include('while 2 faults could explain it: faults[0]#1 (down on B>A, non-bearing-of: A (A,B)) was in force')
+    expect(f?.message).to.include('; faults[2]#1 (latency on B>A) was within grace after its heal')
+    expect(f?.message).to.not.include('faults[1]#1')
+  })
+
+  it('attribution: with no fault on the pair, every window in force is named', () => {
+    const history = withFaults([{ fault: 'faults[1]#1', action: 'down', leg: 'C>D', fromMs: 1100, toMs: 2204 }])
+      .filter(e => !(e.kind === 'fault' && e.fault === 'faults[0]#1'))
+    const v = streamsSurvive(history, { kind: 'streams-survive', graceMs: 1000 })
+    const f = v.findings.find(x => x.node === 'A')
+    expect(f?.message).to.include('faults[1]#1 (down on C>D) was within grace after its heal, +1.100s..+2.204s (slots 1-2) (no fault was on the pair of A>B)')
   })
 
   it('is unknown, not pass, when no fault was applied', () => {

@@ -4,10 +4,8 @@
 //! ```text
 //! topic:   /leanconsensus/<forkDigest>/attestation_<validator % subnets>/ssz_snappy
 //! payload: u64le(slot) | u64le(validator) | u64le(publish unix ms) | paddingBytes zero bytes
-//! msg id:  sha256(u64le(len(topic)) | topic | payload)[0:20]
+//! msg id:  the devnet's wire profile (wire_profile.rs)
 //! ```
-
-use sha2::{Digest, Sha256};
 
 const HEADER_BYTES: usize = 24;
 
@@ -43,13 +41,4 @@ pub fn decode(data: &[u8]) -> Option<Attestation> {
     }
     let u = |i: usize| u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
     Some(Attestation { slot: u(0), validator: u(8), published_at_ms: u(16) })
-}
-
-/// The content-addressed gossip message id (20 raw bytes; events show it as hex).
-pub fn message_id(topic: &str, data: &[u8]) -> Vec<u8> {
-    let mut h = Sha256::new();
-    h.update((topic.len() as u64).to_le_bytes());
-    h.update(topic.as_bytes());
-    h.update(data);
-    h.finalize()[..20].to_vec()
 }

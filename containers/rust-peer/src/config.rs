@@ -116,6 +116,9 @@ pub struct Config {
     pub peers: Vec<PeerEntry>,
     #[serde(default = "stock")]
     pub gossip_policy: String,
+    /// the devnet's wire profile (message-id function); the schema has checked the name
+    #[serde(default = "lean")]
+    pub wire: String,
     #[serde(default = "default_redial")]
     pub redial: Redial,
     #[serde(default = "default_quic")]
@@ -141,6 +144,7 @@ fn fork_digest() -> String { "12345678".into() }
 fn localhost() -> String { "127.0.0.1".into() }
 // An absent gossipPolicy means this peer's only one (the schema's default names the TS node's).
 fn stock() -> String { POLICY_STOCK.into() }
+fn lean() -> String { crate::wire_profile::LEAN.into() }
 fn default_control() -> Control { Control { host: localhost(), port: 0 } }
 fn default_redial() -> Redial { Redial { enabled: true, min_ms: 100, max_ms: 5000 } }
 fn default_quic() -> Quic { Quic { max_idle_timeout_ms: 10000, keep_alive_interval_ms: 5000, handshake_timeout_ms: 5000 } }

@@ -20,6 +20,7 @@ mod leg_book;
 mod node;
 mod observed_gossip;
 mod swarm_build;
+mod wire_profile;
 
 use std::sync::Arc;
 use std::time::Duration;

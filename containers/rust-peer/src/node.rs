@@ -390,7 +390,7 @@ impl Node {
         let d = &self.cfg.duties;
         let name = attestation::topic(&d.fork_digest, validator % d.subnets);
         let data = attestation::encode(&Attestation { slot, validator, published_at_ms: now_ms() }, d.padding_bytes);
-        let id = hex::encode(attestation::message_id(&name, &data));
+        let id = hex::encode(crate::wire_profile::message_id_fn(&self.cfg.wire)(&name, &data));
         let hash = IdentTopic::new(name.clone()).hash();
         // With flood publishing (rust-libp2p's default) and no peer scoring, gossipsub sends a new
         // message to every connected peer subscribed to the topic: these are its recipients.

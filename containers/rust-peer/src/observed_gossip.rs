@@ -33,7 +33,7 @@ use libp2p::swarm::{
 };
 use libp2p::PeerId;
 
-use crate::attestation;
+use crate::wire_profile::MessageIdFn;
 
 type GsHandler = THandler<gossipsub::Behaviour>;
 type GsOut = THandlerOutEvent<gossipsub::Behaviour>;
@@ -182,11 +182,13 @@ pub struct ObservedGossip {
     pub inner: gossipsub::Behaviour,
     notes: VecDeque<ObservedEvent>,
     arrivals: ArrivalLegs,
+    /// the devnet's wire profile: the id gossipsub gives a message, to match its arrival leg
+    message_id: MessageIdFn,
 }
 
 impl ObservedGossip {
-    pub fn new(inner: gossipsub::Behaviour) -> Self {
-        ObservedGossip { inner, notes: VecDeque::new(), arrivals: ArrivalLegs::default() }
+    pub fn new(inner: gossipsub::Behaviour, message_id: MessageIdFn) -> Self {
+        ObservedGossip { inner, notes: VecDeque::new(), arrivals: ArrivalLegs::default(), message_id }
     }
 
     fn wrap(inner: GsHandler) -> ObservedHandler {
@@ -249,7 +251,7 @@ impl NetworkBehaviour for ObservedGossip {
             Either::Left(ev) => {
                 if let GsOut::Message { rpc, .. } = &ev {
                     for m in &rpc.messages {
-                        self.arrivals.note(attestation::message_id(m.topic.as_str(), &m.data), connection);
+                        self.arrivals.note((self.message_id)(m.topic.as_str(), &m.data), connection);
                     }
                 }
                 self.inner.on_connection_handler_event(peer, connection, ev)

@@ -10,7 +10,7 @@ use libp2p::gossipsub::{self, MessageAuthenticity, MessageId, ValidationMode};
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::{identify, identity::Keypair, noise, tcp, yamux, Swarm, SwarmBuilder};
 
-use crate::attestation;
+use crate::wire_profile;
 use crate::config::Config;
 use crate::dial_gate::DialGate;
 use crate::observed_gossip::ObservedGossip;
@@ -31,6 +31,7 @@ pub struct NodeBehaviour {
 
 pub fn gossip_config(cfg: &Config) -> Result<gossipsub::Config, String> {
     let g = &cfg.gossip;
+    let message_id = wire_profile::message_id_fn(&cfg.wire);
     // rust-libp2p's own constraint on Dout (mesh_outbound_min <= Dlo, 2 * Dout <= D), kept at
     // its default 2 where that fits; as the Go peer does, also below Dlo.
     let dout = 2.min(g.Dlo.saturating_sub(1)).min(g.D / 2);
@@ -45,7 +46,7 @@ pub fn gossip_config(cfg: &Config) -> Result<gossipsub::Config, String> {
         // starts its slots right after the mesh forms, so the Go value.
         .heartbeat_initial_delay(Duration::from_millis(100))
         .validation_mode(ValidationMode::Anonymous)
-        .message_id_fn(|m: &gossipsub::Message| MessageId::from(attestation::message_id(m.topic.as_str(), &m.data)))
+        .message_id_fn(move |m: &gossipsub::Message| MessageId::from(message_id(m.topic.as_str(), &m.data)))
         .max_transmit_size(MAX_TRANSMIT_BYTES)
         .build()
         .map_err(|e| format!("gossipsub config: {e}"))
@@ -73,7 +74,7 @@ pub fn build(cfg: &Config, key: Keypair) -> Result<Swarm<NodeBehaviour>, String>
                     // no address book: nothing learned through identify can be dialed
                     .with_cache_size(0),
             );
-            Ok(NodeBehaviour { gate: DialGate::default(), gossip: ObservedGossip::new(gossip), identify })
+            Ok(NodeBehaviour { gate: DialGate::default(), gossip: ObservedGossip::new(gossip, wire_profile::message_id_fn(&cfg.wire)), identify })
         })
         .map_err(|e| format!("behaviour: {e}"))?
         // Legs live until closed (by a fault, the API or the peer), never for being idle.
