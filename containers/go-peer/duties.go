@@ -26,6 +26,8 @@ type Duties struct {
 	tracer *GossipTracer
 	events *EventLog
 
+	index uint64
+
 	mu       sync.Mutex
 	duties   DutiesConfig
 	timer    *time.Timer
@@ -34,11 +36,11 @@ type Duties struct {
 }
 
 // StartDuties joins and subscribes every subnet topic, then schedules publishing from genesis.
-func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
-	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, tracer: tracer, events: events, duties: d}
+func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, index int, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
+	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, tracer: tracer, events: events, duties: d, index: uint64(index)}
 	// Join at once (publishing works through fanout before we subscribe); subscribe now or,
 	// with subscribeDelayMs, later, so a peer's SUBSCRIBE can arrive before our own.
-	for _, name := range AllTopics(d) {
+	for _, name := range append(AllTopics(d), blockTopics(d)...) {
 		topic, err := ps.Join(name)
 		if err != nil {
 			return nil, fmt.Errorf("join %s: %w", name, err)
@@ -52,11 +54,11 @@ func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesC
 				return
 			case <-time.After(time.Duration(d.SubscribeDelayMs) * time.Millisecond):
 			}
-			if err := du.subscribeAll(ctx, self, AllTopics(d)); err != nil {
+			if err := du.subscribeAll(ctx, self, SubscribedTopics(d)); err != nil {
 				events.Emit("error", Fields{"message": err.Error()})
 			}
 		}()
-	} else if err := du.subscribeAll(ctx, self, AllTopics(d)); err != nil {
+	} else if err := du.subscribeAll(ctx, self, SubscribedTopics(d)); err != nil {
 		return nil, err
 	}
 	du.SetGenesis(d.GenesisMs)
@@ -127,8 +129,12 @@ func (d *Duties) scheduleLocked() {
 		slot := d.nextSlot
 		d.nextSlot++
 		validators := append([]int(nil), d.duties.Validators...)
+		propose := Proposes(d.duties.Blocks, slot)
 		d.scheduleLocked()
 		d.mu.Unlock()
+		if propose {
+			go d.PublishBlock(uint64(slot))
+		}
 		for _, v := range validators {
 			go d.Publish(uint64(slot), uint64(v))
 		}
@@ -142,6 +148,26 @@ func (d *Duties) Publish(slot, validator uint64) Fields {
 	d.mu.Unlock()
 	name := AttestationTopic(cfg.ForkDigest, int(validator%uint64(cfg.Subnets)))
 	data := EncodeAttestation(Attestation{Slot: slot, Validator: validator, PublishedAtMs: uint64(time.Now().UnixMilli())}, cfg.PaddingBytes)
+	fields := d.publish(name, data)
+	fields["slot"], fields["validator"] = slot, validator
+	d.events.Emit("msg_published", fields)
+	return fields
+}
+
+// PublishBlock proposes this node's block for slot now and emits block_published.
+func (d *Duties) PublishBlock(slot uint64) {
+	d.mu.Lock()
+	cfg := d.duties
+	d.mu.Unlock()
+	name := BlockTopic(cfg.ForkDigest)
+	data := EncodeBlock(Block{Slot: slot, Proposer: d.index, PublishedAtMs: uint64(time.Now().UnixMilli())}, cfg.Blocks.Bytes)
+	fields := d.publish(name, data)
+	fields["slot"], fields["proposer"], fields["bytes"] = slot, d.index, len(data)
+	d.events.Emit("block_published", fields)
+}
+
+// publish sends data on a joined topic; the fields topic, msgId, recipients and publishError.
+func (d *Duties) publish(name string, data []byte) Fields {
 	id := string(MessageID(name, data))
 	pending := d.tracer.ExpectPublish(id)
 	ctx, cancel := context.WithTimeout(context.Background(), publishWait)
@@ -157,10 +183,9 @@ func (d *Duties) Publish(slot, validator uint64) Fields {
 		case <-ctx.Done():
 		}
 	}
-	fields := Fields{"topic": name, "msgId": hex.EncodeToString([]byte(id)), "slot": slot, "validator": validator, "recipients": d.tracer.FinishPublish(id)}
+	fields := Fields{"topic": name, "msgId": hex.EncodeToString([]byte(id)), "recipients": d.tracer.FinishPublish(id)}
 	if err != nil {
 		fields["publishError"] = err.Error()
 	}
-	d.events.Emit("msg_published", fields)
 	return fields
 }
