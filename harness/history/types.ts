@@ -35,6 +35,8 @@ export interface RunNode {
   gossipPolicy: GossipPolicy | (string & {})
   validators: number[]
   aggregator: boolean
+  /** a subnet aggregator's subnets (absent: every subnet); coverage judges it over their validators */
+  aggregates?: number[]
 }
 
 export interface RunLeg {
@@ -61,6 +63,8 @@ export interface RunStart {
   slotMs: number
   slots: number
   validatorCount: number
+  /** attestation subnets (validator v on subnet v % subnets); absent in older histories */
+  subnets?: number
   nodes: RunNode[]
   legs: RunLeg[]
   /** pairs whose stream placement was staged, and the streams each of their legs carried at run start */
