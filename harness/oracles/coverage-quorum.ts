@@ -45,7 +45,7 @@ export function coverageQuorum (history: History, params: CoverageExpectation, i
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${series.map(a => `${a.aggregator} >= ${needOf(a)}/${a.judged.length}`).join(', ')}: coverage in all ${judged} judged aggregator-slots` +
+    checked: `${boundsText(series, needOf)} in all ${judged} judged aggregator-slots` +
       (exempt.size > 0 ? ` (slots ${ranges(exempt)} exempt: within ${params.withinSlotsAfterFault ?? 0} slot(s) of a fault)` : ''),
     evidence: {
       need: Object.fromEntries(series.map(a => [a.aggregator, needOf(a)])),
@@ -53,6 +53,14 @@ export function coverageQuorum (history: History, params: CoverageExpectation, i
       coverage: Object.fromEntries(series.map(a => [a.aggregator, a.slots.map(s => ({ slot: s.slot, count: s.count, line: s.line }))]))
     }
   })
+}
+
+/** "C, D: coverage >= 22/32" when every aggregator has one bound, else "C: coverage >= 6/8, D: coverage >= 3/4". */
+function boundsText (series: readonly AggregatorCoverage[], needOf: (a: AggregatorCoverage) => number): string {
+  const bound = (a: AggregatorCoverage): string => `coverage >= ${needOf(a)}/${a.judged.length}`
+  const bounds = new Set(series.map(bound))
+  if (bounds.size <= 1) return `${series.map(a => a.aggregator).join(', ')}: ${[...bounds][0] ?? 'coverage'}`
+  return series.map(a => `${a.aggregator}: ${bound(a)}`).join(', ')
 }
 
 /** Slots overlapping [apply, apply + k*slotMs) of any fault application. */
