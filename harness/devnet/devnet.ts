@@ -371,7 +371,8 @@ export class Devnet implements AsyncDisposable {
       nodes: this.nodes().map(n => ({
         name: n.spec.name, index: n.spec.index, peerId: n.running.peerId, impl: n.spec.impl,
         gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator,
-        ...(n.spec.aggregator && n.spec.aggregates !== undefined ? { aggregates: n.spec.aggregates } : {})
+        ...(n.spec.aggregator && n.spec.aggregates !== undefined ? { aggregates: n.spec.aggregates } : {}),
+        ...(n.spec.subscribeSubnets !== undefined ? { subscribeSubnets: n.spec.subscribeSubnets } : {})
       })),
       legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
       ...(placement.length > 0 ? { placement: placement.map(p => ({ pair: p.pair, streams: p.streams, legs: placementOf(p, placed) })) } : {}),

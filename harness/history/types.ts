@@ -37,6 +37,8 @@ export interface RunNode {
   aggregator: boolean
   /** a subnet aggregator's subnets (absent: every subnet); coverage judges it over their validators */
   aggregates?: number[]
+  /** sparse subnets: the subnets the node subscribed to (absent: every subnet); it is judged only on their attestations */
+  subscribeSubnets?: number[]
 }
 
 export interface RunLeg {

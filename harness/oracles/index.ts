@@ -24,6 +24,7 @@
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
  *   unapplied-faults.ts .. a fault that did not apply makes a pass unknown
+ *   subnet-interest.ts ... which attestations a node subscribes to (sparse subnets)
  */
 export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'

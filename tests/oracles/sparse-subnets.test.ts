@@ -1,10 +1,12 @@
 /**
- * Coverage with subnet aggregators (sparse subnets): each aggregator is judged
- * over the validators of the subnets it aggregates, with its own quorum.
+ * Sparse subnets: each subnet aggregator is judged over the validators of the
+ * subnets it aggregates, with its own quorum; a direction is judged only on the
+ * attestations its receiver subscribes to.
  */
 import { expect } from 'chai'
 import { coverageQuorum } from '../../harness/oracles/coverage-quorum.ts'
 import { coverageSeries } from '../../harness/oracles/coverage.ts'
+import { deliveryGap } from '../../harness/oracles/delivery-gap.ts'
 import type { History } from '../../harness/history/types.ts'
 import { HistoryBuilder, type DeliveryOverride } from './support/history-builder.ts'
 
@@ -12,7 +14,7 @@ import { HistoryBuilder, type DeliveryOverride } from './support/history-builder
 const NODES = [{ name: 'A', validators: [0, 1] }, { name: 'B', validators: [2, 3] }, { name: 'C', validators: [4, 5], aggregator: true }, { name: 'D', validators: [6, 7], aggregator: true }]
 const AGGREGATES: Record<string, number[]> = { C: [1], D: [0] }
 
-/** Sparse: a node hears only the subnets it subscribes to (its validators' and those it aggregates). */
+/** Coverage as recorded with aggregator subnets (every node here hears every subnet). */
 function run (override?: DeliveryOverride): History {
   const b = new HistoryBuilder({ scenario: 'sparse', slots: 4, validatorCount: 8, nodes: NODES })
   b.mesh(-1500)
@@ -25,7 +27,7 @@ function run (override?: DeliveryOverride): History {
 
 const expectation = { kind: 'coverage' as const, fromSlot: 0 }
 
-describe('oracles: coverage per subnet aggregator', () => {
+describe('oracles: sparse subnets', () => {
   it('judges each aggregator over its own subnets\' validators', () => {
     const series = coverageSeries(run())
     expect(series.map(a => [a.aggregator, a.judged])).to.deep.equal([['C', [1, 3, 5, 7]], ['D', [0, 2, 4, 6]]])
@@ -47,5 +49,36 @@ describe('oracles: coverage per subnet aggregator', () => {
   it('an aggregator without subnets (older histories too) is judged over every validator', () => {
     const history = run().map(e => e.kind === 'run_start' ? { ...e, nodes: e.nodes.map(n => ({ ...n, aggregates: undefined })) } : e)
     expect(coverageSeries(history).map(a => a.judged.length)).to.deep.equal([8, 8])
+  })
+
+  describe('delivery-gap', () => {
+    // one subnet per publisher: A's validators 0, 2 (subnet 0), B's 1, 3 (subnet 1), C's 4, 6 (0), D's 5, 7 (1)
+    const SPARSE_NODES = [{ name: 'A', validators: [0, 2] }, { name: 'B', validators: [1, 3] }, { name: 'C', validators: [4, 6], aggregator: true }, { name: 'D', validators: [5, 7], aggregator: true }]
+    const SUBS: Record<string, number[]> = { A: [0], B: [1], C: [0, 1], D: [1] }
+    function sparseRun (record: boolean): History {
+      const b = new HistoryBuilder({ scenario: 'sparse-gap', slots: 4, validatorCount: 8, nodes: SPARSE_NODES })
+      b.mesh(-1500)
+      // a node hears a subnet only when it subscribes to it
+      for (let s = 0; s < 4; s++) b.slot(s, d => SUBS[d.receiver]?.includes(d.validator % 2) === true ? undefined : null)
+      b.end(4300)
+      return b.build().map(e => e.kind === 'run_start'
+        ? { ...e, subnets: 2, nodes: e.nodes.map(n => record ? { ...n, subscribeSubnets: SUBS[n.name] } : n) }
+        : e)
+    }
+
+    it('judges only the subnets a receiver subscribes to', () => {
+      const v = deliveryGap(sparseRun(true), { kind: 'delivery-gap', maxMs: 1000 })
+      expect(v.status, v.summary).to.equal('pass')
+      // B subscribes to subnet 1 only: A's subnet-0 attestations are no direction A->B
+      const directions = (v.evidence?.directions as Array<{ direction: string }>).map(d => d.direction)
+      expect(directions).to.not.include('A->B')
+      expect(directions).to.include('A->C')
+    })
+
+    it('negative control: the same deliveries judged as if every node subscribed to every subnet fail', () => {
+      const v = deliveryGap(sparseRun(false), { kind: 'delivery-gap', maxMs: 1000 })
+      expect(v.status).to.equal('fail')
+      expect(v.findings.map(f => f.direction)).to.include('A->B')
+    })
   })
 })
