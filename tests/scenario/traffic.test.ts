@@ -1,0 +1,56 @@
+/** The traffic fields resolved: sparse subscriptions, subnet aggregators, the seeded proposer rotation. */
+import { expect } from 'chai'
+import { parseScenario } from '../../harness/scenario/load-scenario.ts'
+import { blockDuties, proposerRotation } from '../../harness/scenario/resolve-traffic.ts'
+
+const SPARSE = `name: sparse
+description: sparse subnets with subnet aggregators and blocks
+validators: 16
+subnets: 4
+subnetSubscriptions: sparse
+nodes:
+  - { name: A, validators: [0, 4, 8, 12], aggregator: { subnets: [1] } }
+  - { name: B, validators: [1, 5, 9, 13], aggregator: { subnets: [2] } }
+  - { name: C, validators: [2, 6, 10, 14], aggregator: { subnets: [3, 0] } }
+  - { name: D, validators: [3, 7, 11, 15] }
+blocks: { bytes: 262144, proposers: [A, B, C] }
+expectations: [coverage, block-delivery]
+`
+
+describe('scenario: traffic', () => {
+  it('sparse: each node subscribes to its validators\' subnets plus those it aggregates', () => {
+    const s = parseScenario(SPARSE, 'sparse.yaml')
+    expect(s.subnetSubscriptions).to.equal('sparse')
+    expect(s.nodes.map(n => [n.name, n.aggregator, n.aggregates, n.subscribeSubnets])).to.deep.equal([
+      ['A', true, [1], [0, 1]], ['B', true, [2], [1, 2]], ['C', true, [0, 3], [0, 2, 3]], ['D', false, undefined, [3]]
+    ])
+    expect(s.expectations).to.deep.include({ kind: 'block-delivery', maxMs: 1000 })
+  })
+
+  it('default: every node on every subnet (no subscribeSubnets), no blocks; aggregator: true aggregates all', () => {
+    const s = parseScenario('name: plain\ndescription: the defaults for the traffic fields\nnodes: { count: 4 }\nexpectations: [coverage]\n', 'plain.yaml')
+    expect(s.subnetSubscriptions).to.equal('all')
+    expect(s.blocks).to.equal(undefined)
+    expect(s.nodes.every(n => n.subscribeSubnets === undefined && n.aggregates === undefined)).to.equal(true)
+  })
+
+  it('the proposer rotation: a permutation fixed by the seed, different across seeds', () => {
+    const names = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']
+    const r1 = proposerRotation(names, 1)
+    expect([...r1].sort()).to.deep.equal(names)
+    expect(proposerRotation(names, 1)).to.deep.equal(r1)
+    const others = [2, 3, 4, 5].map(seed => proposerRotation(names, seed).join(''))
+    expect(others.some(o => o !== r1.join(''))).to.equal(true)
+  })
+
+  it('block duties: one proposer per slot among the proposers; others only receive', () => {
+    const s = parseScenario(SPARSE, 'sparse.yaml')
+    const duties = blockDuties(s, 7)
+    expect(duties.get('D')).to.deep.equal({ bytes: 262144 })
+    for (let slot = 0; slot < 12; slot++) {
+      const proposing = [...duties].filter(([, d]) => d.every !== undefined && slot % d.every === d.offset).map(([n]) => n)
+      expect(proposing, `slot ${slot}`).to.have.length(1)
+      expect(proposing[0]).to.equal(proposerRotation(['A', 'B', 'C'], 7)[slot % 3])
+    }
+  })
+})
