@@ -9,7 +9,7 @@ export const DEFAULTS = {
   seed: 1,
   validators: 32,
   subnets: 4,
-  subnetSubscriptions: 'all' as 'all' | 'sparse',
+  subnetSubscriptions: 'all' as 'all' | 'sparse' | 'aggregated',
   slotMs: 1000,
   slots: 10,
   genesisDelayMs: 1500,

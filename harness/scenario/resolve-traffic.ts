@@ -5,6 +5,7 @@
  *   subnets: 4, subnetSubscriptions: sparse
  *     node with validators 0-7 (subnets 0-3 all hit) ......... subscribes 0,1,2,3
  *     node with validators [1, 5], aggregator: { subnets: [2] }  subscribes 1,2
+ *   subnetSubscriptions: aggregated: that node subscribes 2 only (it publishes on 1 through fanout)
  *   blocks: { bytes: 262144, proposers: [A, B, C] }
  *     slot s is proposed by rotation[s % 3], rotation = the proposers in an order the run seed draws
  *     (drawn at start, `blockDuties`, because `meshflap run --seed` replaces the seed after loading)
@@ -39,14 +40,15 @@ export function resolveTraffic (file: ScenarioFile, nodes: ScenarioNode[], issue
       })
     })
   }
-  if (subscriptions === 'sparse') {
+  if (subscriptions !== 'all') {
     const aggregated = new Set(nodes.filter(n => n.aggregator).flatMap(n => n.aggregates ?? range(subnets)))
     const orphans = range(subnets).filter(s => !aggregated.has(s))
     if (orphans.length > 0) {
       issues.push({ path: ['subnetSubscriptions'], message: `subnet(s) ${orphans.join(', ')} have no aggregator: their attestations would be judged nowhere`, expected: 'aggregator: true or aggregator: { subnets: [...] } covering every subnet' })
     }
     for (const n of nodes) {
-      const own = n.validators.map(v => subnetOf(v, subnets))
+      // aggregated: its own attestations go out through fanout
+      const own = subscriptions === 'sparse' ? n.validators.map(v => subnetOf(v, subnets)) : []
       const agg = n.aggregator ? n.aggregates ?? range(subnets) : []
       n.subscribeSubnets = [...new Set([...own, ...agg])].sort((a, b) => a - b)
     }

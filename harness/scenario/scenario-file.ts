@@ -117,7 +117,7 @@ export interface ScenarioFile {
   seed?: number
   validators?: number
   subnets?: number
-  subnetSubscriptions?: 'all' | 'sparse'
+  subnetSubscriptions?: 'all' | 'sparse' | 'aggregated'
   blocks?: { bytes: number, proposers?: string[] }
   nodes: NodeFile[] | NodeCountFile
   transport?: TransportFile

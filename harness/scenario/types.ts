@@ -160,8 +160,8 @@ export interface Scenario {
   gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
   faults: ScenarioFault[]
   expectations: Expectation[]
-  /** `all` (default): every node subscribes to every subnet; `sparse`: to its validators' and its aggregated subnets only */
-  subnetSubscriptions?: 'all' | 'sparse'
+  /** `all` (default): every node subscribes to every subnet; `sparse`: to its validators' and its aggregated subnets only; `aggregated`: to its aggregated subnets only (its own attestations go out through fanout) */
+  subnetSubscriptions?: 'all' | 'sparse' | 'aggregated'
   /** blocks beside the attestations: `proposers[s % proposers.length]` proposes slot s (a seeded rotation) */
   blocks?: { bytes: number, proposers: string[] }
   /** pairs whose stream placement is staged before genesis (absent or empty: left to the stacks) */

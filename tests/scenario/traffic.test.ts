@@ -53,4 +53,9 @@ describe('scenario: traffic', () => {
       expect(proposing[0]).to.equal(proposerRotation(['A', 'B', 'C'], 7)[slot % 3])
     }
   })
+
+  it('aggregated: a node subscribes to the subnets it aggregates only (none when it aggregates none)', () => {
+    const s = parseScenario(SPARSE.replace('subnetSubscriptions: sparse', 'subnetSubscriptions: aggregated'), 'aggregated.yaml')
+    expect(s.nodes.map(n => [n.name, n.subscribeSubnets])).to.deep.equal([['A', [1]], ['B', [2]], ['C', [0, 3]], ['D', []]])
+  })
 })

@@ -3,8 +3,10 @@
  * proposer rotation beside attestations on sparse subnets, for TS-TS, TS-Go and
  * TS-Rust devnets. Each implementation proposes and receives full-size blocks
  * (the largest the schema allows: every stack's max message size must admit
- * it), subscribes only to its own and its aggregated subnets and hears nothing
- * else, and the run passes block-delivery, per-subnet coverage and delivery-gap.
+ * it), subscribes only to its own and its aggregated subnets (sparse) or to its
+ * aggregated subnet only (aggregated: its own attestations leave through
+ * fanout) and hears nothing else, and the run passes block-delivery,
+ * per-subnet coverage and delivery-gap.
  * Negative control: a node whose legs are blackholed for two slots misses the
  * blocks of those slots, and block-delivery fails naming it.
  */
@@ -23,13 +25,13 @@ import type { NodeImpl } from '../../harness/scenario/types.ts'
 const MIB = 1048576
 
 /** Four nodes, each with its validators on one subnet and aggregating the next; a 1 MiB block every slot. */
-function scenarioText (name: string, faults = ''): string {
+function scenarioText (name: string, faults = '', subscriptions = 'sparse'): string {
   return `name: ${name}
 description: 1 MiB blocks beside attestations on sparse subnets, on real nodes
 seed: 13
 validators: 16
 subnets: 4
-subnetSubscriptions: sparse
+subnetSubscriptions: ${subscriptions}
 nodes:
   - { name: A, validators: [0, 4, 8, 12], aggregator: { subnets: [1] } }
   - { name: B, validators: [1, 5, 9, 13], aggregator: { subnets: [2] } }
@@ -58,10 +60,12 @@ describe('traffic on real nodes: blocks and sparse subnets', function () {
   this.timeout(240_000)
 
   const pairings: NodeImpl[][] = [['ts', 'ts'], ['ts', 'go'], ['ts', 'rust']]
-  for (const impls of pairings) {
-    const label = impls.join('-')
+  // sparse: own validators' subnet + the aggregated one; aggregated: the aggregated one only (own attestations through fanout)
+  const modes = [{ mode: 'sparse', subscribed: 2 }, { mode: 'aggregated', subscribed: 1 }]
+  for (const impls of pairings) for (const { mode, subscribed } of modes) {
+    const label = `${impls.join('-')} ${mode}`
     it(`${label}: every node proposes and receives 1 MiB blocks and hears only its subnets; the run passes`, async function () {
-      const scenario = parseScenario(scenarioText(`traffic-${label}`), `traffic-${label}.yaml`)
+      const scenario = parseScenario(scenarioText(`traffic-${impls.join('-')}-${mode}`, '', mode), `traffic-${label}.yaml`)
       const outcome = await runWithEnvironmentRerun(scenario, { outDir: await mkdtemp(join(tmpdir(), 'meshflap-traffic-')), overrides: { impls, policy: 'stock' } })
       const r = outcome.result
       if (outcome.environment) this.skip() // twice unknown (environment): the machine, not the nodes; nothing judged
@@ -88,7 +92,7 @@ describe('traffic on real nodes: blocks and sparse subnets', function () {
         expect(got.length, `${n.name} (${n.impl}) received the others' blocks`).to.be.at.least(published.filter(e => e.node !== n.name && e.slot < 4).length)
         // sparse: attestations only on the subnets it subscribes to
         const allowed = (n.subscribeSubnets ?? []).map(s => `/leanconsensus/12345678/attestation_${s}/ssz_snappy`)
-        expect(n.subscribeSubnets, `${n.name} subscribeSubnets recorded`).to.have.length(2)
+        expect(n.subscribeSubnets, `${n.name} subscribeSubnets recorded`).to.have.length(subscribed)
         for (const t of topics) expect(allowed, `${n.name} (${n.impl}) heard ${t}`).to.include(t)
         expect(topics.length, `${n.name} heard its aggregated subnet`).to.be.at.least(1)
       }
