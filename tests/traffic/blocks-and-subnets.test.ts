@@ -59,10 +59,14 @@ const nodeEvents = <T extends NodeEntry['type']>(h: readonly unknown[], type: T)
 describe('traffic on real nodes: blocks and sparse subnets', function () {
   this.timeout(240_000)
 
-  const pairings: NodeImpl[][] = [['ts', 'ts'], ['ts', 'go'], ['ts', 'rust']]
-  // sparse: own validators' subnet + the aggregated one; aggregated: the aggregated one only (own attestations through fanout)
-  const modes = [{ mode: 'sparse', subscribed: 2 }, { mode: 'aggregated', subscribed: 1 }]
-  for (const impls of pairings) for (const { mode, subscribed } of modes) {
+  // sparse: own validators' subnet + the aggregated one; aggregated: the aggregated one only (own attestations leave
+  // through fanout, the stricter case, so the Go and Rust peers run that one; four runs keep the file short)
+  const runs: Array<{ impls: NodeImpl[], mode: 'sparse' | 'aggregated', subscribed: number }> = [
+    { impls: ['ts', 'ts'], mode: 'sparse', subscribed: 2 },
+    { impls: ['ts', 'go'], mode: 'aggregated', subscribed: 1 },
+    { impls: ['ts', 'rust'], mode: 'aggregated', subscribed: 1 }
+  ]
+  for (const { impls, mode, subscribed } of runs) {
     const label = `${impls.join('-')} ${mode}`
     it(`${label}: every node proposes and receives 1 MiB blocks and hears only its subnets; the run passes`, async function () {
       const scenario = parseScenario(scenarioText(`traffic-${impls.join('-')}-${mode}`, '', mode), `traffic-${label}.yaml`)
