@@ -58,4 +58,34 @@ describe('scenario: traffic', () => {
     const s = parseScenario(SPARSE.replace('subnetSubscriptions: sparse', 'subnetSubscriptions: aggregated'), 'aggregated.yaml')
     expect(s.nodes.map(n => [n.name, n.subscribeSubnets])).to.deep.equal([['A', [1]], ['B', [2]], ['C', [0, 3]], ['D', []]])
   })
+
+  it('the field-shaped devnet is expressible: 8 nodes, 32 validators on 4 sparse subnets, a block every slot, QUIC', () => {
+    // node i: the eight validators of subnet i % 4 split in two, aggregating subnet (i + 1) % 4
+    const nodes = Array.from({ length: 8 }, (_, i) => {
+      const subnet = i % 4
+      const half = Math.floor(i / 4)
+      const validators = Array.from({ length: 4 }, (_, k) => subnet + 4 * (half * 4 + k))
+      return `  - { name: N${i}, validators: [${validators.join(', ')}], aggregator: { subnets: [${(subnet + 1) % 4}] } }`
+    })
+    const text = `name: field-shaped
+description: the field's devnet shape with blocks and sparse subnets
+validators: 32
+subnets: 4
+subnetSubscriptions: sparse
+transport: quic
+nodes:
+${nodes.join('\n')}
+blocks: { bytes: 1048576 }
+expectations: [coverage, { delivery-gap: { maxSlots: 1 } }, block-delivery, { latency: { p99Ms: 500 } }]
+`
+    const s = parseScenario(text, 'field-shaped.yaml')
+    expect(s.nodes).to.have.length(8)
+    expect(s.legs.every(l => l.transport === 'quic')).to.equal(true)
+    expect(s.nodes.every(n => n.validators.length === 4 && n.subscribeSubnets?.length === 2)).to.equal(true)
+    // every subnet: four subscribers (two publishing nodes, two aggregators)
+    for (let subnet = 0; subnet < 4; subnet++) expect(s.nodes.filter(n => n.subscribeSubnets?.includes(subnet))).to.have.length(4)
+    const duties = blockDuties(s, s.seed)
+    expect([...duties.values()].every(d => d.every === 8)).to.equal(true)
+    expect(new Set([...duties.values()].map(d => d.offset)).size).to.equal(8)
+  })
 })
