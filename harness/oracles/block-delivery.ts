@@ -16,7 +16,7 @@ import type { BlockPublishedEvent, BlockReceivedEvent } from '../contract/node-e
 import type { History } from '../history/types.ts'
 import type { BlockDeliveryExpectation } from './expectation.ts'
 import { healthFindings } from './node-health.ts'
-import { indexHistory, slotStart, when, type RunIndex } from './run-index.ts'
+import { indexHistory, when, type RunIndex } from './run-index.ts'
 import { judgedUntil } from './streams-survive.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
@@ -55,7 +55,7 @@ export function blockDelivery (history: History, params: BlockDeliveryExpectatio
   const findings: Finding[] = []
   let judged = 0
   let skipped = 0
-  let worst: { ms: number, direction: string, slot: number } | undefined
+  let worst: { ms: number, direction: string, slot: number } | undefined // the slowest arrival, for the pass summary
   for (const { proposer, e } of published) {
     const deadline = e.ts + params.maxMs
     if (e.publishError !== undefined) {
@@ -88,6 +88,6 @@ export function blockDelivery (history: History, params: BlockDeliveryExpectatio
     checked: `${published.length} block(s) from slot ${published[0]?.e.slot ?? '-'}, ${judged} delivery(ies) all within ${params.maxMs} ms` +
       (worst !== undefined ? `; slowest ${worst.ms} ms (${worst.direction}, slot ${worst.slot})` : '') +
       (skipped > 0 ? `; ${skipped} delivery(ies) to a node a node fault touched (or that was down) not judged` : ''),
-    evidence: { blocks: published.length, judged, skipped, ...(worst !== undefined ? { slowest: worst } : {}), firstSlotStart: published.length > 0 ? slotStart(ix, published[0]?.e.slot ?? 0) : null }
+    evidence: { blocks: published.length, judged, skipped, ...(worst !== undefined ? { slowest: worst } : {}) }
   })
 }
