@@ -11,10 +11,6 @@ import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { EventLog } from './events.ts'
 import type { MeshNode } from './node.ts'
 
-export function allTopics (duties: NodeConfig['duties']): string[] {
-  return Array.from({ length: duties.subnets }, (_, s) => attestationTopic(duties.forkDigest, s))
-}
-
 /** The topics this node subscribes to: its subnets (all, or duties.subscribeSubnets) and the block topic with duties.blocks. */
 export function subscribedTopics (duties: NodeConfig['duties']): string[] {
   const subnets = duties.subscribeSubnets ?? Array.from({ length: duties.subnets }, (_, s) => s)
