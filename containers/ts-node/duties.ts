@@ -1,7 +1,8 @@
 /**
  * Attestation duties: at the start of every slot each of this node's
- * validators publishes one attestation on its subnet topic. Received
- * attestations are reported as msg_received; coverage is the harness's
+ * validators publishes one attestation on its subnet topic, after this node's
+ * block when it proposes the slot (duties.blocks, block.ts). Received
+ * attestations are reported as msg_received, blocks as block_received; coverage is the harness's
  * business (it reads the events), the node only reports facts.
  */
 import type { GossipsubMessage } from '@libp2p/gossipsub'

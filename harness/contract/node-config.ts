@@ -21,9 +21,6 @@ export interface BlockDuty {
   offset?: number
 }
 
-/** Config features an implementation may accept without honouring them (it lists them in `unsupported`). */
-export const OPTIONAL_FEATURES = ['subscribeDelayMs', 'subscribeSubnets', 'blocks'] as const
-
 export interface NodeConfig {
   name: string
   index: number
