@@ -19,6 +19,10 @@ import (
 // publishWait bounds how long a publish waits for pubsub's event loop to take the message.
 const publishWait = 2 * time.Second
 
+// fanoutSettle: a message on a topic we do not subscribe to (sparse subnets: fanout) never comes back
+// to us, so there is no local delivery to wait for; its recipients are those seen this long after it.
+const fanoutSettle = 20 * time.Millisecond
+
 // Duties schedules and performs publishes.
 type Duties struct {
 	ps     *pubsub.PubSub
@@ -28,16 +32,17 @@ type Duties struct {
 
 	index uint64
 
-	mu       sync.Mutex
-	duties   DutiesConfig
-	timer    *time.Timer
-	nextSlot int64
-	stopped  bool
+	mu         sync.Mutex
+	subscribed map[string]bool
+	duties     DutiesConfig
+	timer      *time.Timer
+	nextSlot   int64
+	stopped    bool
 }
 
 // StartDuties joins and subscribes every subnet topic, then schedules publishing from genesis.
 func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, index int, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
-	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, tracer: tracer, events: events, duties: d, index: uint64(index)}
+	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, subscribed: map[string]bool{}, tracer: tracer, events: events, duties: d, index: uint64(index)}
 	// Join at once (publishing works through fanout before we subscribe); subscribe now or,
 	// with subscribeDelayMs, later, so a peer's SUBSCRIBE can arrive before our own.
 	for _, name := range append(AllTopics(d), blockTopics(d)...) {
@@ -73,6 +78,9 @@ func (du *Duties) subscribeAll(ctx context.Context, self peer.ID, names []string
 		if err != nil {
 			return fmt.Errorf("subscribe %s: %w", name, err)
 		}
+		du.mu.Lock()
+		du.subscribed[name] = true
+		du.mu.Unlock()
 		go func() {
 			for {
 				msg, err := sub.Next(ctx)
@@ -172,8 +180,14 @@ func (d *Duties) publish(name string, data []byte) Fields {
 	pending := d.tracer.ExpectPublish(id)
 	ctx, cancel := context.WithTimeout(context.Background(), publishWait)
 	defer cancel()
+	d.mu.Lock()
+	subscribed := d.subscribed[name]
+	d.mu.Unlock()
 	err := d.topics[name].Publish(ctx, data)
-	if err == nil {
+	if err == nil && !subscribed {
+		time.Sleep(fanoutSettle)
+		d.ps.ListPeers("")
+	} else if err == nil {
 		select {
 		case <-pending.delivered:
 			// The event loop is inside publishMessage for our message (it reached our
