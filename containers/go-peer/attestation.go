@@ -35,6 +35,26 @@ func AllTopics(d DutiesConfig) []string {
 	return out
 }
 
+// SubscribedTopics are the topics this node subscribes to: its subnets (all, or
+// SubscribeSubnets) and, with a block duty, the block topic.
+func SubscribedTopics(d DutiesConfig) []string {
+	if d.SubscribeSubnets == nil {
+		return append(AllTopics(d), blockTopics(d)...)
+	}
+	out := make([]string, 0, len(d.SubscribeSubnets)+1)
+	for _, s := range d.SubscribeSubnets {
+		out = append(out, AttestationTopic(d.ForkDigest, s))
+	}
+	return append(out, blockTopics(d)...)
+}
+
+func blockTopics(d DutiesConfig) []string {
+	if d.Blocks == nil {
+		return nil
+	}
+	return []string{BlockTopic(d.ForkDigest)}
+}
+
 // EncodeAttestation lays out the payload exactly as the TS node does.
 func EncodeAttestation(a Attestation, paddingBytes int) []byte {
 	buf := make([]byte, attestationHeaderBytes+paddingBytes)

@@ -71,6 +71,17 @@ type DutiesConfig struct {
 	PaddingBytes int    `json:"paddingBytes"`
 	// SubscribeDelayMs: subscribe this long after start (0: at once), so a peer's SUBSCRIBE can come first.
 	SubscribeDelayMs int64 `json:"subscribeDelayMs,omitempty"`
+	// SubscribeSubnets: the attestation subnets to subscribe to (nil: all of them).
+	SubscribeSubnets []int `json:"subscribeSubnets,omitempty"`
+	// Blocks: the proposer duty and the block topic (nil: no block topic).
+	Blocks *BlockDuty `json:"blocks,omitempty"`
+}
+
+// BlockDuty: subscribe to the block topic; propose a block of Bytes bytes in each slot s with s % Every == Offset (no Every: never).
+type BlockDuty struct {
+	Bytes  int    `json:"bytes"`
+	Every  *int64 `json:"every,omitempty"`
+	Offset int64  `json:"offset"`
 }
 
 // ControlConfig is where the control API listens.
@@ -186,6 +197,14 @@ func ParseConfig(text []byte, file string) (*Config, error) {
 
 // checkGoLimits refuses what the schema allows but this peer cannot run.
 func checkGoLimits(cfg *Config, file string) error {
+	for _, s := range cfg.Duties.SubscribeSubnets {
+		if s >= cfg.Duties.Subnets {
+			return &ConfigError{fmt.Sprintf("%s: field /duties/subscribeSubnets: subnet %d is not below subnets (%d)", file, s, cfg.Duties.Subnets)}
+		}
+	}
+	if b := cfg.Duties.Blocks; b != nil && b.Every != nil && b.Offset >= *b.Every {
+		return &ConfigError{fmt.Sprintf("%s: field /duties/blocks/offset: must be below every (%d)", file, *b.Every)}
+	}
 	if cfg.GossipPolicy != PolicyStock {
 		return &ConfigError{fmt.Sprintf("%s: field /gossipPolicy: %q is not supported by the Go peer, which runs stock go-libp2p-pubsub only (use \"stock\")", file, cfg.GossipPolicy)}
 	}

@@ -19,6 +19,10 @@ import (
 // publishWait bounds how long a publish waits for pubsub's event loop to take the message.
 const publishWait = 2 * time.Second
 
+// fanoutSettle: a message on a topic we do not subscribe to (sparse subnets: fanout) never comes back
+// to us, so there is no local delivery to wait for; its recipients are those seen this long after it.
+const fanoutSettle = 20 * time.Millisecond
+
 // Duties schedules and performs publishes.
 type Duties struct {
 	ps     *pubsub.PubSub
@@ -26,19 +30,22 @@ type Duties struct {
 	tracer *GossipTracer
 	events *EventLog
 
-	mu       sync.Mutex
-	duties   DutiesConfig
-	timer    *time.Timer
-	nextSlot int64
-	stopped  bool
+	index uint64
+
+	mu         sync.Mutex
+	subscribed map[string]bool
+	duties     DutiesConfig
+	timer      *time.Timer
+	nextSlot   int64
+	stopped    bool
 }
 
 // StartDuties joins and subscribes every subnet topic, then schedules publishing from genesis.
-func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
-	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, tracer: tracer, events: events, duties: d}
+func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, index int, d DutiesConfig, tracer *GossipTracer, events *EventLog) (*Duties, error) {
+	du := &Duties{ps: ps, topics: map[string]*pubsub.Topic{}, subscribed: map[string]bool{}, tracer: tracer, events: events, duties: d, index: uint64(index)}
 	// Join at once (publishing works through fanout before we subscribe); subscribe now or,
 	// with subscribeDelayMs, later, so a peer's SUBSCRIBE can arrive before our own.
-	for _, name := range AllTopics(d) {
+	for _, name := range append(AllTopics(d), blockTopics(d)...) {
 		topic, err := ps.Join(name)
 		if err != nil {
 			return nil, fmt.Errorf("join %s: %w", name, err)
@@ -52,11 +59,11 @@ func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, d DutiesC
 				return
 			case <-time.After(time.Duration(d.SubscribeDelayMs) * time.Millisecond):
 			}
-			if err := du.subscribeAll(ctx, self, AllTopics(d)); err != nil {
+			if err := du.subscribeAll(ctx, self, SubscribedTopics(d)); err != nil {
 				events.Emit("error", Fields{"message": err.Error()})
 			}
 		}()
-	} else if err := du.subscribeAll(ctx, self, AllTopics(d)); err != nil {
+	} else if err := du.subscribeAll(ctx, self, SubscribedTopics(d)); err != nil {
 		return nil, err
 	}
 	du.SetGenesis(d.GenesisMs)
@@ -71,6 +78,9 @@ func (du *Duties) subscribeAll(ctx context.Context, self peer.ID, names []string
 		if err != nil {
 			return fmt.Errorf("subscribe %s: %w", name, err)
 		}
+		du.mu.Lock()
+		du.subscribed[name] = true
+		du.mu.Unlock()
 		go func() {
 			for {
 				msg, err := sub.Next(ctx)
@@ -127,8 +137,12 @@ func (d *Duties) scheduleLocked() {
 		slot := d.nextSlot
 		d.nextSlot++
 		validators := append([]int(nil), d.duties.Validators...)
+		propose := Proposes(d.duties.Blocks, slot)
 		d.scheduleLocked()
 		d.mu.Unlock()
+		if propose {
+			go d.PublishBlock(uint64(slot))
+		}
 		for _, v := range validators {
 			go d.Publish(uint64(slot), uint64(v))
 		}
@@ -142,12 +156,38 @@ func (d *Duties) Publish(slot, validator uint64) Fields {
 	d.mu.Unlock()
 	name := AttestationTopic(cfg.ForkDigest, int(validator%uint64(cfg.Subnets)))
 	data := EncodeAttestation(Attestation{Slot: slot, Validator: validator, PublishedAtMs: uint64(time.Now().UnixMilli())}, cfg.PaddingBytes)
+	fields := d.publish(name, data)
+	fields["slot"], fields["validator"] = slot, validator
+	d.events.Emit("msg_published", fields)
+	return fields
+}
+
+// PublishBlock proposes this node's block for slot now and emits block_published.
+func (d *Duties) PublishBlock(slot uint64) {
+	d.mu.Lock()
+	cfg := d.duties
+	d.mu.Unlock()
+	name := BlockTopic(cfg.ForkDigest)
+	data := EncodeBlock(Block{Slot: slot, Proposer: d.index, PublishedAtMs: uint64(time.Now().UnixMilli())}, cfg.Blocks.Bytes)
+	fields := d.publish(name, data)
+	fields["slot"], fields["proposer"], fields["bytes"] = slot, d.index, len(data)
+	d.events.Emit("block_published", fields)
+}
+
+// publish sends data on a joined topic; the fields topic, msgId, recipients and publishError.
+func (d *Duties) publish(name string, data []byte) Fields {
 	id := string(d.tracer.messageID(name, data))
 	pending := d.tracer.ExpectPublish(id)
 	ctx, cancel := context.WithTimeout(context.Background(), publishWait)
 	defer cancel()
+	d.mu.Lock()
+	subscribed := d.subscribed[name]
+	d.mu.Unlock()
 	err := d.topics[name].Publish(ctx, data)
-	if err == nil {
+	if err == nil && !subscribed {
+		time.Sleep(fanoutSettle)
+		d.ps.ListPeers("")
+	} else if err == nil {
 		select {
 		case <-pending.delivered:
 			// The event loop is inside publishMessage for our message (it reached our
@@ -157,10 +197,9 @@ func (d *Duties) Publish(slot, validator uint64) Fields {
 		case <-ctx.Done():
 		}
 	}
-	fields := Fields{"topic": name, "msgId": hex.EncodeToString([]byte(id)), "slot": slot, "validator": validator, "recipients": d.tracer.FinishPublish(id)}
+	fields := Fields{"topic": name, "msgId": hex.EncodeToString([]byte(id)), "recipients": d.tracer.FinishPublish(id)}
 	if err != nil {
 		fields["publishError"] = err.Error()
 	}
-	d.events.Emit("msg_published", fields)
 	return fields
 }

@@ -30,6 +30,8 @@ type GossipTracer struct {
 	mesh      map[string]map[peer.ID]struct{}
 	peers     map[peer.ID]struct{}
 	inFlight  map[string]*pendingPublish
+	// blockTopic: its arrivals are block_received, not msg_received ("" before the node sets it)
+	blockTopic string
 }
 
 type pendingPublish struct {
@@ -155,13 +157,21 @@ func (t *GossipTracer) DeliverMessage(msg *pubsub.Message) {
 		return
 	}
 	f := Fields{"topic": msg.GetTopic(), "msgId": hex.EncodeToString([]byte(msg.ID)), "from": msg.ReceivedFrom.String()}
+	if leg := t.inbound(msg.ReceivedFrom); leg != "" {
+		f["leg"] = leg
+	}
+	if msg.GetTopic() == t.blockTopic {
+		if b, ok := DecodeBlock(msg.GetData()); ok {
+			f["slot"], f["proposer"], f["bytes"] = b.Slot, b.Proposer, len(msg.GetData())
+			f["latencyMs"] = time.Now().UnixMilli() - int64(b.PublishedAtMs)
+			t.events.Emit("block_received", f)
+		}
+		return
+	}
 	if a, ok := DecodeAttestation(msg.GetData()); ok {
 		f["slot"] = a.Slot
 		f["validator"] = a.Validator
 		f["latencyMs"] = time.Now().UnixMilli() - int64(a.PublishedAtMs)
-	}
-	if leg := t.inbound(msg.ReceivedFrom); leg != "" {
-		f["leg"] = leg
 	}
 	t.events.Emit("msg_received", f)
 }

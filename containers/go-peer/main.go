@@ -74,7 +74,7 @@ func run(args []string) int {
 			return startFailure(file, fmt.Errorf("listen %s: %w", l, err))
 		}
 	}
-	duties, err := StartDuties(ctx, n.PubSub, n.Host.ID(), cfg.Duties, n.Tracer, events)
+	duties, err := StartDuties(ctx, n.PubSub, n.Host.ID(), cfg.Index, cfg.Duties, n.Tracer, events)
 	if err != nil {
 		_ = control.Close()
 		_ = n.Host.Close()

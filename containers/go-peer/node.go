@@ -81,7 +81,7 @@ func BuildNode(ctx context.Context, n *Node) error {
 	}
 	n.Host = h
 	n.Legs.Attach(h)
-	n.Observer = NewStreamObserver(n.Events, func() []string { return AllTopics(cfg.Duties) })
+	n.Observer = NewStreamObserver(n.Events, func() []string { return SubscribedTopics(cfg.Duties) })
 	n.Observer.connected = func(p peer.ID) bool {
 		for _, c := range h.Network().ConnsToPeer(p) {
 			if !c.IsClosed() {
@@ -96,6 +96,7 @@ func BuildNode(ctx context.Context, n *Node) error {
 		inboundLeg = func(peer.ID) string { return "" } // the receive leg comes from the stream observer
 	}
 	n.Tracer = NewGossipTracer(h.ID(), n.Events, inboundLeg, MessageIDFor(cfg.Wire))
+	n.Tracer.blockTopic = BlockTopic(cfg.Duties.ForkDigest)
 
 	params := pubsub.DefaultGossipSubParams()
 	g := cfg.Gossip
@@ -110,6 +111,8 @@ func BuildNode(ctx context.Context, n *Node) error {
 		pubsub.WithNoAuthor(),
 		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(n.Tracer.messageID(m.GetTopic(), m.GetData())) }),
 		pubsub.WithRawTracer(n.Tracer),
+		// a 1 MiB block (or padding) plus framing: the default (1 MiB for the whole RPC) is below it
+		pubsub.WithMaxMessageSize(maxMessageBytes),
 	)
 	if err != nil {
 		_ = h.Close()
@@ -118,6 +121,9 @@ func BuildNode(ctx context.Context, n *Node) error {
 	n.PubSub = ps
 	return nil
 }
+
+// maxMessageBytes is the largest RPC pubsub reads or writes (rust-peer: the same 2 MiB).
+const maxMessageBytes = 2 << 20
 
 // ListenAddrs are the bound listen addresses (port 0 resolved, an unspecified IP
 // expanded to the interfaces' addresses, as the TS node reports them), without /p2p.

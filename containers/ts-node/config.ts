@@ -25,7 +25,14 @@ export function parseConfig (raw: unknown, file: string): NodeConfig {
     })
     throw new ConfigError(lines.join('\n'))
   }
-  return raw as unknown as NodeConfig
+  const config = raw as unknown as NodeConfig
+  // what the schema cannot say: a subnet beyond `subnets`, an offset no slot of `every` reaches
+  const d = config.duties
+  const problems: string[] = []
+  for (const s of d.subscribeSubnets ?? []) if (s >= d.subnets) problems.push(`${file}: field /duties/subscribeSubnets: subnet ${s} is not below subnets (${d.subnets})`)
+  if (d.blocks != null && (d.blocks.offset ?? 0) >= (d.blocks.every ?? Infinity)) problems.push(`${file}: field /duties/blocks/offset: must be below every (${d.blocks.every ?? ''})`)
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'))
+  return config
 }
 
 export async function loadConfig (file: string): Promise<NodeConfig> {

@@ -1,17 +1,22 @@
 /**
  * Attestation duties: at the start of every slot each of this node's
- * validators publishes one attestation on its subnet topic. Received
- * attestations are reported as msg_received; coverage is the harness's
+ * validators publishes one attestation on its subnet topic, after this node's
+ * block when it proposes the slot (duties.blocks, block.ts). Received
+ * attestations are reported as msg_received, blocks as block_received; coverage is the harness's
  * business (it reads the events), the node only reports facts.
  */
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import { attestationTopic, decodeAttestation, encodeAttestation, subnetOf, toHex } from './attestation.ts'
+import { blockTopic, decodeBlock, encodeBlock, proposes } from './block.ts'
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { EventLog } from './events.ts'
 import type { MeshNode } from './node.ts'
 
-export function allTopics (duties: NodeConfig['duties']): string[] {
-  return Array.from({ length: duties.subnets }, (_, s) => attestationTopic(duties.forkDigest, s))
+/** The topics this node subscribes to: its subnets (all, or duties.subscribeSubnets) and the block topic with duties.blocks. */
+export function subscribedTopics (duties: NodeConfig['duties']): string[] {
+  const subnets = duties.subscribeSubnets ?? Array.from({ length: duties.subnets }, (_, s) => s)
+  const topics = subnets.map(s => attestationTopic(duties.forkDigest, s))
+  return duties.blocks != null ? [...topics, blockTopic(duties.forkDigest)] : topics
 }
 
 export class Duties {
@@ -21,15 +26,17 @@ export class Duties {
   private timer?: NodeJS.Timeout
   private subscribeTimer?: NodeJS.Timeout
   private nextSlot = 0
+  private readonly index: number
 
-  constructor (node: MeshNode, duties: NodeConfig['duties'], events: EventLog) {
+  constructor (node: MeshNode, duties: NodeConfig['duties'], events: EventLog, index: number) {
     this.node = node
+    this.index = index
     this.duties = duties
     this.events = events
   }
 
   start (): void {
-    const subscribe = (): void => { for (const topic of allTopics(this.duties)) this.node.gossip.subscribe(topic) }
+    const subscribe = (): void => { for (const topic of subscribedTopics(this.duties)) this.node.gossip.subscribe(topic) }
     // a late subscribe lets a peer's SUBSCRIBE arrive before our own (the boot race of contract section 2's subscribeDelayMs);
     // publishing before it goes out through fanout
     const delay = this.duties.subscribeDelayMs ?? 0
@@ -69,22 +76,47 @@ export class Duties {
     return fields
   }
 
+  async publishBlock (slot: number): Promise<void> {
+    const topic = blockTopic(this.duties.forkDigest)
+    const bytes = this.duties.blocks?.bytes ?? 0
+    const data = encodeBlock({ slot, proposer: this.index, publishedAtMs: Date.now() }, bytes)
+    const msgId = toHex(this.node.messageId(topic, data))
+    let recipients: string[] = []
+    let error: string | undefined
+    try {
+      recipients = (await this.node.gossip.publish(topic, data)).recipients.map(p => p.toString())
+    } catch (err) {
+      error = (err as Error).message
+    }
+    this.events.emit('block_published', { topic, msgId, slot, proposer: this.index, bytes: data.byteLength, recipients, ...(error != null ? { publishError: error } : {}) })
+  }
+
   private schedule (): void {
     const { slots, genesisMs, slotMs } = this.duties
     if (slots != null && this.nextSlot >= slots) return
     const delay = Math.max(0, genesisMs + this.nextSlot * slotMs - Date.now())
     this.timer = setTimeout(() => {
       const slot = this.nextSlot++
+      if (proposes(this.duties.blocks, slot)) void this.publishBlock(slot)
       for (const v of this.duties.validators) void this.publish(slot, v)
       this.schedule()
     }, delay)
   }
 
   private onMessage (m: GossipsubMessage): void {
-    const att = decodeAttestation(m.msg.data)
     const peer = m.propagationSource.toString()
     const inbound = this.node.internals.streamsInbound.get(peer)
     const leg = this.node.observer.legOf(inbound?.rawStream)
+    if (m.msg.topic === blockTopic(this.duties.forkDigest)) {
+      const block = decodeBlock(m.msg.data)
+      if (block === undefined) return
+      this.events.emit('block_received', {
+        topic: m.msg.topic, msgId: m.msgId, slot: block.slot, proposer: block.proposer, bytes: m.msg.data.byteLength,
+        from: peer, leg: leg?.id, latencyMs: Date.now() - block.publishedAtMs
+      })
+      return
+    }
+    const att = decodeAttestation(m.msg.data)
     this.events.emit('msg_received', {
       topic: m.msg.topic, msgId: m.msgId, slot: att?.slot, validator: att?.validator,
       from: peer, leg: leg?.id, latencyMs: att != null ? Date.now() - att.publishedAtMs : undefined

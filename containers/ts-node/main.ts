@@ -72,7 +72,7 @@ async function main (argv: string[]): Promise<void> {
     }, events, metrics)
     server = api.server
     await node.libp2p.start()
-    duties = new Duties(node, config.duties, events)
+    duties = new Duties(node, config.duties, events, config.index)
     duties.start()
     events.emit('ready', {
       name: config.name, peerId: node.libp2p.peerId.toString(), impl: 'ts', gossipPolicy: config.gossipPolicy,

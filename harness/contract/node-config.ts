@@ -19,6 +19,16 @@ export type WireProfile = typeof WIRE_PROFILES[number]
 
 export interface PeerEntry { name?: string, peerId: string, addr: string }
 
+/**
+ * Blocks (CONTRACT.md section 5): every node subscribes to the block topic; a node proposes one
+ * block of `bytes` bytes at the start of each slot s with `s % every === offset` (no `every`: never).
+ */
+export interface BlockDuty {
+  bytes: number
+  every?: number
+  offset?: number
+}
+
 export interface NodeConfig {
   name: string
   index: number
@@ -44,6 +54,10 @@ export interface NodeConfig {
     paddingBytes: number
     /** subscribe this many ms after start (absent/0: at once); see NodeStatus.unsupported */
     subscribeDelayMs?: number
+    /** the attestation subnets this node subscribes to (absent: all `subnets`); see NodeStatus.unsupported */
+    subscribeSubnets?: number[]
+    /** the proposer duty and the block topic (absent: no block topic); see NodeStatus.unsupported */
+    blocks?: BlockDuty
   }
   exitOnStdinClose: boolean
 }

@@ -116,6 +116,34 @@ export interface MsgReceivedEvent extends EventBase {
   latencyMs?: number
 }
 
+/** A block this node proposed (duties.blocks): one per proposed slot. */
+export interface BlockPublishedEvent extends EventBase {
+  type: 'block_published'
+  topic: string
+  msgId: string
+  slot: number
+  /** the proposing node's config index */
+  proposer: number
+  /** payload size */
+  bytes: number
+  recipients: string[]
+  publishError?: string
+}
+
+/** First arrival of another node's block (never reported as msg_received). */
+export interface BlockReceivedEvent extends EventBase {
+  type: 'block_received'
+  topic: string
+  msgId: string
+  slot: number
+  proposer: number
+  bytes: number
+  from: string
+  leg?: string
+  /** now - the publish time in the block's header */
+  latencyMs: number
+}
+
 export interface ErrorEvent extends EventBase {
   type: 'error'
   message: string
@@ -140,7 +168,7 @@ export interface SchedEvent extends EventBase {
 
 export type NodeEvent =
   | ReadyEvent | LegOpenEvent | LegCloseEvent | StreamOpenEvent | StreamCloseEvent
-  | SubscribeReplayedEvent | MsgPublishedEvent | MsgReceivedEvent | ErrorEvent | SchedEvent
+  | SubscribeReplayedEvent | MsgPublishedEvent | MsgReceivedEvent | BlockPublishedEvent | BlockReceivedEvent | ErrorEvent | SchedEvent
 
 export type NodeEventType = NodeEvent['type']
 
@@ -175,6 +203,8 @@ const FIELDS: { readonly [T in NodeEventType]: FieldSpec } = {
   subscribe_replayed: { peer: 'string', leg: 'string', stream: 'string', topics: 'string[]', closedStream: 'string', reopenMs: 'number' },
   msg_published: { topic: 'string', msgId: 'string', slot: 'number', validator: 'number', recipients: 'string[]', 'publishError?': 'string' },
   msg_received: { topic: 'string', msgId: 'string', 'slot?': 'number', 'validator?': 'number', from: 'string', 'leg?': 'string', 'latencyMs?': 'number' },
+  block_published: { topic: 'string', msgId: 'string', slot: 'number', proposer: 'number', bytes: 'number', recipients: 'string[]', 'publishError?': 'string' },
+  block_received: { topic: 'string', msgId: 'string', slot: 'number', proposer: 'number', bytes: 'number', from: 'string', 'leg?': 'string', latencyMs: 'number' },
   error: { message: 'string', 'peer?': 'string', 'leg?': 'string', 'addr?': 'string' },
   sched: { windowMs: 'number', maxLateMs: 'number', maxLateAt: 'number', 'p99LateMs?': 'number', 'cpuMs?': 'number' }
 }

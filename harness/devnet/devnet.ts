@@ -45,6 +45,7 @@ import { seededRng } from '../scenario/seeded-rng.ts'
 import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
 import { PlacementError, dialWithPlacement, placementOf, placementProblems } from './stage-placement.ts'
+import { blockDuties } from '../scenario/resolve-traffic.ts'
 import { createLogger } from '../cli/logger.ts'
 import type { Logger } from '../cli/logger.ts'
 
@@ -370,9 +371,12 @@ export class Devnet implements AsyncDisposable {
       slotMs: scenario.slotMs,
       slots: scenario.slots,
       validatorCount: scenario.validatorCount,
+      subnets: scenario.subnets,
       nodes: this.nodes().map(n => ({
         name: n.spec.name, index: n.spec.index, peerId: n.running.peerId, impl: n.spec.impl,
-        gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator
+        gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator,
+        ...(n.spec.aggregator && n.spec.aggregates !== undefined ? { aggregates: n.spec.aggregates } : {}),
+        ...(n.spec.subscribeSubnets !== undefined ? { subscribeSubnets: n.spec.subscribeSubnets } : {})
       })),
       legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
       ...(placement.length > 0 ? { placement: placement.map(p => ({ pair: p.pair, streams: p.streams, legs: placementOf(p, placed) })) } : {}),
@@ -386,6 +390,8 @@ export class Devnet implements AsyncDisposable {
     const { scenario } = this
     const transports = new Set<TransportName>(scenario.legs.filter(l => l.dialer === spec.name || l.listener === spec.name).map(l => l.transport))
     const host = this.runtime.listenHost
+    // the proposer rotation is drawn from the run's seed (after any --seed override)
+    const blocks = blockDuties(scenario, scenario.seed).get(spec.name)
     const config: NodeConfig = {
       name: spec.name,
       index: spec.index,
@@ -410,7 +416,9 @@ export class Devnet implements AsyncDisposable {
         forkDigest: '12345678',
         paddingBytes: 64,
         // only when asked: an implementation that does not know the field need not see it
-        ...(spec.subscribeDelayMs !== undefined ? { subscribeDelayMs: spec.subscribeDelayMs } : {})
+        ...(spec.subscribeDelayMs !== undefined ? { subscribeDelayMs: spec.subscribeDelayMs } : {}),
+        ...(spec.subscribeSubnets !== undefined ? { subscribeSubnets: spec.subscribeSubnets } : {}),
+        ...(blocks !== undefined ? { blocks } : {})
       },
       exitOnStdinClose: true
     }

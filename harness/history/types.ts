@@ -36,6 +36,10 @@ export interface RunNode {
   gossipPolicy: GossipPolicy | (string & {})
   validators: number[]
   aggregator: boolean
+  /** a subnet aggregator's subnets (absent: every subnet); coverage judges it over their validators */
+  aggregates?: number[]
+  /** sparse subnets: the subnets the node subscribed to (absent: every subnet); it is judged only on their attestations */
+  subscribeSubnets?: number[]
 }
 
 export interface RunLeg {
@@ -62,6 +66,8 @@ export interface RunStart {
   slotMs: number
   slots: number
   validatorCount: number
+  /** attestation subnets (validator v on subnet v % subnets); absent in older histories */
+  subnets?: number
   nodes: RunNode[]
   legs: RunLeg[]
   /** pairs whose stream placement was staged, and the streams each of their legs carried at run start */

@@ -6,7 +6,7 @@
  * validators were missing, i.e. which directions starved ("A->D").
  */
 import type { History } from '../history/types.ts'
-import { coverageSeries, quorumCount, type SlotCoverage } from './coverage.ts'
+import { coverageSeries, quorumCount, type AggregatorCoverage, type SlotCoverage } from './coverage.ts'
 import type { CoverageExpectation } from './expectation.ts'
 import { faultApplies } from './fault-windows.ts'
 import { healthFindings } from './node-health.ts'
@@ -15,16 +15,18 @@ import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
 
 export function coverageQuorum (history: History, params: CoverageExpectation, ix: RunIndex = indexHistory(history)): Verdict {
-  const need = params.min ?? quorumCount(ix.validatorCount)
+  // per aggregator: a subnet aggregator's quorum is of its own subnets' validators
+  const needOf = (a: AggregatorCoverage): number => params.min ?? quorumCount(a.judged.length)
   const exempt = exemptSlots(ix, params.withinSlotsAfterFault)
   const findings: Finding[] = []
   const unknown: string[] = []
   let judged = 0
   const series = coverageSeries(history, ix)
   for (const a of series) {
+    const need = needOf(a)
     let run: SlotCoverage[] = []
     const flush = (): void => {
-      if (run.length > 0) findings.push(shortfall(ix, a.aggregator, run, need, a.slots))
+      if (run.length > 0) findings.push(shortfall(ix, a, run, need))
       run = []
     }
     for (const s of a.slots) {
@@ -48,14 +50,22 @@ export function coverageQuorum (history: History, params: CoverageExpectation, i
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${series.map(a => a.aggregator).join(', ')}: coverage >= ${need}/${ix.validatorCount} in all ${judged} judged aggregator-slots` +
+    checked: `${boundsText(series, needOf)} in all ${judged} judged aggregator-slots` +
       (exempt.size > 0 ? ` (slots ${ranges(exempt)} exempt: within ${params.withinSlotsAfterFault ?? 0} slot(s) of a fault)` : ''),
     evidence: {
-      need,
+      need: Object.fromEntries(series.map(a => [a.aggregator, needOf(a)])),
       exemptSlots: [...exempt].sort((x, y) => x - y),
       coverage: Object.fromEntries(series.map(a => [a.aggregator, a.slots.map(s => ({ slot: s.slot, count: s.count, line: s.line }))]))
     }
   })
+}
+
+/** "C, D: coverage >= 22/32" when every aggregator has one bound, else "C: coverage >= 6/8, D: coverage >= 3/4". */
+function boundsText (series: readonly AggregatorCoverage[], needOf: (a: AggregatorCoverage) => number): string {
+  const bound = (a: AggregatorCoverage): string => `coverage >= ${needOf(a)}/${a.judged.length}`
+  const bounds = new Set(series.map(bound))
+  if (bounds.size <= 1) return `${series.map(a => a.aggregator).join(', ')}: ${[...bounds][0] ?? 'coverage'}`
+  return series.map(a => `${a.aggregator}: ${bound(a)}`).join(', ')
 }
 
 /** Slots overlapping [apply, apply + k*slotMs) of any fault application. */
@@ -71,12 +81,13 @@ export function exemptSlots (ix: RunIndex, k: number | undefined): Set<number> {
   return out
 }
 
-function shortfall (ix: RunIndex, aggregator: string, run: SlotCoverage[], need: number, series: readonly SlotCoverage[]): Finding {
+function shortfall (ix: RunIndex, a: AggregatorCoverage, run: SlotCoverage[], need: number): Finding {
+  const { aggregator, slots: series } = a
   const first = run[0] as SlotCoverage
   const last = run.at(-1) as SlotCoverage
   // where the missing validators were lost: the field's "+0/-N" line, possibly in an exempt slot before the shortfall
   const dropped = series.slice(0, first.slot + 1).reverse().find(s => s.lost.length > 0 && s.lost.some(v => !first.validators.includes(v)))
-  const missing = new Set(Array.from({ length: ix.validatorCount }, (_, v) => v).filter(v => !first.validators.includes(v)))
+  const missing = new Set(a.judged.filter(v => !first.validators.includes(v)))
   const byOwner = new Map<string, number[]>()
   for (const v of missing) {
     const owner = ix.ownerOf.get(v) ?? 'no node'
@@ -90,7 +101,7 @@ function shortfall (ix: RunIndex, aggregator: string, run: SlotCoverage[], need:
   const slots = first.slot === last.slot ? `slot ${first.slot}` : `slots ${first.slot}-${last.slot}`
   const top = worst.find(([node]) => node !== 'no node')
   return {
-    message: `${aggregator}: coverage below ${need}/${ix.validatorCount} in ${slots}: slot ${first.slot} ${first.line}` +
+    message: `${aggregator}: coverage below ${need}/${a.judged.length} in ${slots}: slot ${first.slot} ${first.line}` +
       (run.length > 1 ? `, slot ${last.slot} ${last.line}` : '') + `; missing at slot ${first.slot}: ${missingText}` +
       (dropped !== undefined && dropped.slot !== first.slot ? `; lost at slot ${dropped.slot} (${dropped.line})` : ''),
     node: aggregator,

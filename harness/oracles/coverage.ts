@@ -10,6 +10,9 @@
  *     count/validators  late: validators of s that arrived at or after the deadline ("none" or how many)
  *                       diff: +gained/-lost validators compared with slot s-1 (slot 0 compares with nothing)
  *
+ * A subnet aggregator (RunNode.aggregates, with sparse subnets) is judged over
+ * the validators of its subnets only: its count, quorum and line use that set.
+ *
  * The report's chart and the coverage verdicts both read this one function.
  */
 import type { History } from '../history/types.ts'
@@ -45,7 +48,18 @@ export interface SlotCoverage {
 /** One aggregator's series, one entry per slot 0..slots-1. */
 export interface AggregatorCoverage {
   aggregator: string
+  /** the validators it is judged over: all, or a subnet aggregator's (v % subnets in its subnets), ascending */
+  judged: number[]
   slots: SlotCoverage[]
+}
+
+/** The validators aggregator `node` is judged over: every one, or those on the subnets it aggregates. */
+export function judgedValidators (ix: RunIndex, node: string): number[] {
+  const all = Array.from({ length: ix.validatorCount }, (_, v) => v)
+  const aggregates = ix.nodeByName.get(node)?.aggregates
+  const subnets = ix.start.subnets
+  if (aggregates === undefined || subnets === undefined) return all
+  return all.filter(v => aggregates.includes(v % subnets))
 }
 
 /** One coverage log line (observed slots only), e.g. for live progress. */
@@ -91,24 +105,26 @@ export function coverageSeries (history: History, ix: RunIndex = indexHistory(hi
   return ix.nodes.filter(n => n.aggregator).map(n => {
     const got = arrivals(ix, n.name)
     const downs = downWindows(ix, n.name)
+    const judged = judgedValidators(ix, n.name)
+    const mine = new Set(judged)
     let previous = new Set<number>()
     const slots: SlotCoverage[] = []
     for (let slot = 0; slot < ix.slots; slot++) {
       const deadline = slotDeadline(ix, slot)
       const counted: number[] = []
       const late: number[] = []
-      for (const [v, ts] of got.get(slot) ?? []) (ts < deadline ? counted : late).push(v)
+      for (const [v, ts] of got.get(slot) ?? []) if (mine.has(v)) (ts < deadline ? counted : late).push(v)
       counted.sort((a, b) => a - b)
       late.sort((a, b) => a - b)
       const now = new Set(counted)
       const gained = counted.filter(v => !previous.has(v))
       const lost = [...previous].filter(v => !now.has(v)).sort((a, b) => a - b)
-      const c = { slot, count: counted.length, validatorCount: ix.validatorCount, quorum: hasQuorum(counted.length, ix.validatorCount), validators: counted, late, gained, lost }
+      const c = { slot, count: counted.length, validatorCount: judged.length, quorum: hasQuorum(counted.length, judged.length), validators: counted, late, gained, lost }
       const down = downs.find(w => w.fromMs < deadline && slotStart(ix, slot) < w.toMs)
       slots.push({ ...c, line: coverageLine(c), observed: deadline <= ix.observedUntil, ...(down !== undefined ? { down: { fault: down.fault, action: down.action } } : {}) })
       previous = now
     }
-    return { aggregator: n.name, slots }
+    return { aggregator: n.name, judged, slots }
   })
 }
 

@@ -21,6 +21,7 @@ import { healthFindings } from './node-health.ts'
 import { indexHistory, slotAt, slotDeadline, slotStart, span, type RunIndex } from './run-index.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
+import { heardValidators } from './subnet-interest.ts'
 
 /** The longest gap of one publisher->receiver direction (for the report's heatmap). */
 export interface DirectionGap {
@@ -40,9 +41,11 @@ export function deliveryGap (history: History, params: DeliveryGapExpectation, i
   // a live run (no run_end yet) is judged up to the start of its current slot, whose deliveries may still be in flight
   const seenUntil = ix.end !== undefined ? ix.observedUntil : slotStart(ix, slotAt(ix, ix.observedUntil))
   for (const p of publishers) {
-    const own = new Set(p.validators)
     for (const r of ix.nodes) {
       if (r.name === p.name) continue
+      // sparse subnets: only the attestations R subscribes to; none at all is no direction
+      const own = new Set(heardValidators(ix, p, r))
+      if (own.size === 0) continue
       // cadence points run from the one before slot 0 (genesis - slotMs) to the one after the last slot
       // (its end), so a missing first or last slot is a gap like any other; cut at either node's exit
       const exitAt = Math.min(ix.exits.get(p.name)?.ts ?? Infinity, ix.exits.get(r.name)?.ts ?? Infinity)

@@ -23,6 +23,7 @@ import type { History } from '../history/types.ts'
 import { arrivals } from './coverage.ts'
 import { union, type Interval } from './intervals.ts'
 import { indexHistory, slotDeadline, slotStart, when, type RunIndex } from './run-index.ts'
+import { heardValidators } from './subnet-interest.ts'
 
 /** The harness's name among stall sources. */
 export const HARNESS = 'harness'
@@ -130,9 +131,11 @@ function slotLateness (ix: RunIndex): SlotLateness[] {
       if (!up(p.name)) continue
       for (const r of ix.nodes) {
         if (r.name === p.name || !up(r.name)) continue
+        const heard = heardValidators(ix, p, r)
+        if (heard.length === 0) continue
         directions++
         const bySlot = got.get(r.name)?.get(slot)
-        if (!p.validators.some(v => (bySlot?.get(v) ?? Infinity) < deadline)) late++
+        if (!heard.some(v => (bySlot?.get(v) ?? Infinity) < deadline)) late++
       }
     }
     out.push({ slot, directions, late })

@@ -14,6 +14,7 @@
  *   - mesh-consistent: { heartbeats: 3 }            { kind: 'mesh-consistent', heartbeats: 3, heartbeatMs: 700, maxMs: 2100 }
  *   - legs-settle: { within-slots: 2 }              { kind: 'legs-settle', withinSlots: 2 }
  *   - latency: { p50Ms: 100, p99Ms: 300 }           { kind: 'latency', p50Ms: 100, p99Ms: 300, fromSlot: 0 }
+ *   - block-delivery: { maxSlots: 1 }               { kind: 'block-delivery', maxMs: slotMs }
  */
 
 /** Every gossip stream on a leg that was not faulted keeps its id across each fault. */
@@ -76,6 +77,12 @@ export interface MeshConsistentExpectation {
   maxMs: number
 }
 
+/** Every published block reaches every other running node within maxMs of its publish. */
+export interface BlockDeliveryExpectation {
+  kind: 'block-delivery'
+  maxMs: number
+}
+
 export type Expectation =
   | StreamsSurviveExpectation
   | ReopenWithinExpectation
@@ -85,10 +92,11 @@ export type Expectation =
   | LatencyExpectation
   | LegsSettleExpectation
   | MeshConsistentExpectation
+  | BlockDeliveryExpectation
 
 export type ExpectationKind = Expectation['kind']
 
-export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency', 'legs-settle', 'mesh-consistent']
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency', 'legs-settle', 'mesh-consistent', 'block-delivery']
 
 /** The verdict title for an expectation, e.g. "delivery-gap <= 1000 ms". */
 export function expectationTitle (e: Expectation): string {
@@ -103,6 +111,7 @@ export function expectationTitle (e: Expectation): string {
     }
     case 'no-decay': return `no-decay within ${e.withinSlots} slot(s)`
     case 'mesh-consistent': return `mesh-consistent: no one-sided mesh listing over ${e.heartbeats} heartbeat(s) (${e.maxMs} ms)`
+    case 'block-delivery': return `block-delivery: every block at every node within ${e.maxMs} ms`
     case 'legs-settle': return `legs-settle within ${e.withinSlots} slot(s) of the last heal`
     case 'latency': return `latency ${[e.p50Ms !== undefined ? `p50 <= ${e.p50Ms} ms` : '', e.p99Ms !== undefined ? `p99 <= ${e.p99Ms} ms` : ''].filter(x => x !== '').join(', ')} per direction from slot ${e.fromSlot}`
   }

@@ -14,6 +14,7 @@
  *   mesh-consistent.ts ... no one-sided mesh listing (A has B, B lacks A) longer than k heartbeats
  *   legs-settle.ts ....... every leg back within k slots of the last heal and staying up (no redial loop)
  *   latency.ts ........... attestation latency p50/p99 per direction within bounds
+ *   block-delivery.ts .... every block at every other node within a bound of its publish
  *   coverage.ts .......... coverage per aggregator per slot and the field's log line
  *   run-index.ts ......... the history indexed once (connections -> legs, streams, slots)
  *   leg-liveness.ts ...... when each leg / pair / path was live
@@ -23,12 +24,13 @@
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
  *   unapplied-faults.ts .. a fault that did not apply makes a pass unknown
+ *   subnet-interest.ts ... which attestations a node subscribes to (sparse subnets)
  */
 export { composeStatus } from './verdict.ts'
 export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
 export { EXPECTATION_KINDS, expectationTitle } from './expectation.ts'
 export type {
-  CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, LegsSettleExpectation, MeshConsistentExpectation, NoDecayExpectation, ReopenWithinExpectation,
+  BlockDeliveryExpectation, CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, LegsSettleExpectation, MeshConsistentExpectation, NoDecayExpectation, ReopenWithinExpectation,
   StreamsSurviveExpectation
 } from './expectation.ts'
 export { judge, judgeOne } from './judge.ts'
@@ -41,6 +43,7 @@ export { coverageQuorum, exemptSlots } from './coverage-quorum.ts'
 export { noDecay } from './no-decay.ts'
 export { directionLatencies, latency, percentile } from './latency.ts'
 export { legsSettle } from './legs-settle.ts'
+export { blockDelivery } from './block-delivery.ts'
 export { meshConsistent, phantomMembers } from './mesh-consistent.ts'
 export type { PhantomMember } from './mesh-consistent.ts'
 export type { LegSettling } from './legs-settle.ts'

@@ -13,13 +13,15 @@
  *                                        ├─ noDecay
  *                                        ├─ latency
  *                                        ├─ legsSettle
- *                                        └─ meshConsistent (over the sampled status entries)
+ *                                        ├─ meshConsistent (over the sampled status entries)
+ *                                        └─ blockDelivery
  *                        environmentOf ──> excuseByEnvironment: a fail the machine's stall
  *                                          explains becomes unknown (environment: ...)
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  *   a fault_failed in the history turns a pass into unknown (unapplied-faults.ts)
  */
 import type { History } from '../history/types.ts'
+import { blockDelivery } from './block-delivery.ts'
 import { coverageQuorum } from './coverage-quorum.ts'
 import { deliveryGap } from './delivery-gap.ts'
 import { environmentOf, type Environment } from './environment.ts'
@@ -53,6 +55,7 @@ function oracleFor (history: History, e: Expectation, ix: RunIndex, legs: LegLiv
     case 'latency': return latency(history, e, ix)
     case 'legs-settle': return legsSettle(history, e, ix, legs)
     case 'mesh-consistent': return meshConsistent(history, e, ix)
+    case 'block-delivery': return blockDelivery(history, e, ix)
   }
   throw new TypeError(`unknown expectation kind ${JSON.stringify((e as { kind?: unknown }).kind)}`)
 }

@@ -2,8 +2,9 @@
  * A run whose scenario asked a node for something its implementation cannot
  * do (it says so in its ready event's `unsupported`, containers/CONTRACT.md)
  * did not run the scenario as written: every verdict is `unknown`, never a
- * pass. Today that is `subscribe: { delayMs }` (contract duties.subscribeDelayMs):
- * without the late subscribe the boot race the scenario is about never happened.
+ * pass: `subscribe: { delayMs }` (contract duties.subscribeDelayMs: without the
+ * late subscribe the boot race the scenario is about never happened),
+ * `subnetSubscriptions: sparse` (duties.subscribeSubnets) and `blocks` (duties.blocks).
  */
 import type { ScenarioNode } from '../scenario/types.ts'
 import type { RunIndex } from './run-index.ts'
@@ -13,11 +14,17 @@ import type { Verdict } from './verdict.ts'
 export function unhonouredConfig (ix: RunIndex): string[] {
   const out: string[] = []
   // run_start.resolved is the Scenario as run (unknown-typed in the history: read only what is needed)
-  const resolved = ix.start.resolved as { nodes?: ScenarioNode[] } | undefined
+  const resolved = ix.start.resolved as { nodes?: ScenarioNode[], blocks?: unknown } | undefined
   for (const spec of resolved?.nodes ?? []) {
-    if (spec.subscribeDelayMs === undefined || spec.subscribeDelayMs <= 0) continue
     const ready = ix.events.get(spec.name)?.find(e => e.type === 'ready')
     const unsupported = ready !== undefined && ready.type === 'ready' ? ready.unsupported ?? [] : []
+    if (spec.subscribeSubnets !== undefined && unsupported.includes('subscribeSubnets')) {
+      out.push(`node ${spec.name} (${spec.impl}) cannot subscribe to a subset of the subnets (its ready event lists subscribeSubnets as unsupported), so the scenario's sparse subnets did not happen`)
+    }
+    if (resolved?.blocks !== undefined && unsupported.includes('blocks')) {
+      out.push(`node ${spec.name} (${spec.impl}) cannot propose or receive blocks (its ready event lists blocks as unsupported), so the scenario's blocks did not compete with its attestations`)
+    }
+    if (spec.subscribeDelayMs === undefined || spec.subscribeDelayMs <= 0) continue
     if (unsupported.includes('subscribeDelayMs')) {
       out.push(`node ${spec.name} (${spec.impl}) cannot delay subscribing (its ready event lists subscribeDelayMs as unsupported), so the scenario's subscribe delay of ${spec.subscribeDelayMs} ms did not happen`)
     }

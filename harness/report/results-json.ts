@@ -20,6 +20,10 @@ export interface ResultsNode {
   gossipPolicy: string
   validators: number[]
   aggregator: boolean
+  /** a subnet aggregator's subnets (absent: every subnet) */
+  aggregates?: number[]
+  /** sparse subnets: the subnets it subscribed to (absent: every subnet) */
+  subscribeSubnets?: number[]
   /** how the node ended, when the history says */
   exit?: { code: number | null, signal: string | null, expected: boolean }
 }
@@ -98,6 +102,8 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
         gossipPolicy: n.gossipPolicy,
         validators: [...n.validators],
         aggregator: n.aggregator,
+        ...(n.aggregates !== undefined ? { aggregates: [...n.aggregates] } : {}),
+        ...(n.subscribeSubnets !== undefined ? { subscribeSubnets: [...n.subscribeSubnets] } : {}),
         ...(x !== undefined ? { exit: { code: x.code, signal: x.signal, expected: x.expected } } : {})
       }
     }),

@@ -10,6 +10,7 @@ export const DEFAULTS = {
   seed: 1,
   validators: 32,
   subnets: 4,
+  subnetSubscriptions: 'all' as 'all' | 'sparse' | 'aggregated',
   slotMs: 1000,
   slots: 10,
   genesisDelayMs: 1500,
@@ -33,7 +34,9 @@ export const DEFAULTS = {
   coverageFromSlot: 0,
   noDecayWithinSlots: 1,
   legsSettleWithinSlots: 2,
-  meshConsistentHeartbeats: 3
+  meshConsistentHeartbeats: 3,
+  // a block is due at every node before the next slot's block competes with it
+  blockDeliveryMaxSlots: 1
 } as const
 
 /** Node names for `nodes: { count: n }`: A, B, ..., Z, then N26, N27, ... */

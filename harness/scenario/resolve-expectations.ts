@@ -14,6 +14,8 @@ export interface ExpectationContext {
   heartbeatMs: number
   slots: number
   validatorCount: number
+  /** the scenario has `blocks` (block-delivery needs them) */
+  blocks: boolean
 }
 
 export function resolveExpectations (list: readonly ExpectationFile[], ctx: ExpectationContext, issues: FieldIssue[]): Expectation[] {
@@ -35,6 +37,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       case 'mesh-consistent': return meshConsistent(DEFAULTS.meshConsistentHeartbeats, ctx)
       case 'reopen-within': issues.push({ path, message: 'reopen-within needs a time', expected: '{ reopen-within: { ms: 1000 } } or { reopen-within: { slots: 1 } }' }); return undefined
       case 'delivery-gap': issues.push({ path, message: 'delivery-gap needs a bound', expected: '{ delivery-gap: { maxMs: 1000 } } or { delivery-gap: { maxSlots: 1 } }' }); return undefined
+      case 'block-delivery': return blockDelivery({}, path, ctx, issues)
       case 'latency': issues.push({ path, message: 'latency needs a bound', expected: '{ latency: { p50Ms: 100, p99Ms: 300 } } (either or both)' }); return undefined
     }
   }
@@ -76,6 +79,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
     case 'no-decay': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.noDecayWithinSlots }
     case 'legs-settle': return { kind, withinSlots: p['within-slots'] ?? DEFAULTS.legsSettleWithinSlots }
     case 'mesh-consistent': return meshConsistent(p.heartbeats ?? DEFAULTS.meshConsistentHeartbeats, ctx)
+    case 'block-delivery': return blockDelivery(p, here, ctx, issues)
     case 'latency': {
       const fromSlot = p['from-slot'] ?? 0
       if (fromSlot >= ctx.slots) {
@@ -91,6 +95,15 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
   }
   issues.push({ path: here, message: `unknown expectation "${kind}"` })
   return undefined
+}
+
+function blockDelivery (p: Record<string, number | undefined>, path: FieldPath, ctx: ExpectationContext, issues: FieldIssue[]): Expectation | undefined {
+  if (!ctx.blocks) {
+    issues.push({ path, message: 'block-delivery judges blocks, but the scenario has none', expected: 'a top-level blocks: { bytes: ... } (or no block-delivery)' })
+    return undefined
+  }
+  const maxMs = p.maxMs ?? Math.round((p.maxSlots ?? DEFAULTS.blockDeliveryMaxSlots) * ctx.slotMs)
+  return { kind: 'block-delivery', maxMs }
 }
 
 function meshConsistent (heartbeats: number, ctx: ExpectationContext): Expectation {

@@ -103,7 +103,7 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
   const pool = range(validatorCount).filter(v => !owner.has(v))
   const implicit = list.filter(n => n.validators === undefined)
   const shares = evenShares(pool, Math.max(1, implicit.length))
-  const anyAggregator = list.some(n => n.aggregator === true)
+  const anyAggregator = list.some(n => n.aggregator !== undefined && n.aggregator !== false)
   const nodes = list.map((n, index): ScenarioNode => ({
     name: n.name,
     index,
@@ -114,7 +114,8 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
     validators: n.validators !== undefined
       ? [...new Set(n.validators.filter(v => v < validatorCount))].sort((a, b) => a - b)
       : shares[implicit.indexOf(n)] ?? [],
-    aggregator: anyAggregator ? n.aggregator === true : index === 0 && n.aggregator !== false,
+    aggregator: anyAggregator ? (n.aggregator !== undefined && n.aggregator !== false) : index === 0 && n.aggregator !== false,
+    ...(typeof n.aggregator === 'object' ? { aggregates: [...new Set(n.aggregator.subnets)].sort((a, b) => a - b) } : {}),
     ...(n.start !== undefined && n.start.delayMs > 0 ? { startDelayMs: n.start.delayMs } : {}),
     ...(n.subscribe !== undefined && n.subscribe.delayMs > 0 ? { subscribeDelayMs: n.subscribe.delayMs } : {})
   }))

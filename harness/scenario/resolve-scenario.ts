@@ -9,6 +9,7 @@ import { resolveExpectations } from './resolve-expectations.ts'
 import { resolveFaults } from './resolve-faults.ts'
 import { resolveLegs, resolveNodes } from './resolve-nodes.ts'
 import { resolvePlacement } from './resolve-placement.ts'
+import { resolveTraffic } from './resolve-traffic.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ScenarioFile } from './scenario-file.ts'
 import type { Scenario } from './types.ts'
@@ -33,6 +34,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
   const validatorCount = file.validators ?? DEFAULTS.validators
   const nodes = resolveNodes(file, issues)
   const legs = resolveLegs(nodes, file.transport, issues)
+  const traffic = resolveTraffic(file, nodes, issues)
   const gossip = { ...DEFAULTS.gossip, ...file.gossip }
   if (!(gossip.Dlo <= gossip.D && gossip.D <= gossip.Dhi)) {
     issues.push({ path: ['gossip'], message: `Dlo ${gossip.Dlo}, D ${gossip.D}, Dhi ${gossip.Dhi} are out of order`, expected: 'Dlo <= D <= Dhi' })
@@ -44,7 +46,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     issues.push({ path: ['quic', 'keepAliveIntervalMs'], message: `keep-alive ${quic.keepAliveIntervalMs} ms is not below the idle timeout ${quic.maxIdleTimeoutMs} ms: idle legs would die`, expected: 'keepAliveIntervalMs < maxIdleTimeoutMs' })
   }
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
-  const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount }, issues)
+  const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount, blocks: traffic.blocks !== undefined }, issues)
   const placement = resolvePlacement(file.placement ?? [], nodes, issues)
   if (issues.length > 0) return { scenario: undefined, issues }
   return {
@@ -60,6 +62,8 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       slotMs,
       slots,
       genesisDelayMs: file.genesisDelayMs ?? DEFAULTS.genesisDelayMs,
+      subnetSubscriptions: traffic.subnetSubscriptions,
+      ...(traffic.blocks !== undefined ? { blocks: traffic.blocks } : {}),
       nodes,
       legs,
       quic,

@@ -14,7 +14,8 @@ export interface NodeFile {
   image?: string
   gossipPolicy?: GossipPolicyName
   validators?: number[]
-  aggregator?: boolean
+  /** true: every subnet; { subnets }: those */
+  aggregator?: boolean | { subnets: number[] }
   start?: { delayMs: number }
   subscribe?: { delayMs: number }
 }
@@ -76,7 +77,7 @@ export interface FaultFile {
   exercised?: boolean
 }
 
-export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent'
+export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent' | 'block-delivery'
 
 export interface ExpectationParamsFile {
   'streams-survive'?: { graceMs?: number } | null
@@ -87,6 +88,7 @@ export interface ExpectationParamsFile {
   latency?: { p50Ms?: number, p99Ms?: number, 'from-slot'?: number }
   'legs-settle'?: { 'within-slots'?: number } | null
   'mesh-consistent'?: { heartbeats?: number } | null
+  'block-delivery'?: { maxMs?: number, maxSlots?: number } | null
 }
 
 export type ExpectationFile = ExpectationName | ExpectationParamsFile
@@ -104,6 +106,8 @@ export interface ScenarioFile {
   seed?: number
   validators?: number
   subnets?: number
+  subnetSubscriptions?: 'all' | 'sparse' | 'aggregated'
+  blocks?: { bytes: number, proposers?: string[] }
   nodes: NodeFile[] | NodeCountFile
   transport?: TransportFile
   wire?: WireProfile

@@ -34,6 +34,10 @@ export interface ScenarioNode {
   /** validator indices this node publishes for, ascending */
   validators: number[]
   aggregator: boolean
+  /** the subnets this aggregator aggregates, ascending (absent: every subnet; meaningless when not an aggregator) */
+  aggregates?: number[]
+  /** sparse subnets: the subnets the node subscribes to (its validators' and those it aggregates), ascending; absent: all */
+  subscribeSubnets?: number[]
   /** ms after every node without a start delay is ready before this node is started (absent: with the others) */
   startDelayMs?: number
   /** ms after its start before the node subscribes to its topics (contract duties.subscribeDelayMs; absent: at once) */
@@ -147,6 +151,10 @@ export interface Scenario {
   gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }
   faults: ScenarioFault[]
   expectations: Expectation[]
+  /** `all` (default): every node subscribes to every subnet; `sparse`: to its validators' and its aggregated subnets only; `aggregated`: to its aggregated subnets only (its own attestations go out through fanout) */
+  subnetSubscriptions?: 'all' | 'sparse' | 'aggregated'
+  /** blocks beside the attestations: `proposers[s % proposers.length]` proposes slot s (a seeded rotation) */
+  blocks?: { bytes: number, proposers: string[] }
   /** pairs whose stream placement is staged before genesis (absent or empty: left to the stacks) */
   placement?: StreamPlacement[]
 }

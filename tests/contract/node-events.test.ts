@@ -22,6 +22,8 @@ const VALID: Record<string, Record<string, unknown>> = {
   msg_published: { topic: 't', msgId: 'ab', slot: 1, validator: 2, recipients: ['16Uiu2B'] },
   // no slot/validator/leg: a payload that is not an attestation, on a stack that cannot name the leg
   msg_received: { topic: 't', msgId: 'ab', from: '16Uiu2B' },
+  block_published: { topic: 'b', msgId: 'cd', slot: 1, proposer: 0, bytes: 262144, recipients: ['16Uiu2B'] },
+  block_received: { topic: 'b', msgId: 'cd', slot: 1, proposer: 0, bytes: 262144, from: '16Uiu2A', latencyMs: 40 },
   error: { message: 'dial failed', peer: '16Uiu2B', addr: '/ip4/127.0.0.1/tcp/1' },
   // no p99LateMs/cpuMs: both optional
   sched: { windowMs: 200, maxLateMs: 3.5, maxLateAt: 1_700_000_000_000 }

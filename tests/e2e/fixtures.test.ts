@@ -58,7 +58,8 @@ describe('shipped fixtures on the process runtime', function () {
     'bearing-leg-down', 'bearing-leg-down-tcp', 'bearing-leg-down-mixed', 'quorum-32']
   // one fixture per fault primitive: each primitive has its own real-node tests (tests/faults-nodes/),
   // so here one seed shows the shipped file runs green; more seeds are `meshflap run --repeat N`
-  const primitiveFixtures = ['stall-bearing-leg', 'burst-loss-aggregator', 'pause-node', 'kill-node', 'restart-node', 'late-subscriber', 'simultaneous-dial-pair']
+  const primitiveFixtures = ['stall-bearing-leg', 'burst-loss-aggregator', 'pause-node', 'kill-node', 'restart-node', 'late-subscriber', 'simultaneous-dial-pair',
+    'blocks-with-attestations', 'sparse-subnets']
   const files = [...fieldBugFixtures, ...primitiveFixtures]
   const seedsOf = (name: string): number => primitiveFixtures.includes(name) ? 1 : SEEDS
 

@@ -98,6 +98,9 @@ describe('Go peer config', function () {
     ['nested unknown field', () => ({ ...good(), quic: { idle: 5 } }), /^<file>: field \/quic\/idle: unknown field "idle"$/m],
     ['bad listen address', () => ({ ...good(), listen: ['/dns4/example.com/tcp/1'] }), /^<file>: field \/listen\/0: must match pattern/m],
     ['degrees go-libp2p-pubsub refuses', () => ({ ...good(), gossip: { D: 4, Dlo: 6 } }), /^<file>: field \/gossip: go-libp2p-pubsub needs Dlo <= D <= Dhi/m],
+    ['a subscribed subnet beyond subnets', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, subnets: 4, subscribeSubnets: [1, 4] } }), /^<file>: field \/duties\/subscribeSubnets: subnet 4 is not below subnets \(4\)$/m],
+    ['a block offset no slot reaches', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, blocks: { bytes: 1024, every: 4, offset: 4 } } }), /^<file>: field \/duties\/blocks\/offset: must be below every \(4\)$/m],
+    ['a block over 1 MiB', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, blocks: { bytes: 1048577 } } }), /^<file>: field \/duties\/blocks\/bytes: /m],
     ['not JSON', () => '{ nope', /^<file>: not valid JSON/m]
   ]
   for (const [what, make, message] of cases) {

@@ -20,6 +20,7 @@ describe('scenario: schema and defaults', () => {
     expect(props('seed')).to.equal(DEFAULTS.seed)
     expect(props('validators')).to.equal(DEFAULTS.validators)
     expect(props('subnets')).to.equal(DEFAULTS.subnets)
+    expect(props('subnetSubscriptions')).to.equal(DEFAULTS.subnetSubscriptions)
     expect(props('slotMs')).to.equal(DEFAULTS.slotMs)
     expect(props('slots')).to.equal(DEFAULTS.slots)
     expect(props('genesisDelayMs')).to.equal(DEFAULTS.genesisDelayMs)
@@ -44,6 +45,7 @@ describe('scenario: schema and defaults', () => {
     expect(defs('fault', 'properties', 'repeat')).to.equal(DEFAULTS.repeat)
     expect(defs('expectation', 'else', 'properties', 'coverage', 'properties', 'from-slot')).to.equal(DEFAULTS.coverageFromSlot)
     expect(defs('expectation', 'else', 'properties', 'no-decay', 'properties', 'within-slots')).to.equal(DEFAULTS.noDecayWithinSlots)
+    expect(defs('expectation', 'else', 'properties', 'block-delivery', 'properties', 'maxSlots')).to.equal(DEFAULTS.blockDeliveryMaxSlots)
   })
 
   it('a minimal file resolves to the defaults', () => {

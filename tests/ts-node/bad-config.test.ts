@@ -39,6 +39,9 @@ describe('TS node config rejection', function () {
     ['unknown policy', () => ({ ...good(), gossipPolicy: 'yolo' }), /<file>: field \/gossipPolicy: must be one of \["leg-aware","stock"\]/],
     ['nested wrong type', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 'fast' } }), /<file>: field \/duties\/slotMs: must be integer/],
     ['bad listen address', () => ({ ...good(), listen: ['/dns4/example.com/tcp/1'] }), /<file>: field \/listen\/0: must match pattern/],
+    ['a subscribed subnet beyond subnets', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, subnets: 4, subscribeSubnets: [1, 4] } }), /<file>: field \/duties\/subscribeSubnets: subnet 4 is not below subnets \(4\)$/m],
+    ['a block offset no slot reaches', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, blocks: { bytes: 1024, every: 4, offset: 4 } } }), /<file>: field \/duties\/blocks\/offset: must be below every \(4\)$/m],
+    ['a block over 1 MiB', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, blocks: { bytes: 1048577 } } }), /<file>: field \/duties\/blocks\/bytes: /m],
     ['not JSON', () => '{ nope', /<file>: not valid JSON/]
   ]
   for (const [what, make, message] of cases) {

@@ -87,6 +87,23 @@ pub struct Duties {
     /// subscribe this many ms after start instead of at once (absent or 0: at once)
     #[serde(default)]
     pub subscribe_delay_ms: u64,
+    /// the attestation subnets to subscribe to (absent: all of them)
+    #[serde(default)]
+    pub subscribe_subnets: Option<Vec<u64>>,
+    /// the proposer duty and the block topic (absent: no block topic)
+    #[serde(default)]
+    pub blocks: Option<BlockDuty>,
+}
+
+/// Subscribe to the block topic; propose a block of `bytes` bytes in each slot s with s % every == offset (no every: never).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockDuty {
+    pub bytes: usize,
+    #[serde(default)]
+    pub every: Option<u64>,
+    #[serde(default)]
+    pub offset: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -190,6 +207,13 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
 
 /// Refuses what the schema allows but this peer cannot run.
 fn check_rust_limits(cfg: &Config, file: &str) -> Result<(), ConfigError> {
+    let d = &cfg.duties;
+    if let Some(s) = d.subscribe_subnets.iter().flatten().find(|s| **s >= d.subnets) {
+        return Err(ConfigError(format!("{file}: field /duties/subscribeSubnets: subnet {s} is not below subnets ({})", d.subnets)));
+    }
+    if let Some(b) = d.blocks.as_ref().filter(|b| b.every.is_some_and(|e| b.offset >= e)) {
+        return Err(ConfigError(format!("{file}: field /duties/blocks/offset: must be below every ({})", b.every.unwrap_or(0))));
+    }
     if cfg.gossip_policy != POLICY_STOCK {
         return Err(ConfigError(format!(
             "{file}: field /gossipPolicy: {:?} is not supported by the Rust peer, which runs stock rust-libp2p gossipsub only (use \"stock\")",

@@ -38,6 +38,9 @@ pub async fn run(d: Duties, mut genesis: watch::Receiver<u64>, tx: mpsc::Unbound
                 _ = tokio::time::sleep(wait) => {}
                 changed = genesis.changed() => { if changed.is_err() { return } ; break }
             }
+            if crate::block::proposes(d.blocks.as_ref(), slot) && tx.send(Command::PublishBlock { slot }).is_err() {
+                return;
+            }
             for &v in &d.validators {
                 if tx.send(Command::Publish { slot, validator: v, reply: None }).is_err() {
                     return;

@@ -10,6 +10,7 @@
 //! control API served, `ready`, duties, dials to the configured peers.
 
 mod attestation;
+mod block;
 mod config;
 mod control_api;
 mod dial_gate;

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::attestation::{self, Attestation};
+use crate::block::{self, Block};
 use crate::config::{Config, PeerEntry, Redial, POLICY_STOCK};
 use crate::events::{now_ms, EventLog, Fields};
 use crate::fields;
@@ -35,6 +36,8 @@ pub enum Command {
     Redial { peer: PeerId, generation: u64 },
     /// subscribe to every subnet topic (at start, or `duties.subscribeDelayMs` after it)
     Subscribe,
+    /// propose this node's block for the slot now
+    PublishBlock { slot: u64 },
     Stop(Reply<()>),
 }
 
@@ -79,11 +82,20 @@ impl Node {
         node
     }
 
+    /// The topics we subscribe to: our subnets (all, or duties.subscribeSubnets) and, with a block duty, the block topic.
     pub fn topics(&self) -> Vec<String> {
-        attestation::all_topics(&self.cfg.duties.fork_digest, self.cfg.duties.subnets)
+        let d = &self.cfg.duties;
+        let mut topics = match &d.subscribe_subnets {
+            Some(subnets) => subnets.iter().map(|s| attestation::topic(&d.fork_digest, *s)).collect(),
+            None => attestation::all_topics(&d.fork_digest, d.subnets),
+        };
+        if d.blocks.is_some() {
+            topics.push(block::topic(&d.fork_digest));
+        }
+        topics
     }
 
-    /// Subscribes to every subnet topic; gossipsub sends the SUBSCRIBEs to every connected peer.
+    /// Subscribes to our topics; gossipsub sends the SUBSCRIBEs to every connected peer.
     pub fn subscribe(&mut self) -> Result<(), String> {
         for t in self.topics() {
             self.swarm.behaviour_mut().gossip.inner.subscribe(&IdentTopic::new(t.clone())).map_err(|e| format!("subscribe {t}: {e}"))?;
@@ -160,6 +172,7 @@ impl Node {
                     self.dial(peer, None);
                 }
             }
+            Command::PublishBlock { slot } => self.publish_block(slot),
             Command::Subscribe => {
                 if let Err(e) = self.subscribe() {
                     self.events.emit("error", fields! {"message" => e});
@@ -322,6 +335,16 @@ impl Node {
             ObservedEvent::Message { source, id, message, leg } => {
                 let leg = leg.and_then(|c| self.book.legs.get(&c).map(|l| l.id.clone()));
                 let mut f = fields! {"topic" => message.topic.as_str(), "msgId" => hex::encode(&id.0), "from" => source.to_string(), "leg" => leg};
+                if message.topic.as_str() == block::topic(&self.cfg.duties.fork_digest) {
+                    if let Some(b) = block::decode(&message.data) {
+                        f.insert("slot".into(), json!(b.slot));
+                        f.insert("proposer".into(), json!(b.proposer));
+                        f.insert("bytes".into(), json!(message.data.len()));
+                        f.insert("latencyMs".into(), json!(now_ms() as i64 - b.published_at_ms as i64));
+                        self.events.emit("block_received", f);
+                    }
+                    return;
+                }
                 if let Some(a) = attestation::decode(&message.data) {
                     f.insert("slot".into(), json!(a.slot));
                     f.insert("validator".into(), json!(a.validator));
@@ -404,6 +427,28 @@ impl Node {
         let f = fields! {"topic" => name, "msgId" => id, "slot" => slot, "validator" => validator, "recipients" => recipients, "publishError" => error};
         self.events.emit("msg_published", f.clone());
         f
+    }
+
+    /// Proposes this node's block for `slot` now and emits block_published.
+    fn publish_block(&mut self, slot: u64) {
+        let d = &self.cfg.duties;
+        let name = block::topic(&d.fork_digest);
+        let bytes = d.blocks.as_ref().map_or(0, |b| b.bytes);
+        let proposer = self.cfg.index;
+        let data = block::encode(&Block { slot, proposer, published_at_ms: now_ms() }, bytes);
+        let len = data.len();
+        let id = hex::encode(attestation::message_id(&name, &data));
+        let hash = IdentTopic::new(name.clone()).hash();
+        let subscribed = subscribers(&self.swarm, &hash);
+        let (recipients, error) = match self.swarm.behaviour_mut().gossip.inner.publish(hash, data) {
+            Ok(_) => (subscribed, None),
+            Err(PublishError::NoPeersSubscribedToTopic) => (vec![], None),
+            Err(e) => (vec![], Some(e.to_string())),
+        };
+        self.events.emit(
+            "block_published",
+            fields! {"topic" => name, "msgId" => id, "slot" => slot, "proposer" => proposer, "bytes" => len, "recipients" => recipients, "publishError" => error},
+        );
     }
 
     pub fn status(&self) -> Value {

@@ -15,10 +15,11 @@ export function nodesSection (view: RunView): string {
       ? '<span class="muted">running at run end</span>'
       : `${x.expected ? 'stopped' : '<b>crashed</b>'} at ${esc(formatRunTime(x.ts, genesis))} (code ${esc(x.code)}, signal ${esc(x.signal)})`
     return `<tr><td><b>${esc(n.name)}</b></td><td>${esc(n.impl)}</td><td>${esc(n.gossipPolicy)}</td>` +
-      `<td class="mono">${esc(n.validators.join(','))}</td><td>${n.aggregator ? 'yes' : ''}</td>` +
+      `<td class="mono">${esc(n.validators.join(','))}</td><td>${n.aggregator ? (n.aggregates !== undefined ? `subnets ${esc(n.aggregates.join(','))}` : 'yes') : ''}</td>` +
+      `<td class="mono">${n.subscribeSubnets !== undefined ? esc(n.subscribeSubnets.join(',')) : 'all'}</td>` +
       `<td class="mono">${esc(n.peerId)}</td><td>${exit}</td></tr>`
   })
-  const table = '<table><thead><tr><th>node</th><th>impl</th><th>policy</th><th>validators</th><th>aggregator</th><th>peer id</th><th>exit</th></tr></thead>' +
+  const table = '<table><thead><tr><th>node</th><th>impl</th><th>policy</th><th>validators</th><th>aggregator</th><th>subnets</th><th>peer id</th><th>exit</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   const unexpected = view.exits.filter(x => !x.expected && x.lastLines.length > 0).map(x =>
     `<h3>last log lines of ${esc(x.node)}</h3><pre>${esc(x.lastLines.join('\n'))}</pre>`).join('')
