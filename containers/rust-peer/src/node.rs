@@ -437,7 +437,7 @@ impl Node {
         let proposer = self.cfg.index;
         let data = block::encode(&Block { slot, proposer, published_at_ms: now_ms() }, bytes);
         let len = data.len();
-        let id = hex::encode(attestation::message_id(&name, &data));
+        let id = hex::encode(crate::wire_profile::message_id_fn(&self.cfg.wire)(&name, &data));
         let hash = IdentTopic::new(name.clone()).hash();
         let subscribed = subscribers(&self.swarm, &hash);
         let (recipients, error) = match self.swarm.behaviour_mut().gossip.inner.publish(hash, data) {
