@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { Ajv } from 'ajv'
 import schema from '../node-config.schema.json' with { type: 'json' }
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
+import { MUTANT_NAMES } from './mutants/index.ts'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -25,7 +26,14 @@ export function parseConfig (raw: unknown, file: string): NodeConfig {
     })
     throw new ConfigError(lines.join('\n'))
   }
-  return raw as unknown as NodeConfig
+  const config = raw as unknown as NodeConfig
+  const mutants = config.mutants ?? []
+  const unknown = mutants.filter(m => !MUTANT_NAMES.includes(m))
+  if (unknown.length > 0) throw new ConfigError(`${file}: field /mutants: unknown mutant ${unknown.map(m => `"${m}"`).join(', ')}; this node has ${MUTANT_NAMES.join(', ')}`)
+  if (mutants.length > 0 && config.gossipPolicy !== 'leg-aware') {
+    throw new ConfigError(`${file}: field /mutants: mutants are defects of the leg-aware policy; gossipPolicy is "${config.gossipPolicy}"`)
+  }
+  return config
 }
 
 export async function loadConfig (file: string): Promise<NodeConfig> {

@@ -58,6 +58,7 @@ export function buildProgram (): Command {
     .addOption(new Option('--policy <policy>', 'gossip policy for every node whose implementation has it').choices(GOSSIP_POLICIES))
     .option('--impl <impls>', 'implementations assigned to nodes round-robin, e.g. ts,go', listArg('--impl', IMPL_NAMES))
     .addOption(new Option('--transport <transport>', 'force one transport for every leg').choices(['quic', 'tcp']))
+    .option('--mutant <name>', 'run every node that has it as the correct node plus this field bug (containers/ts-node/MUTANTS.md)')
     .option('--seed <n>', 'seed (default: the scenario\'s)', intArg('--seed'))
     .option('--repeat <n>', 'run each scenario n times with seeds seed, seed+1, ...', intArg('--repeat', 1), 1)
     .option('--out <dir>', 'parent folder of run directories', 'runs')

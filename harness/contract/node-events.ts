@@ -34,6 +34,8 @@ export interface ReadyEvent extends EventBase {
   pid: number
   /** config features accepted but not honoured, e.g. ["subscribeDelayMs"] (absent: none) */
   unsupported?: string[]
+  /** the mutants the node runs (node config `mutants`; absent: none) */
+  mutants?: string[]
 }
 
 export interface LegOpenEvent extends EventBase {
@@ -165,7 +167,7 @@ type FieldKind = 'string' | 'number' | 'string[]' | 'direction' | 'transport'
 type FieldSpec = Record<string, FieldKind>
 
 const FIELDS: { readonly [T in NodeEventType]: FieldSpec } = {
-  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]' },
+  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]', 'mutants?': 'string[]' },
   leg_open: { leg: 'string', peer: 'string', direction: 'direction', transport: 'transport', remote: 'string', 'local?': 'string' },
   leg_close: { leg: 'string', peer: 'string', direction: 'direction', reason: 'string' },
   stream_open: { stream: 'string', leg: 'string', peer: 'string', protocol: 'string', direction: 'direction' },

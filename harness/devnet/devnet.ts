@@ -368,7 +368,8 @@ export class Devnet implements AsyncDisposable {
       validatorCount: scenario.validatorCount,
       nodes: this.nodes().map(n => ({
         name: n.spec.name, index: n.spec.index, peerId: n.running.peerId, impl: n.spec.impl,
-        gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator
+        gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator,
+        ...(n.spec.mutants !== undefined ? { mutants: [...n.spec.mutants] } : {})
       })),
       legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
       ...(placement.length > 0 ? { placement: placement.map(p => ({ pair: p.pair, streams: p.streams, legs: placementOf(p, placed) })) } : {}),
@@ -391,6 +392,8 @@ export class Devnet implements AsyncDisposable {
       listen: [...transports].map(t => t === 'quic' ? `/ip4/${host}/udp/0/quic-v1` : `/ip4/${host}/tcp/0`),
       peers: [],
       gossipPolicy: spec.gossipPolicy,
+      // only when asked: an implementation without mutants never sees the field
+      ...(spec.mutants !== undefined && spec.mutants.length > 0 ? { mutants: [...spec.mutants] } : {}),
       redial: scenario.redial,
       quic: scenario.quic,
       gossip: scenario.gossip,

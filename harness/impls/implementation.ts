@@ -67,6 +67,8 @@ export interface Implementation<Name extends string = string> {
   /** the gossip policies it runs (containers/CONTRACT.md section 2); a node given another gets the default */
   readonly policies: readonly GossipPolicy[]
   readonly defaultPolicy: GossipPolicy
+  /** field bugs it can re-create on top of its default policy (node config `mutants`); absent: none */
+  readonly mutants?: readonly string[]
   /** true: a node of it runs its own `command` (process runtime) or `image` (docker runtime), which it must name */
   readonly perNode: boolean
   /** part of `meshflap matrix` without --impl (the nightly job): set it once the compliance suite passes */

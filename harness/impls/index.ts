@@ -25,6 +25,11 @@ export const IMPL_NAMES: readonly ImplName[] = IMPLEMENTATIONS.map(i => i.name)
 /** `meshflap matrix` without --impl */
 export const DEFAULT_MATRIX_IMPLS: readonly ImplName[] = IMPLEMENTATIONS.filter(i => i.inDefaultMatrix).map(i => i.name)
 
+/** Every mutant name some implementation has (`--mutant` choices), in list order. */
+export function allMutantNames (): string[] {
+  return [...new Set(IMPLEMENTATIONS.flatMap(i => i.mutants ?? []))]
+}
+
 export function isImplName (name: string): name is ImplName {
   return (IMPL_NAMES as readonly string[]).includes(name)
 }

@@ -11,6 +11,7 @@ export interface NodeFile {
   command?: string[]
   image?: string
   gossipPolicy?: GossipPolicyName
+  mutants?: string[]
   validators?: number[]
   aggregator?: boolean
   start?: { delayMs: number }
@@ -19,7 +20,7 @@ export interface NodeFile {
 
 export interface NodeCountFile {
   count: number
-  defaults?: { impl?: NodeImpl, command?: string[], image?: string, gossipPolicy?: GossipPolicyName }
+  defaults?: { impl?: NodeImpl, command?: string[], image?: string, gossipPolicy?: GossipPolicyName, mutants?: string[] }
   aggregators?: string[]
 }
 
