@@ -103,6 +103,6 @@ export function checkMutantFlag (mutant: string | undefined, policy?: GossipPoli
 }
 
 function mutantOwners (mutant: string): string {
-  const owners = IMPLEMENTATIONS.filter(i => (i.mutants ?? []).includes(mutant)).map(i => `impl ${i.name}`)
+  const owners = IMPLEMENTATIONS.filter(i => (i.mutants ?? []).some(m => m.name === mutant)).map(i => `impl ${i.name}`)
   return owners.length > 0 ? `it is a mutant of ${owners.join(', ')}` : 'no implementation has it'
 }

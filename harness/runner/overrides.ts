@@ -35,7 +35,7 @@ export function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scena
     // a node given another implementation keeps no mutant of the old one
     const { mutants: written, ...rest } = n
     const kept = impl === n.impl ? written : undefined
-    const mutants = o.mutant != null ? ((spec.mutants ?? []).includes(o.mutant) ? [o.mutant] : kept) : kept
+    const mutants = o.mutant != null ? ((spec.mutants ?? []).some(m => m.name === o.mutant) ? [o.mutant] : kept) : kept
     const mutated = o.mutant != null && mutants?.includes(o.mutant) === true
     return {
       ...rest,

@@ -132,7 +132,7 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
 export function mutantIssues (n: Pick<ScenarioNode, 'impl' | 'gossipPolicy' | 'mutants'>, path: FieldPath): FieldIssue[] {
   const mutants = n.mutants ?? []
   if (mutants.length === 0) return []
-  const known = implementation(n.impl).mutants ?? []
+  const known = (implementation(n.impl).mutants ?? []).map(m => m.name)
   const issues: FieldIssue[] = []
   mutants.forEach((m, j) => {
     if (known.includes(m)) return
