@@ -70,7 +70,7 @@ describe('power: plan, table and exit rule (pure)', () => {
     expect(powerProblems(escaped).map(p => p.message)).to.deep.equal(['mutant m1 escaped its own fixture f1 on 1 of 2 seed(s) (0 passed, 1 unknown)'])
     const missed = powerTable([cell('f1', CORRECT, 1, 'fail')])
     expect(powerProblems(missed).map(p => p.message)).to.deep.equal(['the correct node did not pass f1 on 1 of 1 seed(s) (1 failed, 0 unknown)'])
-    expect(unmeasuredMutants(green, ['m1', 'm2']).map(p => p.variant)).to.deep.equal(['m2'])
+    expect(unmeasuredMutants(green, ['m1', 'm2', 'm3']).map(p => p.variant)).to.deep.equal(['m3'])
   })
 
   it('prints and renders the table; html links a run, junit fails exactly the problems', () => {
@@ -103,7 +103,7 @@ describe('mutant overrides and checks (pure)', () => {
   })
 
   it('a scenario node naming an unknown mutant, or a mutant on stock, is a field error', () => {
-    const base = 'name: x\ndescription: y\nnodes:\n'
+    const base = 'name: x\ndescription: a scenario for the mutant checks\nnodes:\n'
     expect(() => parseScenario(`${base}  - { name: A, mutants: [nope] }\n  - { name: B }\nexpectations: [coverage]\n`, 'x.yaml'))
       .to.throw(/nodes\.0\.mutants\.0|nodes\[0\]\.mutants\[0\]|has no mutant "nope"/)
     expect(() => parseScenario(`${base}  - { name: A, gossipPolicy: stock, mutants: [drop-early-subscribe] }\n  - { name: B }\nexpectations: [coverage]\n`, 'x.yaml'))
