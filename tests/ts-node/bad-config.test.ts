@@ -39,7 +39,9 @@ describe('TS node config rejection', function () {
     ['unknown policy', () => ({ ...good(), gossipPolicy: 'yolo' }), /<file>: field \/gossipPolicy: must be one of \["leg-aware","stock"\]/],
     ['nested wrong type', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 'fast' } }), /<file>: field \/duties\/slotMs: must be integer/],
     ['bad listen address', () => ({ ...good(), listen: ['/dns4/example.com/tcp/1'] }), /<file>: field \/listen\/0: must match pattern/],
-    ['not JSON', () => '{ nope', /<file>: not valid JSON/]
+    ['not JSON', () => '{ nope', /<file>: not valid JSON/],
+    ['unknown mutant', () => ({ ...good(), mutants: ['nope'] }), /<file>: field \/mutants: unknown mutant "nope"; this node has teardown-on-any-leg-close, /],
+    ['a mutant on stock', () => ({ ...good(), gossipPolicy: 'stock', mutants: ['drop-early-subscribe'] }), /<file>: field \/mutants: mutants are defects of the leg-aware policy/]
   ]
   for (const [what, make, message] of cases) {
     it(`rejects ${what} with exit code 2`, async () => {
