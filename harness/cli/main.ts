@@ -104,6 +104,7 @@ export function buildProgram (): Command {
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 5)
     .option('--mutant <names>', 'only these mutants, e.g. drop-early-subscribe,close-duplicate-redial', listArg('--mutant', allMutantNames()))
+    .option('--judged-only', 'only the cells the exit rule judges: the correct node on every fixture, each mutant on its own (no stock, no cross cells)', false)
     .option('--out <dir>', 'parent folder of the power folder', 'runs')
     .action(async (files: string[], opts) => { process.exitCode = await powerCommand(files, opts) })
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { allMutants } from '../impls/index.ts'
-import { missingFixtures, planPower, powerVariants } from '../power/plan.ts'
+import { judgedCells, missingFixtures, planPower, powerVariants } from '../power/plan.ts'
 import { runPower } from '../power/run-power.ts'
 import { powerTableText } from '../power/power-table.ts'
 import { collectVersions } from '../runner/versions.ts'
@@ -22,6 +22,8 @@ export interface PowerFlags {
   out: string
   /** only these mutants (default: every mutant) */
   mutant?: string[]
+  /** only the cells the exit rule judges (correct node everywhere, each mutant on its own fixture) */
+  judgedOnly?: boolean
 }
 
 export async function powerCommand (files: string[], flags: PowerFlags): Promise<number> {
@@ -35,7 +37,8 @@ export async function powerCommand (files: string[], flags: PowerFlags): Promise
   const { scenarios, errors } = await loadAll(scenarioFiles)
   errors.push(...missingFixtures(scenarios, variants))
   if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
-  const cells = planPower(scenarios, variants, flags.seeds)
+  const planned = planPower(scenarios, variants, flags.seeds)
+  const cells = flags.judgedOnly === true ? judgedCells(planned) : planned
   const out = join(flags.out, `power-${new Date().toISOString().replace(/[:.]/g, '-')}`)
   const { signal, dispose } = interruptSignal()
   const progress = new CountProgress(process.stderr, 'power', cells.length)

@@ -55,6 +55,14 @@ export function planPower (scenarios: readonly Scenario[], variants: readonly Po
   return cells
 }
 
+/**
+ * Only the cells the exit rule judges: the correct node on every fixture and each mutant on
+ * the fixture named after its bug class (a quick check; the full table is the benchmark).
+ */
+export function judgedCells (cells: readonly PowerCell[]): PowerCell[] {
+  return cells.filter(c => c.variant.kind === 'correct' || (c.variant.kind === 'mutant' && c.variant.fixture === c.scenario.name))
+}
+
 /** Fixtures a mutant names that are not among the scenarios: its power cannot be measured (exit 2). */
 export function missingFixtures (scenarios: readonly Scenario[], variants: readonly PowerVariant[]): string[] {
   const names = new Set(scenarios.map(s => s.name))

@@ -94,7 +94,7 @@ export async function runPower (cells: readonly PowerCell[], options: RunPowerOp
   const entries = powerTable(results)
   const interrupted = results.length < cells.length
   const mutants = options.variants.filter(v => v.kind === 'mutant').map(v => v.name)
-  const problems = [...powerProblems(entries), ...(interrupted ? [] : unmeasuredMutants(entries, mutants))]
+  const problems = [...powerProblems(entries), ...(interrupted ? [] : unmeasuredMutants(entries, mutants.filter(m => cells.some(c => c.variant.name === m))))]
   const power: PowerResult = {
     red: problems.length > 0,
     interrupted,

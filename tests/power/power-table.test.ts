@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai'
 import { join } from 'node:path'
-import { missingFixtures, planPower, powerVariants, variantOverrides } from '../../harness/power/plan.ts'
+import { judgedCells, missingFixtures, planPower, powerVariants, variantOverrides } from '../../harness/power/plan.ts'
 import type { PowerVariant } from '../../harness/power/plan.ts'
 import { cellText, powerProblems, powerTable, powerTableText, unmeasuredMutants } from '../../harness/power/power-table.ts'
 import type { PowerCellResult } from '../../harness/power/power-table.ts'
@@ -39,6 +39,9 @@ describe('power: plan, table and exit rule (pure)', () => {
     expect(cells[0]!.key).to.equal(`drop-early-subscribe correct seed ${s.seed}`)
     expect(cells[3]!.key).to.equal(`drop-early-subscribe ~m1 seed ${s.seed}`)
     expect(cells.at(-1)!.seed).to.equal(s.seed + 2)
+    // --judged-only: the correct node everywhere, each mutant on its own fixture only
+    const other = powerVariants([{ name: 'm2', summary: '', fixture: 'elsewhere' }])
+    expect(judgedCells(planPower([s], [...variants, other[1]!], 1)).map(c => c.variant.name)).to.deep.equal(['correct', 'm1'])
     expect(missingFixtures([s], powerVariants([{ name: 'm9', summary: '', fixture: 'nope' }]))).to.deep.equal(['mutant m9 names fixture nope, which is not among the scenarios'])
   })
 
