@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { Ajv } from 'ajv'
 import schema from '../node-config.schema.json' with { type: 'json' }
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
+import { MUTANT_NAMES } from './mutants/index.ts'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -26,6 +27,12 @@ export function parseConfig (raw: unknown, file: string): NodeConfig {
     throw new ConfigError(lines.join('\n'))
   }
   const config = raw as unknown as NodeConfig
+  const mutants = config.mutants ?? []
+  const unknown = mutants.filter(m => !MUTANT_NAMES.includes(m))
+  if (unknown.length > 0) throw new ConfigError(`${file}: field /mutants: unknown mutant ${unknown.map(m => `"${m}"`).join(', ')}; this node has ${MUTANT_NAMES.join(', ')}`)
+  if (mutants.length > 0 && config.gossipPolicy !== 'leg-aware') {
+    throw new ConfigError(`${file}: field /mutants: mutants are defects of the leg-aware policy; gossipPolicy is "${config.gossipPolicy}"`)
+  }
   // what the schema cannot say: a subnet beyond `subnets`, an offset no slot of `every` reaches
   const d = config.duties
   const problems: string[] = []

@@ -20,6 +20,8 @@ export interface GossipInternals {
   createOutboundStream: (peerId: PeerId, connection: Connection) => Promise<void>
   onIncomingStream: (stream: Stream, connection: Connection) => void
   handlePeerReadStreamError: (err: Error, peerId: PeerId) => void
+  /** records a peer's SUBSCRIBE/UNSUBSCRIBE for one topic; false: ignored (read by a mutant) */
+  handleReceivedSubscription: (from: PeerId, topic: string, subscribe: boolean) => boolean
   /** encodes and writes one RPC to the peer's outbound stream; false when there is none */
   sendRpc: (id: string, rpc: unknown) => boolean
   addEventListener: (type: 'gossipsub:heartbeat', listener: () => void) => void
@@ -27,7 +29,7 @@ export interface GossipInternals {
 
 export function internalsOf (gossip: unknown): GossipInternals {
   const g = gossip as Partial<GossipInternals>
-  for (const key of ['streamsOutbound', 'streamsInbound', 'peers', 'createOutboundStream', 'onIncomingStream', 'handlePeerReadStreamError', 'sendRpc'] as const) {
+  for (const key of ['streamsOutbound', 'streamsInbound', 'peers', 'createOutboundStream', 'onIncomingStream', 'handlePeerReadStreamError', 'handleReceivedSubscription', 'sendRpc'] as const) {
     if (g[key] == null) throw new Error(`@libp2p/gossipsub no longer has "${key}": the leg discipline needs to be re-checked against this version`)
   }
   return g as GossipInternals

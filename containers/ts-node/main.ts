@@ -76,7 +76,8 @@ async function main (argv: string[]): Promise<void> {
     duties.start()
     events.emit('ready', {
       name: config.name, peerId: node.libp2p.peerId.toString(), impl: 'ts', gossipPolicy: config.gossipPolicy,
-      listen: node.libp2p.getMultiaddrs().map(m => m.toString().replace(/\/p2p\/.*$/, '')), control: api.url, pid: process.pid
+      listen: node.libp2p.getMultiaddrs().map(m => m.toString().replace(/\/p2p\/.*$/, '')), control: api.url, pid: process.pid,
+      ...((config.mutants ?? []).length > 0 ? { mutants: config.mutants } : {})
     })
     sched.start()
     for (const peer of config.peers) {

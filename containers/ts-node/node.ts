@@ -23,6 +23,7 @@ import { LegBook } from './leg-book.ts'
 import { StreamObserver } from './stream-observer.ts'
 import { installLegDiscipline } from './leg-discipline.ts'
 import { internalsOf } from './gossip-internals.ts'
+import { installMutants } from './mutants/index.ts'
 import type { GossipInternals } from './gossip-internals.ts'
 
 export interface MeshNode {
@@ -82,6 +83,11 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
   const gossip = libp2p.services.pubsub
   const internals = internalsOf(gossip)
   const observer = new StreamObserver(internals, events)
+  // mutants sit on the correct node: config.ts refuses them with any other policy
+  const mutants = config.mutants ?? []
+  const ctx = { libp2p, gossip: internals, legs, observer, events }
+  installMutants(mutants, 'before-discipline', ctx)
   if (config.gossipPolicy === 'leg-aware') installLegDiscipline(internals, legs, observer, events)
+  installMutants(mutants, 'after-discipline', ctx)
   return { libp2p, gossip, internals, legs, observer, messageId }
 }

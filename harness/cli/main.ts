@@ -7,6 +7,7 @@
  *   meshflap validate <file...>     check scenario files, start nothing
  *   meshflap report <run-dir>       re-judge a saved history and re-render its report
  *   meshflap matrix [scenario...]   every scenario x ordered impl pair x transport vs fixtures/known-failures.yaml
+ *   meshflap power [scenario...]    each mutant (field bug) x its fixture, the correct node and stock, over N seeds
  *   meshflap gate | rerun <dir> | triage <dir>   pre-release gate; replay a run; classify a failure
  *   meshflap doctor | clean         machine checks; remove leftovers of earlier runs
  *   meshflap setup | init           build toxiproxy-server and the Go peer; write a starter into a client repository
@@ -26,6 +27,8 @@ import { gateCommand, rerunCommand, triageCommand } from './reruns-commands.ts'
 import { setupCommand } from './setup-command.ts'
 import { initCommand } from './init-command.ts'
 import { conformCommand } from './conform-command.ts'
+import { powerCommand } from './power-command.ts'
+import { allMutantNames } from '../impls/index.ts'
 
 export function intArg (name: string, min = 0): (value: string) => number {
   return (value: string) => {
@@ -59,6 +62,7 @@ export function buildProgram (): Command {
     .addOption(new Option('--policy <policy>', 'gossip policy for every node whose implementation has it').choices(GOSSIP_POLICIES))
     .option('--impl <impls>', 'implementations assigned to nodes round-robin, e.g. ts,go', listArg('--impl', IMPL_NAMES))
     .addOption(new Option('--transport <transport>', 'force one transport for every leg').choices(['quic', 'tcp']))
+    .option('--mutant <name>', 'run every node that has it as the correct node plus this field bug (containers/ts-node/MUTANTS.md)')
     .option('--seed <n>', 'seed (default: the scenario\'s)', intArg('--seed'))
     .option('--repeat <n>', 'run each scenario n times with seeds seed, seed+1, ...', intArg('--repeat', 1), 1)
     .option('--out <dir>', 'parent folder of run directories', 'runs')
@@ -94,6 +98,16 @@ export function buildProgram (): Command {
     .option('--external-command <cmd...>', 'process runtime: what impl "external" runs (config path appended)')
     .option('--external-image <image>', 'docker runtime: the image impl "external" runs')
     .action(async (files: string[], opts) => { process.exitCode = await matrixCommand(files, opts) })
+
+  program.command('power')
+    .description('how do we know the harness works: every fixture x (correct node, each mutant, stock) x seeds; red when a mutant escapes its own fixture or the correct node fails one')
+    .argument('[scenario...]', 'scenario files (default: the fixture named after each mutant\'s bug class)')
+    .addOption(runtimeOption())
+    .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 5)
+    .option('--mutant <names>', 'only these mutants, e.g. drop-early-subscribe,close-duplicate-redial', listArg('--mutant', allMutantNames()))
+    .option('--judged-only', 'only the cells the exit rule judges: the correct node on every fixture, each mutant on its own (no stock, no cross cells)', false)
+    .option('--out <dir>', 'parent folder of the power folder', 'runs')
+    .action(async (files: string[], opts) => { process.exitCode = await powerCommand(files, opts) })
 
   program.command('gate')
     .description('pre-release gate: the gating set over N seeds; passes only if every verdict passes on every seed')

@@ -17,13 +17,14 @@ import { applyOverrides, overrideFlags } from '../runner/overrides.ts'
 import type { ScenarioOverrides } from '../runner/overrides.ts'
 import { recheckScenario } from '../scenario/recheck-scenario.ts'
 import { formatProblem } from '../scenario/scenario-error.ts'
-import { ImplLaunchError } from '../impls/index.ts'
+import { ImplLaunchError, IMPLEMENTATIONS, allMutantNames } from '../impls/index.ts'
 
 export interface RunFlags {
   runtime: RuntimeName
   policy?: GossipPolicyName
   impl?: NodeImpl[]
   transport?: TransportName
+  mutant?: string
   seed?: number
   repeat: number
   out: string
@@ -32,10 +33,18 @@ export interface RunFlags {
 }
 
 export async function runCommand (files: string[], flags: RunFlags): Promise<number> {
+  const mutantProblem = checkMutantFlag(flags.mutant, flags.policy)
+  if (mutantProblem !== undefined) {
+    process.stderr.write(mutantProblem + '\n')
+    return EXIT.badInput
+  }
   const { scenarios, errors } = await loadAll(files)
-  const overrides: ScenarioOverrides = { policy: flags.policy, impls: flags.impl, transport: flags.transport, externalCommand: flags.externalCommand, externalImage: flags.externalImage }
+  const overrides: ScenarioOverrides = { policy: flags.policy, impls: flags.impl, transport: flags.transport, mutant: flags.mutant, externalCommand: flags.externalCommand, externalImage: flags.externalImage }
   // every file, as the flags change it, is checked before the first run starts
   for (const s of scenarios) {
+    if (flags.mutant !== undefined && !applyOverrides(s, overrides).nodes.some(n => n.mutants?.includes(flags.mutant!) === true)) {
+      errors.push(`${s.file}: --mutant ${flags.mutant}: no node of this scenario has an implementation with that mutant (${mutantOwners(flags.mutant)})`)
+    }
     const problems = recheckScenario(applyOverrides(s, overrides), { runtime: flags.runtime, because: overrideFlags(overrides).join(' ') })
     if (problems.length > 0) errors.push(`invalid with these options: ${problems.map(formatProblem).join('\n  ')}`)
   }
@@ -82,4 +91,18 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
   }
   if (signal.aborted) return EXIT.interrupted
   return results.every(r => r.status === 'pass') ? EXIT.pass : EXIT.verdictFailed
+}
+
+/** `--mutant NAME`: a name some implementation has, and not with `--policy stock` (mutants modify leg-aware). */
+export function checkMutantFlag (mutant: string | undefined, policy?: GossipPolicyName): string | undefined {
+  if (mutant === undefined) return undefined
+  const known = allMutantNames()
+  if (!known.includes(mutant)) return `--mutant: unknown mutant "${mutant}"; known: ${known.join(', ')} (containers/ts-node/MUTANTS.md)`
+  if (policy !== undefined && policy !== 'leg-aware') return `--mutant ${mutant} modifies the leg-aware policy; it cannot run with --policy ${policy}`
+  return undefined
+}
+
+function mutantOwners (mutant: string): string {
+  const owners = IMPLEMENTATIONS.filter(i => (i.mutants ?? []).some(m => m.name === mutant)).map(i => `impl ${i.name}`)
+  return owners.length > 0 ? `it is a mutant of ${owners.join(', ')}` : 'no implementation has it'
 }

@@ -41,6 +41,12 @@ export interface NodeConfig {
   gossipPolicy: GossipPolicy
   /** absent: lean */
   wire?: WireProfile
+  /**
+   * Field bugs to re-create on top of the policy (absent/empty: none). Only an implementation
+   * that lists mutants (the TS node: containers/ts-node/MUTANTS.md) is ever given any; it must
+   * refuse a name it does not know (exit 2).
+   */
+  mutants?: string[]
   redial: { enabled: boolean, minMs: number, maxMs: number }
   quic: { maxIdleTimeoutMs: number, keepAliveIntervalMs: number, handshakeTimeoutMs: number }
   gossip: { D: number, Dlo: number, Dhi: number, Dlazy: number, heartbeatMs: number }

@@ -36,6 +36,8 @@ export interface ReadyEvent extends EventBase {
   unsupported?: string[]
   /** what the node does not report: "streams" (stream events and status streams), "receiveLeg" (msg_received.leg) (absent: none) */
   unreported?: string[]
+  /** the mutants the node runs (node config `mutants`; absent: none) */
+  mutants?: string[]
 }
 
 export interface LegOpenEvent extends EventBase {
@@ -195,7 +197,7 @@ type FieldKind = 'string' | 'number' | 'string[]' | 'direction' | 'transport'
 type FieldSpec = Record<string, FieldKind>
 
 const FIELDS: { readonly [T in NodeEventType]: FieldSpec } = {
-  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]', 'unreported?': 'string[]' },
+  ready: { name: 'string', peerId: 'string', impl: 'string', gossipPolicy: 'string', listen: 'string[]', control: 'string', pid: 'number', 'unsupported?': 'string[]', 'unreported?': 'string[]', 'mutants?': 'string[]' },
   leg_open: { leg: 'string', peer: 'string', direction: 'direction', transport: 'transport', remote: 'string', 'local?': 'string' },
   leg_close: { leg: 'string', peer: 'string', direction: 'direction', reason: 'string' },
   stream_open: { stream: 'string', leg: 'string', peer: 'string', protocol: 'string', direction: 'direction' },

@@ -376,7 +376,8 @@ export class Devnet implements AsyncDisposable {
         name: n.spec.name, index: n.spec.index, peerId: n.running.peerId, impl: n.spec.impl,
         gossipPolicy: n.spec.gossipPolicy, validators: n.spec.validators, aggregator: n.spec.aggregator,
         ...(n.spec.aggregator && n.spec.aggregates !== undefined ? { aggregates: n.spec.aggregates } : {}),
-        ...(n.spec.subscribeSubnets !== undefined ? { subscribeSubnets: n.spec.subscribeSubnets } : {})
+        ...(n.spec.subscribeSubnets !== undefined ? { subscribeSubnets: n.spec.subscribeSubnets } : {}),
+        ...(n.spec.mutants !== undefined ? { mutants: [...n.spec.mutants] } : {})
       })),
       legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
       ...(placement.length > 0 ? { placement: placement.map(p => ({ pair: p.pair, streams: p.streams, legs: placementOf(p, placed) })) } : {}),
@@ -403,6 +404,8 @@ export class Devnet implements AsyncDisposable {
       gossipPolicy: spec.gossipPolicy,
       // lean is every node's default: an implementation that predates wire profiles need not see the field
       ...(scenario.wire !== 'lean' ? { wire: scenario.wire } : {}),
+      // only when asked: an implementation without mutants never sees the field
+      ...(spec.mutants !== undefined && spec.mutants.length > 0 ? { mutants: [...spec.mutants] } : {}),
       redial: scenario.redial,
       quic: scenario.quic,
       gossip: scenario.gossip,

@@ -34,6 +34,8 @@ export interface RunNode {
    * show another stack's behaviour may name that stack's (fixtures/histories/oracles: "zig-v0.2.51").
    */
   gossipPolicy: GossipPolicy | (string & {})
+  /** the field bugs the node re-created (containers/ts-node/MUTANTS.md); absent: none, the correct node */
+  mutants?: string[]
   validators: number[]
   aggregator: boolean
   /** a subnet aggregator's subnets (absent: every subnet); coverage judges it over their validators */

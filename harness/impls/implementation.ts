@@ -60,6 +60,15 @@ export interface ImplImage {
   inputs: { kind: 'node-program', entryFiles: string[] } | { kind: 'binary', file: string, contextPath: string }
 }
 
+/** One mutant as the harness sees it: `meshflap power` runs it against `fixture`, which must catch it. */
+export interface MutantInfo {
+  name: string
+  /** one line: the bug and the field commit it mirrors */
+  summary: string
+  /** the scenario (fixtures/scenarios/<fixture>.yaml) named after its bug class */
+  fixture: string
+}
+
 export interface Implementation<Name extends string = string> {
   readonly name: Name
   /** one line for help texts and the scenario schema */
@@ -67,6 +76,8 @@ export interface Implementation<Name extends string = string> {
   /** the gossip policies it runs (containers/CONTRACT.md section 2); a node given another gets the default */
   readonly policies: readonly GossipPolicy[]
   readonly defaultPolicy: GossipPolicy
+  /** field bugs it can re-create on top of its default policy (node config `mutants`); absent: none */
+  readonly mutants?: readonly MutantInfo[]
   /** true: a node of it runs its own `command` (process runtime) or `image` (docker runtime), which it must name */
   readonly perNode: boolean
   /** part of `meshflap matrix` without --impl (the nightly job): set it once the compliance suite passes */

@@ -8,7 +8,7 @@
 import { external } from './external.ts'
 import { go } from './go.ts'
 import { rust } from './rust.ts'
-import type { Implementation } from './implementation.ts'
+import type { Implementation, MutantInfo } from './implementation.ts'
 import { ts } from './ts.ts'
 
 export const IMPLEMENTATIONS = [
@@ -25,6 +25,18 @@ export const IMPL_NAMES: readonly ImplName[] = IMPLEMENTATIONS.map(i => i.name)
 /** `meshflap matrix` without --impl */
 export const DEFAULT_MATRIX_IMPLS: readonly ImplName[] = IMPLEMENTATIONS.filter(i => i.inDefaultMatrix).map(i => i.name)
 
+/** Every mutant name some implementation has (`--mutant` choices), in list order. */
+export function allMutantNames (): string[] {
+  return allMutants().map(m => m.name)
+}
+
+/** Every mutant of every implementation, in list order, each once. */
+export function allMutants (): MutantInfo[] {
+  const seen = new Map<string, MutantInfo>()
+  for (const m of IMPLEMENTATIONS.flatMap(i => i.mutants ?? [])) if (!seen.has(m.name)) seen.set(m.name, m)
+  return [...seen.values()]
+}
+
 export function isImplName (name: string): name is ImplName {
   return (IMPL_NAMES as readonly string[]).includes(name)
 }
@@ -36,5 +48,5 @@ export function implementation (name: ImplName): Implementation<ImplName> {
   return impl
 }
 
-export type { BuildStep, ImplImage, Implementation, LaunchFields } from './implementation.ts'
+export type { BuildStep, ImplImage, Implementation, LaunchFields, MutantInfo } from './implementation.ts'
 export { ImplLaunchError } from './implementation.ts'

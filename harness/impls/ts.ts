@@ -5,6 +5,7 @@
  */
 import { TS_NODE_MAIN } from '../util/paths.ts'
 import { defineImplementation } from './implementation.ts'
+import { MUTANTS } from '../../containers/ts-node/mutants/index.ts'
 
 const MAIN = 'containers/ts-node/main.ts'
 /** the node's entry file: its source in a checkout, compiled in an installed package (tests that start the TS node by hand use it) */
@@ -15,6 +16,7 @@ export const ts = defineImplementation({
   summary: 'containers/ts-node (js-libp2p, leg-aware or stock gossip)',
   policies: ['leg-aware', 'stock'],
   defaultPolicy: 'leg-aware',
+  mutants: MUTANTS.map(m => ({ name: m.name, summary: m.summary, fixture: m.fixture })),
   inDefaultMatrix: true,
   perNode: false,
   processCommand: configPath => [process.execPath, TS_NODE_MAIN, configPath],

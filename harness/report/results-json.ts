@@ -18,6 +18,8 @@ export interface ResultsNode {
   peerId: string
   impl: string
   gossipPolicy: string
+  /** field bugs the node re-created (absent: the correct node) */
+  mutants?: string[]
   validators: number[]
   aggregator: boolean
   /** a subnet aggregator's subnets (absent: every subnet) */
@@ -100,6 +102,7 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
         peerId: n.peerId,
         impl: n.impl,
         gossipPolicy: n.gossipPolicy,
+        ...(n.mutants !== undefined && n.mutants.length > 0 ? { mutants: [...n.mutants] } : {}),
         validators: [...n.validators],
         aggregator: n.aggregator,
         ...(n.aggregates !== undefined ? { aggregates: [...n.aggregates] } : {}),

@@ -11,14 +11,14 @@ export interface RunVariant {
   implPair: string
   /** "quic", "tcp" or "mixed" */
   transport: string
-  /** distinct gossip policies, e.g. "leg-aware" or "leg-aware+stock" */
+  /** distinct gossip policies, e.g. "leg-aware" or "leg-aware+stock"; a mutant shows as "leg-aware~<mutant>" */
   policy: string
 }
 
 export function runVariant (start: RunStart): RunVariant {
   const impls = [...new Set(start.nodes.map(n => n.impl))].sort()
   const transports = [...new Set(start.legs.map(l => l.transport))].sort()
-  const policies = [...new Set(start.nodes.map(n => n.gossipPolicy))].sort()
+  const policies = [...new Set(start.nodes.map(n => [n.gossipPolicy, ...(n.mutants ?? [])].join('~')))].sort()
   return {
     implPair: impls.length === 0 ? '?' : impls.length === 1 ? `${impls[0]}×${impls[0]}` : impls.length === 2 ? impls.join('×') : impls.join('+'),
     transport: transports.length === 0 ? '?' : transports.length === 1 ? String(transports[0]) : 'mixed',

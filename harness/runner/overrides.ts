@@ -1,6 +1,6 @@
 /**
  * Command-line overrides applied to a resolved scenario before it runs
- * (`--seed`, `--policy`, `--impl ts,go`, `--transport`). Pure: the result is
+ * (`--seed`, `--policy`, `--impl ts,go`, `--transport`, `--mutant`). Pure: the result is
  * what gets recorded as the resolved scenario, so a rerun needs no flags.
  */
 import type { GossipPolicyName, NodeImpl, Scenario } from '../scenario/types.ts'
@@ -13,6 +13,11 @@ export interface ScenarioOverrides {
   /** assigned to nodes round-robin in node order */
   impls?: NodeImpl[]
   transport?: TransportName
+  /**
+   * one mutant (containers/ts-node/MUTANTS.md) on every node whose implementation has it: that node
+   * runs leg-aware plus exactly this mutant; other nodes run as written
+   */
+  mutant?: string
   /** external impl entry: process command / docker image for nodes with impl 'external' */
   externalCommand?: string[]
   externalImage?: string
@@ -26,10 +31,17 @@ export function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scena
     // a node given another implementation takes that one's default, not the policy written for the old one;
     // a policy the implementation does not have (the Go peer is stock only) gives its default too
     const wanted = o.policy ?? (impl === n.impl ? n.gossipPolicy : spec.defaultPolicy)
+    const policy = spec.policies.includes(wanted) ? wanted : spec.defaultPolicy
+    // a node given another implementation keeps no mutant of the old one
+    const { mutants: written, ...rest } = n
+    const kept = impl === n.impl ? written : undefined
+    const mutants = o.mutant != null ? ((spec.mutants ?? []).some(m => m.name === o.mutant) ? [o.mutant] : kept) : kept
+    const mutated = o.mutant != null && mutants?.includes(o.mutant) === true
     return {
-      ...n,
+      ...rest,
       impl,
-      gossipPolicy: spec.policies.includes(wanted) ? wanted : spec.defaultPolicy,
+      gossipPolicy: mutated ? 'leg-aware' as const : policy,
+      ...(mutants !== undefined && mutants.length > 0 ? { mutants } : {}),
       ...(spec.perNode && o.externalCommand != null ? { command: o.externalCommand } : {}),
       ...(spec.perNode && o.externalImage != null ? { image: o.externalImage } : {})
     }
@@ -49,5 +61,6 @@ export function overrideFlags (o: ScenarioOverrides): string[] {
   if (o.policy != null) flags.push('--policy', o.policy)
   if (o.impls != null && o.impls.length > 0) flags.push('--impl', o.impls.join(','))
   if (o.transport != null) flags.push('--transport', o.transport)
+  if (o.mutant != null) flags.push('--mutant', o.mutant)
   return flags
 }

@@ -15,6 +15,7 @@ import { formatPath } from './scenario-error.ts'
 import type { FaultActionSpec, Scenario, ScenarioFault, Target } from './types.ts'
 import { ACTION_RULES } from '../faults/action-rules.ts'
 import { isNodeTarget } from './resolve-node-target.ts'
+import { mutantIssues } from './resolve-nodes.ts'
 
 function isLegFault (fault: ScenarioFault): fault is ScenarioFault & { action: FaultActionSpec, target: Target } {
   return fault.action.kind in ACTION_RULES && !isNodeTarget(fault.target) && (fault.target as { kind?: string }).kind !== 'pair'
@@ -39,6 +40,11 @@ export function recheckScenario (scenario: Scenario, options: RecheckOptions): S
       problems.push({ file, line, col: 0, path: formatPath(issue.path), message: issue.message + after, ...(issue.expected !== undefined ? { expected: issue.expected } : {}) })
     }
   }
+  scenario.nodes.forEach((n, i) => {
+    for (const issue of mutantIssues(n, ['nodes', i])) {
+      problems.push({ file: scenario.file, line: 0, col: 0, path: formatPath(issue.path), message: issue.message + after, ...(issue.expected !== undefined ? { expected: issue.expected } : {}) })
+    }
+  })
   scenario.nodes.forEach((n, i) => {
     if (n.impl !== 'external') return
     const missing = options.runtime === 'docker'

@@ -68,10 +68,12 @@ export function resolveNodes (file: ScenarioFile, issues: FieldIssue[]): Scenari
     ...(defaults.command !== undefined ? { command: defaults.command } : {}),
     ...(defaults.image !== undefined ? { image: defaults.image } : {}),
     gossipPolicy: defaults.gossipPolicy ?? DEFAULTS.gossipPolicy,
+    ...(defaults.mutants !== undefined && defaults.mutants.length > 0 ? { mutants: [...defaults.mutants] } : {}),
     validators: shares[index] ?? [],
     aggregator: aggregatorSet.has(name)
   }))
   implIssues(defaults, ['nodes', 'defaults'], issues)
+  if (nodes[0] !== undefined) issues.push(...mutantIssues(nodes[0], ['nodes', 'defaults']))
   return nodes
 }
 
@@ -111,6 +113,7 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
     ...(n.command !== undefined ? { command: n.command } : {}),
     ...(n.image !== undefined ? { image: n.image } : {}),
     gossipPolicy: n.gossipPolicy ?? DEFAULTS.gossipPolicy,
+    ...(n.mutants !== undefined && n.mutants.length > 0 ? { mutants: [...n.mutants] } : {}),
     validators: n.validators !== undefined
       ? [...new Set(n.validators.filter(v => v < validatorCount))].sort((a, b) => a - b)
       : shares[implicit.indexOf(n)] ?? [],
@@ -119,10 +122,32 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
     ...(n.start !== undefined && n.start.delayMs > 0 ? { startDelayMs: n.start.delayMs } : {}),
     ...(n.subscribe !== undefined && n.subscribe.delayMs > 0 ? { subscribeDelayMs: n.subscribe.delayMs } : {})
   }))
+  nodes.forEach((n, i) => { issues.push(...mutantIssues(n, ['nodes', i])) })
   if (!nodes.some(n => n.aggregator)) {
     issues.push({ path: ['nodes', 0, 'aggregator'], message: 'no node is an aggregator', expected: 'aggregator: true on at least one node (coverage is measured at aggregators)' })
   }
   return nodes
+}
+
+/** A node's mutants: each one its implementation has, and only on the leg-aware policy they modify. */
+export function mutantIssues (n: Pick<ScenarioNode, 'impl' | 'gossipPolicy' | 'mutants'>, path: FieldPath): FieldIssue[] {
+  const mutants = n.mutants ?? []
+  if (mutants.length === 0) return []
+  const known = (implementation(n.impl).mutants ?? []).map(m => m.name)
+  const issues: FieldIssue[] = []
+  mutants.forEach((m, j) => {
+    if (known.includes(m)) return
+    const near = closest(m, known)
+    issues.push({
+      path: [...path, 'mutants', j],
+      message: `impl ${n.impl} has no mutant "${m}"${near === undefined ? '' : ` (did you mean "${near}"?)`}`,
+      expected: known.length > 0 ? `one of ${known.join(', ')}` : `no mutants (impl ${n.impl} has none)`
+    })
+  })
+  if (n.gossipPolicy !== 'leg-aware') {
+    issues.push({ path: [...path, 'mutants'], at: 'key', message: `mutants modify the leg-aware policy, but gossipPolicy is ${n.gossipPolicy}`, expected: 'gossipPolicy: leg-aware (the default), or no mutants' })
+  }
+  return issues
 }
 
 /** A node of a `perNode` implementation (external) names what runs; no other node may. */

@@ -13,6 +13,7 @@ export interface NodeFile {
   command?: string[]
   image?: string
   gossipPolicy?: GossipPolicyName
+  mutants?: string[]
   validators?: number[]
   /** true: every subnet; { subnets }: those */
   aggregator?: boolean | { subnets: number[] }
@@ -22,7 +23,7 @@ export interface NodeFile {
 
 export interface NodeCountFile {
   count: number
-  defaults?: { impl?: NodeImpl, command?: string[], image?: string, gossipPolicy?: GossipPolicyName }
+  defaults?: { impl?: NodeImpl, command?: string[], image?: string, gossipPolicy?: GossipPolicyName, mutants?: string[] }
   aggregators?: string[]
 }
 

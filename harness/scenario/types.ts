@@ -31,6 +31,8 @@ export interface ScenarioNode {
   /** external impl on the docker runtime: the image to run */
   image?: string
   gossipPolicy: GossipPolicyName
+  /** field bugs the node re-creates on top of leg-aware (containers/ts-node/MUTANTS.md); absent: none */
+  mutants?: string[]
   /** validator indices this node publishes for, ascending */
   validators: number[]
   aggregator: boolean

@@ -30,7 +30,9 @@ describe('scenario: shipped fixtures', () => {
     it(`${f}: names itself, its field bug and the schema`, () => {
       const s = loaded.get(f.replace(/\.yaml$/, '')) as Scenario
       expect(s.name).to.equal(f.replace(/\.yaml$/, ''))
-      expect(s.description).to.match(/PR #\d+/)
+      // the field bug: a pull request, or a commit id where the fix had no PR, or the catalogue's
+      // section where upstream recorded neither (zig-libp2p's PendingDial)
+      expect(s.description).to.match(/PR #\d+|\b[0-9a-f]{7,40}\b|docs\/field-bugs\.md section \d+/)
       const text = readFileSync(join(dir, f), 'utf8')
       const m = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text)
       expect(m, 'yaml-language-server schema comment').to.not.equal(null)
@@ -38,7 +40,9 @@ describe('scenario: shipped fixtures', () => {
       // short slots: a run takes seconds
       expect(s.slotMs).to.be.at.most(1000)
       expect(s.expectations.length).to.be.greaterThan(0)
-      expect(planFaults(s).length).to.be.greaterThan(0)
+      // a fixture without faults must disturb the run some other way: the boot race is start order alone
+      const timed = s.nodes.some(n => n.subscribeDelayMs !== undefined || n.startDelayMs !== undefined)
+      expect(planFaults(s).length > 0 || timed, 'faults, or a start/subscribe delay').to.equal(true)
     })
   }
 

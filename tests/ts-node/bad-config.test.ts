@@ -42,7 +42,9 @@ describe('TS node config rejection', function () {
     ['a subscribed subnet beyond subnets', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, subnets: 4, subscribeSubnets: [1, 4] } }), /<file>: field \/duties\/subscribeSubnets: subnet 4 is not below subnets \(4\)$/m],
     ['a block offset no slot reaches', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, blocks: { bytes: 1024, every: 4, offset: 4 } } }), /<file>: field \/duties\/blocks\/offset: must be below every \(4\)$/m],
     ['a block over 1 MiB', () => ({ ...good(), duties: { genesisMs: 1, slotMs: 1000, blocks: { bytes: 1048577 } } }), /<file>: field \/duties\/blocks\/bytes: /m],
-    ['not JSON', () => '{ nope', /<file>: not valid JSON/]
+    ['not JSON', () => '{ nope', /<file>: not valid JSON/],
+    ['unknown mutant', () => ({ ...good(), mutants: ['nope'] }), /<file>: field \/mutants: unknown mutant "nope"; this node has teardown-on-any-leg-close, /],
+    ['a mutant on stock', () => ({ ...good(), gossipPolicy: 'stock', mutants: ['drop-early-subscribe'] }), /<file>: field \/mutants: mutants are defects of the leg-aware policy/]
   ]
   for (const [what, make, message] of cases) {
     it(`rejects ${what} with exit code 2`, async () => {

@@ -1,0 +1,62 @@
+/**
+ * `meshflap power`: every fixture x variant (correct node, each mutant, stock)
+ * x N seeds; exit 1 when a mutant escapes its own fixture on any seed or the
+ * correct node fails any fixture (harness/power/power-table.ts).
+ */
+import { join } from 'node:path'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { allMutants } from '../impls/index.ts'
+import { judgedCells, missingFixtures, planPower, powerVariants } from '../power/plan.ts'
+import { runPower } from '../power/run-power.ts'
+import { powerTableText } from '../power/power-table.ts'
+import { collectVersions } from '../runner/versions.ts'
+import { EXIT } from './exit-codes.ts'
+import { loadAll } from './load-scenarios.ts'
+import { interruptSignal } from './interrupt.ts'
+import { CountProgress } from './count-progress.ts'
+import { defaultFiles, sourceLine } from './default-files.ts'
+
+export interface PowerFlags {
+  runtime: RuntimeName
+  seeds: number
+  out: string
+  /** only these mutants (default: every mutant) */
+  mutant?: string[]
+  /** only the cells the exit rule judges (correct node everywhere, each mutant on its own fixture) */
+  judgedOnly?: boolean
+}
+
+export async function powerCommand (files: string[], flags: PowerFlags): Promise<number> {
+  const known = allMutants()
+  const mutants = flags.mutant === undefined ? known : known.filter(m => flags.mutant!.includes(m.name))
+  const variants = powerVariants(mutants)
+  // default: each mutant's own fixture, from meshflap's shipped scenarios
+  const dir = defaultFiles().scenarioDir
+  const scenarioFiles = files.length > 0 ? files : [...new Set(mutants.map(m => join(dir, `${m.fixture}.yaml`)))]
+  if (files.length === 0) process.stderr.write(sourceLine('fixtures', dir, false, 'name scenario files to measure others') + '\n')
+  const { scenarios, errors } = await loadAll(scenarioFiles)
+  errors.push(...missingFixtures(scenarios, variants))
+  if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
+  const planned = planPower(scenarios, variants, flags.seeds)
+  const cells = flags.judgedOnly === true ? judgedCells(planned) : planned
+  const out = join(flags.out, `power-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  const { signal, dispose } = interruptSignal()
+  const progress = new CountProgress(process.stderr, 'power', cells.length)
+  try {
+    const result = await runPower(cells, {
+      dir: out, runtime: flags.runtime, seeds: flags.seeds, variants, signal, versions: await collectVersions(),
+      onCellStart: cell => { progress.start(cell.key) },
+      onNote: message => { process.stderr.write(message + '\n') },
+      onCellDone: r => { progress.done(r.variant.kind === 'correct' && r.status !== 'pass' ? `${r.key}: the correct node did not pass (${r.summary})` : undefined) }
+    })
+    progress.stop()
+    process.stdout.write(powerTableText(result.entries, result.variants, result.fixtures) + '\n')
+    for (const p of result.problems) process.stdout.write(`PROBLEM ${p.message}\n`)
+    process.stdout.write(`${result.red ? 'RED' : 'GREEN'}: ${result.cells.length} run(s) in ${(result.wallMs / 1000).toFixed(0)} s; power.json, junit.xml, power.html in ${out}\n`)
+    if (result.interrupted) return EXIT.interrupted
+    return result.red ? EXIT.verdictFailed : EXIT.pass
+  } finally {
+    progress.stop()
+    dispose()
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Runs a planned power measurement cell by cell (one devnet at a time, as the
+ * matrix does, through the same environment-rerun runner) and writes, into the
+ * power folder:
+ *
+ *   power.json   every cell, the table and the problems (the exit rule)
+ *   junit.xml    one testcase per (variant, fixture)
+ *   power.html   variants x fixtures, "caught k/N", each cell linking a run's report.html
+ *   runs/        one run directory per cell, as `meshflap run` writes them
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { environmentWhat, runWithEnvironmentRerun } from '../runner/environment-rerun.ts'
+import type { EnvironmentRerun } from '../runner/environment-rerun.ts'
+import type { RuntimeName } from '../runtime/runtime.ts'
+import { renderPowerHtml } from './power-html.ts'
+import { renderPowerJunit } from './power-junit.ts'
+import { powerProblems, powerTable, unmeasuredMutants } from './power-table.ts'
+import type { PowerCellResult, PowerEntry, PowerProblem } from './power-table.ts'
+import { variantOverrides } from './plan.ts'
+import type { PowerCell, PowerVariant } from './plan.ts'
+
+export interface PowerResult {
+  red: boolean
+  interrupted: boolean
+  cells: PowerCellResult[]
+  entries: PowerEntry[]
+  problems: PowerProblem[]
+  variants: string[]
+  fixtures: string[]
+  seeds: number
+  runtime: RuntimeName
+  wallMs: number
+  dir: string
+}
+
+export interface RunPowerOptions {
+  dir: string
+  runtime: RuntimeName
+  seeds: number
+  variants: readonly PowerVariant[]
+  signal?: AbortSignal
+  versions?: Record<string, string>
+  onCellStart?: (cell: PowerCell, index: number, total: number) => void
+  onCellDone?: (result: PowerCellResult, index: number, total: number) => void
+  onNote?: (message: string) => void
+}
+
+async function runOnce (cell: PowerCell, options: RunPowerOptions): Promise<EnvironmentRerun> {
+  return await runWithEnvironmentRerun(cell.scenario, {
+    runtime: options.runtime,
+    outDir: join(options.dir, 'runs'),
+    signal: options.signal,
+    versions: options.versions,
+    overrides: { seed: cell.seed, ...variantOverrides(cell.variant) }
+  })
+}
+
+export async function runPower (cells: readonly PowerCell[], options: RunPowerOptions): Promise<PowerResult> {
+  const started = Date.now()
+  await mkdir(options.dir, { recursive: true })
+  const results: PowerCellResult[] = []
+  const aborted = (): boolean => options.signal?.aborted === true
+  for (const [i, cell] of cells.entries()) {
+    if (aborted()) break
+    options.onCellStart?.(cell, i, cells.length)
+    const base = { key: cell.key, fixture: cell.scenario.name, variant: cell.variant, seed: cell.seed }
+    let result: PowerCellResult
+    try {
+      const outcome = await runOnce(cell, options).catch(async (err: unknown) => {
+        // a node that did not come up in time on a loaded machine says nothing about the variant: one more try
+        if (aborted()) throw err
+        options.onNote?.(`${cell.key}: set-up failed (${(err as Error).message.split('\n')[0] ?? ''}); trying once more`)
+        return await runOnce(cell, options)
+      })
+      const run = outcome.result
+      const failed = run.verdicts.filter(v => v.status !== 'pass')
+      result = {
+        ...base,
+        status: run.status,
+        summary: failed.length === 0 ? (run.status === 'pass' ? 'every verdict passed' : `${run.status} (${run.endReason})`)
+          : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
+            : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
+        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
+      }
+    } catch (err) {
+      // a devnet that cannot start is not a verdict: unknown (for a mutant: not a catch)
+      if (aborted()) break
+      result = { ...base, status: 'unknown', summary: `set-up failed: ${(err as Error).message.split('\n')[0] ?? ''}`, dir: '', reproduce: '', wallMs: 0 }
+    }
+    results.push(result)
+    options.onCellDone?.(result, i, cells.length)
+  }
+  const entries = powerTable(results)
+  const interrupted = results.length < cells.length
+  const mutants = options.variants.filter(v => v.kind === 'mutant').map(v => v.name)
+  const problems = [...powerProblems(entries), ...(interrupted ? [] : unmeasuredMutants(entries, mutants.filter(m => cells.some(c => c.variant.name === m))))]
+  const power: PowerResult = {
+    red: problems.length > 0,
+    interrupted,
+    cells: results,
+    entries,
+    problems,
+    variants: options.variants.map(v => v.name),
+    fixtures: [...new Set(cells.map(c => c.scenario.name))],
+    seeds: options.seeds,
+    runtime: options.runtime,
+    wallMs: Date.now() - started,
+    dir: options.dir
+  }
+  await writePowerFiles(power)
+  return power
+}
+
+async function writePowerFiles (p: PowerResult): Promise<void> {
+  await writeFile(join(p.dir, 'power.json'), JSON.stringify(p, null, 2) + '\n')
+  await writeFile(join(p.dir, 'junit.xml'), renderPowerJunit(p.entries, p.problems))
+  await writeFile(join(p.dir, 'power.html'), renderPowerHtml({
+    title: 'meshflap power: which fixture catches which field bug',
+    dir: p.dir, variants: p.variants, fixtures: p.fixtures, entries: p.entries, problems: p.problems,
+    seeds: p.seeds, runtime: p.runtime, wallMs: p.wallMs
+  }))
+}
