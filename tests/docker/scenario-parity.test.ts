@@ -41,7 +41,12 @@ describe('docker runtime: same scenarios, same verdicts', function () {
   const cases: Array<[string, 'leg-aware' | 'stock', 'pass' | 'fail']> = [
     ['pr278-non-bearing-leg-flap.yaml', 'leg-aware', 'pass'],
     ['bearing-leg-down.yaml', 'leg-aware', 'pass'],
-    ['bearing-leg-down.yaml', 'stock', 'fail']
+    ['bearing-leg-down.yaml', 'stock', 'fail'],
+    // the fault and traffic primitives whose own real-node tests run on the process runtime only
+    // (stall, pause, kill and restart have docker cases in tests/faults-nodes/)
+    ['burst-loss-aggregator.yaml', 'leg-aware', 'pass'],
+    ['simultaneous-dial-pair.yaml', 'leg-aware', 'pass'],
+    ['sparse-subnets.yaml', 'leg-aware', 'pass']
   ]
   for (const [file, policy, expected] of cases) {
     it(`${file} with ${policy}: ${expected}, as on the process runtime; nothing left on the engine`, async () => {
