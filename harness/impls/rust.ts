@@ -30,6 +30,10 @@ export const rust = defineImplementation({
   // the three-stack matrix decides when it joins the nightly set (issue 12, part 3)
   inDefaultMatrix: false,
   perNode: false,
+  cannotPlaceStreams: 'stock libp2p-gossipsub 0.50 opens an outbound gossip stream on EVERY connection to a peer ' +
+    '(handler.rs EnabledHandler::poll requests one whenever the peer\'s send queue is non-empty, and behaviour.rs ' +
+    'handle_established_{inbound,outbound}_connection gives every connection\'s handler the one shared queue), ' +
+    'so a pair\'s two directions cannot be put on chosen legs',
   build: {
     binary: BINARY,
     tool: 'cargo',

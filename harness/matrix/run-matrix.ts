@@ -72,6 +72,15 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
     options.onCellStart?.(cell, i, cells.length)
     const known = knownFailureFor(options.known, cell)
     let result: MatrixCellResult
+    if (cell.skip !== undefined) {
+      result = {
+        key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
+        status: 'unknown', class: 'not-applicable', summary: `not run: ${cell.skip}`, dir: '', reproduce: '', wallMs: 0
+      }
+      results.push(result)
+      options.onCellDone?.(result, i, cells.length)
+      continue
+    }
     try {
       const outcome = await runWithEnvironmentRerun(cell.scenario, {
         runtime: options.runtime,
@@ -79,7 +88,7 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
         signal: options.signal,
         versions: options.versions,
         overrides: {
-          seed: cell.seed, impls: cell.impls, transport: cell.transport,
+          seed: cell.seed, impls: cell.impls, ...(cell.force !== undefined ? { transport: cell.force } : {}),
           ...(options.policy != null ? { policy: options.policy } : {}),
           ...(options.externalCommand != null ? { externalCommand: options.externalCommand } : {}),
           ...(options.externalImage != null ? { externalImage: options.externalImage } : {})
@@ -135,7 +144,7 @@ async function writeMatrixFiles (matrix: MatrixResult, runs: readonly RunResult[
 export function matrixTable (cells: readonly MatrixCellResult[]): string {
   const columns = [...new Set(cells.map(c => `${c.impls.join('>')} ${c.transport}`))]
   const rows = [...new Set(cells.map(c => c.scenario))]
-  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS', environment: 'env-unknown' }
+  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS', environment: 'env-unknown', 'not-applicable': 'n/a' }
   const cell = (scenario: string, column: string): string => {
     const hits = cells.filter(c => c.scenario === scenario && `${c.impls.join('>')} ${c.transport}` === column)
     if (hits.length === 0) return '-'

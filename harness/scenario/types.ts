@@ -158,4 +158,9 @@ export interface Scenario {
   expectations: Expectation[]
   /** pairs whose stream placement is staged before genesis (absent or empty: left to the stacks) */
   placement?: StreamPlacement[]
+  /**
+   * transports the scenario is about, each run by `meshflap matrix` with every leg on it (file
+   * `matrix.transports`); absent: the matrix runs it only as written (its own, possibly mixed, legs)
+   */
+  matrixTransports?: TransportName[]
 }
