@@ -30,9 +30,9 @@ export const rust = defineImplementation({
   // the three-stack matrix decides when it joins the nightly set (issue 12, part 3)
   inDefaultMatrix: false,
   perNode: false,
-  cannotPlaceStreams: 'stock libp2p-gossipsub 0.50 opens an outbound gossip stream on EVERY connection to a peer ' +
-    '(handler.rs EnabledHandler::poll requests one whenever the peer\'s send queue is non-empty, and behaviour.rs ' +
-    'handle_established_{inbound,outbound}_connection gives every connection\'s handler the one shared queue), ' +
+  cannotPlaceStreams: 'stock libp2p-gossipsub 0.50 opens its own outbound gossip stream on any connection to a peer whose ' +
+    'handler is polled while messages are queued (handler.rs EnabledHandler::poll; every connection\'s handler shares the ' +
+    'peer\'s one queue, behaviour.rs handle_established_{inbound,outbound}_connection), usually on both legs of a pair, ' +
     'so a pair\'s two directions cannot be put on chosen legs',
   build: {
     binary: BINARY,
