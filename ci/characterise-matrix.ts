@@ -4,7 +4,8 @@
  * seed 1 of every cell, then seed 2 of every cell, ... so that a run stopped
  * early still covers every cell. Each finished run is appended as one JSON line
  * to <out>/cells.ndjson at once (a long run that is stopped keeps what it did);
- * `--table` prints cell -> passes/runs from that file.
+ * `--table` prints cell -> passes/runs from that file, each run judged again from its
+ * history with the current oracles (what `meshflap report <run-dir>` does, without writing).
  *
  *   node ci/characterise-matrix.ts --impl ts,go,rust --involving rust --seeds 5 --out runs/char-rust
  *   node ci/characterise-matrix.ts --table runs/char-rust
@@ -24,6 +25,11 @@ import type { MatrixCell } from '../harness/matrix/plan.ts'
 import { runMatrix } from '../harness/matrix/run-matrix.ts'
 import type { MatrixCellResult } from '../harness/matrix/run-matrix.ts'
 import { PROJECT_ROOT } from '../harness/util/paths.ts'
+import { readHistory } from '../harness/report/read-history.ts'
+import { judge } from '../harness/oracles/index.ts'
+import { composeStatus } from '../harness/oracles/verdict.ts'
+import type { RunStart } from '../harness/history/types.ts'
+import type { Scenario } from '../harness/scenario/types.ts'
 
 const { values } = parseArgs({
   options: {
@@ -70,16 +76,28 @@ async function table (dir: string): Promise<string> {
   const rows = new Map<string, MatrixCellResult[]>()
   const text = await readFile(join(dir, 'cells.ndjson'), 'utf8')
   for (const line of text.split('\n').filter(l => l.trim() !== '')) {
-    const r = JSON.parse(line) as MatrixCellResult
+    const r = await rejudged(JSON.parse(line) as MatrixCellResult)
     const cell = r.key.replace(/ seed \d+$/, '')
     rows.set(cell, [...(rows.get(cell) ?? []), r])
   }
   const out: string[] = []
   for (const [cell, rs] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
     const pass = rs.filter(r => r.status === 'pass').length
-    const statuses = rs.map(r => `${r.seed}:${r.status}`).join(' ')
+    const statuses = rs.map(r => `${r.seed}:${r.status}${r.status === 'pass' || r.class === 'not-applicable' ? '' : ` [${r.summary.slice(0, 90)}]`}`).join(' ')
     const wall = rs.reduce((t, r) => t + r.wallMs, 0) / 1000
     out.push(`${cell.padEnd(58)} pass ${pass}/${rs.length}  ${statuses}  (${wall.toFixed(0)} s)`)
   }
   return out.join('\n')
+}
+
+/** The run judged again from its history with the current oracles; set-up failures and not-applicable cells as recorded. */
+async function rejudged (r: MatrixCellResult): Promise<MatrixCellResult> {
+  if (r.dir === '') return r
+  const history = await readHistory(join(r.dir, 'history.ndjson'))
+  const start = history.find((e): e is RunStart => e.kind === 'run_start')
+  const scenario = start?.resolved as Scenario | undefined
+  if (scenario === undefined) return r
+  const verdicts = judge(history, scenario.expectations)
+  const failed = verdicts.filter(v => v.status !== 'pass')
+  return { ...r, status: composeStatus(verdicts.map(v => v.status)), summary: failed.map(v => `${v.expectation} ${v.status}: ${v.findings[0]?.message ?? v.summary}`).join(' | ') }
 }
