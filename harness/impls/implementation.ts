@@ -73,11 +73,11 @@ export interface Implementation<Name extends string = string> {
   readonly inDefaultMatrix: boolean
   /**
    * Why a scenario's `placement` (harness/scenario/resolve-placement.ts) cannot be staged for a
-   * pair with a node of this implementation: the stack, not the harness, decides which legs carry
-   * its streams. Such a pair runs unplaced and the run's verdicts are `unknown` with this reason
+   * pair with a node of this implementation and a `partner` implementation (undefined: it can): the
+   * stack, not the harness, decides which legs carry its streams. Such a pair runs unplaced and the run's verdicts are `unknown` with this reason
    * (harness/impls/placement-support.ts). Absent: placement can be staged.
    */
-  readonly cannotPlaceStreams?: string
+  readonly cannotPlaceStreams?: (placement: { streams: 'split' | 'same', partner: string }) => string | undefined
   /** how set-up builds it; absent when there is nothing to build */
   readonly build?: BuildStep
   /** process runtime: the argv that starts a node with this config file */

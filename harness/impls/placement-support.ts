@@ -22,10 +22,12 @@ export interface UnplaceablePair extends StreamPlacement {
 export function unplaceablePairs (scenario: Pick<Scenario, 'nodes' | 'placement'>): UnplaceablePair[] {
   const out: UnplaceablePair[] = []
   for (const p of scenario.placement ?? []) {
-    const unable = p.pair.flatMap(name => {
-      const node = scenario.nodes.find(n => n.name === name)
-      const why = node === undefined ? undefined : implementation(node.impl).cannotPlaceStreams
-      return node === undefined || why === undefined ? [] : [{ node: `${name} (${node.impl})`, why }]
+    const nodes = p.pair.map(name => scenario.nodes.find(n => n.name === name))
+    const unable = nodes.flatMap((node, i) => {
+      const partner = nodes[1 - i]
+      if (node === undefined || partner === undefined) return []
+      const why = implementation(node.impl).cannotPlaceStreams?.({ streams: p.streams, partner: partner.impl })
+      return why === undefined ? [] : [{ node: `${node.name} (${node.impl})`, why }]
     })
     if (unable.length > 0) out.push({ ...p, nodes: unable.map(u => u.node), why: [...new Set(unable.map(u => u.why))] })
   }

@@ -34,7 +34,7 @@ export const rust = defineImplementation({
   // are flaky guesses, not yet a stable baseline a nightly job could be green against.
   inDefaultMatrix: false,
   perNode: false,
-  cannotPlaceStreams: 'stock libp2p-gossipsub 0.50 opens its own outbound gossip stream on any connection to a peer whose ' +
+  cannotPlaceStreams: () => 'stock libp2p-gossipsub 0.50 opens its own outbound gossip stream on any connection to a peer whose ' +
     'handler is polled while messages are queued (handler.rs EnabledHandler::poll; every connection\'s handler shares the ' +
     'peer\'s one queue, behaviour.rs handle_established_{inbound,outbound}_connection), usually on both legs of a pair, ' +
     'so a pair\'s two directions cannot be put on chosen legs',

@@ -91,6 +91,12 @@ describe('matrix plan and known failures (pure)', () => {
     // without placement nothing is skipped
     expect(planMatrix([parseScenario(tiny('free', ''), 'free.yaml')], { impls: ['rust'], transports: ['tcp'], seeds: 1 }).cells[0]!.skip).to.equal(undefined)
     expect(unplaceablePairs({ nodes: placed.nodes, placement: placed.placement })).to.deep.equal([], 'ts-ts as written can be placed')
+    // a limit of a pair, not of a stack: the Go peer splits with another Go peer, not with a TS node
+    const withGo = planMatrix([placed], { impls: ['ts', 'go'], transports: ['tcp'], seeds: 1 }).cells
+    expect(withGo.map(c => [c.key, c.skip !== undefined])).to.deep.equal([
+      ['placed ts>ts tcp seed 5', false], ['placed ts>go tcp seed 5', true], ['placed go>ts tcp seed 5', true], ['placed go>go tcp seed 5', false]
+    ])
+    expect(withGo[1]!.skip).to.match(/node B \(go\): go-libp2p-pubsub opens its stream on the newest connection/)
   })
 
   it('reads the shipped known-failures file; every entry has a reason and an upstream reference', async () => {
