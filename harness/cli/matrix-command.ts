@@ -1,4 +1,4 @@
-/** `meshflap matrix`: every scenario x ordered implementation pair x transport, judged against known-failures. */
+/** `meshflap matrix`: every scenario x ordered implementation pair x the transports it is about, judged against known-failures. */
 import { join } from 'node:path'
 import { readdir } from 'node:fs/promises'
 import type { NodeImpl, GossipPolicyName } from '../scenario/types.ts'
@@ -41,7 +41,11 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
   const scenarioFiles = files.length > 0 ? files : await shippedScenarios(defaults.scenarioDir)
   const { scenarios, errors } = await loadAll(scenarioFiles)
   if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
-  const cells = planMatrix(scenarios, { impls: flags.impl, transports: flags.transport, seeds: flags.seeds })
+  const { cells, duplicates } = planMatrix(scenarios, { impls: flags.impl, transports: flags.transport, seeds: flags.seeds })
+  const skipped = cells.filter(c => c.skip !== undefined).length
+  process.stderr.write(`matrix: ${cells.length - skipped} cell(s) to run` +
+    (skipped > 0 ? `, ${skipped} not applicable (listed, not run)` : '') +
+    (duplicates.length > 0 ? `, ${duplicates.length} left out as the same run as another (e.g. ${duplicates[0]!.key} = ${duplicates[0]!.sameAs})` : '') + '\n')
   const dir = join(flags.out, `matrix-${new Date().toISOString().replace(/[:.]/g, '-')}`)
   const { signal, dispose } = interruptSignal()
   const progress = new CountProgress(process.stderr, 'matrix', cells.length)
@@ -56,6 +60,9 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
     process.stdout.write(matrixTable(result.cells) + '\n')
     for (const c of result.cells.filter(c => c.class === 'new-failure' || c.class === 'unexpected-pass')) {
       process.stdout.write(`${c.class === 'new-failure' ? 'NEW FAILURE' : 'UNEXPECTED PASS'} ${c.key}: ${c.class === 'new-failure' ? c.summary : `listed as known (${c.knownReason ?? ''}), but it passed`}\n  ${c.dir !== '' ? `report: ${c.dir}/report.html\n  reproduce: ${c.reproduce}` : ''}\n`)
+    }
+    for (const c of result.cells.filter(c => c.class === 'not-applicable')) {
+      process.stdout.write(`NOT APPLICABLE ${c.key}: ${c.summary}\n`)
     }
     for (const c of result.cells.filter(c => c.class === 'environment')) {
       process.stdout.write(`UNKNOWN (environment) ${c.key}: ${c.summary}\n  report: ${c.dir}/report.html\n  reproduce: ${c.reproduce}\n`)

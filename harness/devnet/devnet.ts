@@ -44,6 +44,7 @@ import type { TargetResolution } from '../scenario/resolve-target.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 import type { FaultActionSpec, Target } from '../scenario/types.ts'
+import { unplaceablePairs, unplaceableSummary } from '../impls/placement-support.ts'
 import { PlacementError, dialWithPlacement, placementOf, placementProblems } from './stage-placement.ts'
 import { blockDuties } from '../scenario/resolve-traffic.ts'
 import { createLogger } from '../cli/logger.ts'
@@ -335,7 +336,9 @@ export class Devnet implements AsyncDisposable {
         .catch((err: Error) => { dialErrors.push(`${l.name}: ${err.message}`) })
     }
     const meshTimeoutMs = options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length
-    const placement = scenario.placement ?? []
+    // pairs a node's stack cannot have placed are dialed plainly; the run's verdicts say so (unknown)
+    const unplaceable = unplaceablePairs(scenario)
+    const placement = (scenario.placement ?? []).filter(p => !unplaceable.some(u => u.pair[0] === p.pair[0] && u.pair[1] === p.pair[1]))
     const meshFrom = Date.now()
     try {
       await dialWithPlacement(runLegs.map(l => l.name), placement, {
@@ -380,7 +383,14 @@ export class Devnet implements AsyncDisposable {
         ...(n.spec.mutants !== undefined ? { mutants: [...n.spec.mutants] } : {})
       })),
       legs: runLegs.sort((a, b) => a.name.localeCompare(b.name)),
-      ...(placement.length > 0 ? { placement: placement.map(p => ({ pair: p.pair, streams: p.streams, legs: placementOf(p, placed) })) } : {}),
+      ...((scenario.placement ?? []).length > 0
+        ? {
+            placement: (scenario.placement ?? []).map(p => {
+              const u = unplaceable.find(x => x.pair[0] === p.pair[0] && x.pair[1] === p.pair[1])
+              return { pair: p.pair, streams: p.streams, legs: placementOf(p, placed), ...(u !== undefined ? { unmet: unplaceableSummary([u]) } : {}) }
+            })
+          }
+        : {}),
       resolved: scenario
     }
     this.recorder.append(start)

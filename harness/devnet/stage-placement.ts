@@ -12,8 +12,10 @@
  *
  * Known limit: split assumes each stack opens its stream on the first leg ready at its end. The Go
  * peer (go-libp2p host.NewStream) opens it on its newest connection once identify is done, so a
- * TS-Go pair staged this way puts both streams on the TS node's leg and the check refuses the run;
- * TS-TS and Go-Go pairs split as asked.
+ * TS-Go pair staged this way puts both streams on the TS node's leg; TS-TS and Go-Go pairs split as
+ * asked. Such limits are declared by the implementation (`cannotPlaceStreams`, harness/impls/go.ts and
+ * rust.ts): those pairs are not staged and the run is `unknown` (impls/placement-support.ts); a pair
+ * with no declared limit whose placement did not take is refused (set-up failure).
  *
  * Split pairs are staged one at a time: a dozen handshakes at once on a
  * loaded machine jitter by more than the staging latency. Then

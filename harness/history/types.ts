@@ -73,7 +73,7 @@ export interface RunStart {
   nodes: RunNode[]
   legs: RunLeg[]
   /** pairs whose stream placement was staged, and the streams each of their legs carried at run start */
-  placement?: Array<{ pair: [string, string], streams: 'split' | 'same', legs: Record<LegName, string[]> }>
+  placement?: Array<{ pair: [string, string], streams: 'split' | 'same', legs: Record<LegName, string[]>, unmet?: string }>
   /** the resolved scenario, as run (for rerun bundles and reports) */
   resolved?: unknown
 }

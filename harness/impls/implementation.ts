@@ -82,6 +82,13 @@ export interface Implementation<Name extends string = string> {
   readonly perNode: boolean
   /** part of `meshflap matrix` without --impl (the nightly job): set it once the compliance suite passes */
   readonly inDefaultMatrix: boolean
+  /**
+   * Why a scenario's `placement` (harness/scenario/resolve-placement.ts) cannot be staged for a
+   * pair with a node of this implementation and a `partner` implementation (undefined: it can): the
+   * stack, not the harness, decides which legs carry its streams. Such a pair runs unplaced and the run's verdicts are `unknown` with this reason
+   * (harness/impls/placement-support.ts). Absent: placement can be staged.
+   */
+  readonly cannotPlaceStreams?: (placement: { streams: 'split' | 'same', partner: string }) => string | undefined
   /** how set-up builds it; absent when there is nothing to build */
   readonly build?: BuildStep
   /** process runtime: the argv that starts a node with this config file */

@@ -2,12 +2,14 @@
 import type { VerdictStatus } from '../oracles/verdict.ts'
 import type { KnownFailure } from './known-failures.ts'
 
-export type CellClass = 'pass' | 'known-failure' | 'flaky-known' | 'new-failure' | 'unexpected-pass' | 'environment'
+export type CellClass = 'pass' | 'known-failure' | 'flaky-known' | 'new-failure' | 'unexpected-pass' | 'environment' | 'not-applicable'
 
 /**
  * `environment`: the cell's run came out unknown (environment) even after its one rerun (the
  * machine stalled); it says nothing about the pair, so it is neither red nor a pass, and is
  * counted apart.
+ * `not-applicable`: planned but not run, because the pair cannot meet a precondition of the
+ * scenario (plan.ts `skip`, e.g. stream placement a stack cannot have staged): counted apart too.
  */
 export function classifyCell (status: VerdictStatus, known: KnownFailure | undefined, environment = false): CellClass {
   if (environment && status === 'unknown') return 'environment'

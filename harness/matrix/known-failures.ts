@@ -5,7 +5,7 @@
  *
  *   - scenario: go-topics-forgotten-ts-go      # required
  *     impls: [ts, go]                          # optional: the ordered pair (any when absent)
- *     transport: tcp                           # optional
+ *     transport: tcp                           # optional: quic | tcp | mixed (the cell's transport)
  *     outcome: fail                            # fail (must fail) | flaky (either outcome is accepted)
  *     reason: ...                              # required: why, in words
  *     upstream: https://...                    # required: where the bug lives
@@ -15,12 +15,12 @@ import { Ajv } from 'ajv'
 import { LineCounter, parseDocument } from 'yaml'
 import { IMPL_NAMES } from '../impls/index.ts'
 import type { ImplName } from '../impls/index.ts'
-import type { MatrixCell } from './plan.ts'
+import type { CellTransport, MatrixCell } from './plan.ts'
 
 export interface KnownFailure {
   scenario: string
   impls?: [ImplName, ImplName]
-  transport?: 'quic' | 'tcp'
+  transport?: CellTransport
   outcome: 'fail' | 'flaky'
   reason: string
   upstream: string
@@ -39,7 +39,7 @@ const SCHEMA = {
     properties: {
       scenario: { type: 'string', minLength: 1 },
       impls: { type: 'array', items: { enum: IMPL_NAMES }, minItems: 2, maxItems: 2 },
-      transport: { enum: ['quic', 'tcp'] },
+      transport: { enum: ['quic', 'tcp', 'mixed'] },
       outcome: { enum: ['fail', 'flaky'] },
       reason: { type: 'string', minLength: 10 },
       upstream: { type: 'string', minLength: 5 }

@@ -11,7 +11,7 @@ import type { MatrixCellResult } from './run-matrix.ts'
 export function renderMatrixJunit (cells: readonly MatrixCellResult[], name = 'meshflap matrix'): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' })
   const failures = cells.filter(c => c.class === 'new-failure' || c.class === 'unexpected-pass').length
-  const skipped = cells.filter(c => c.class === 'known-failure' || c.class === 'flaky-known' || c.class === 'environment').length
+  const skipped = cells.filter(c => c.class === 'known-failure' || c.class === 'flaky-known' || c.class === 'environment' || c.class === 'not-applicable').length
   const time = cells.reduce((t, c) => t + c.wallMs, 0) / 1000
   const suite = doc.ele('testsuites', { name }).ele('testsuite', { name, tests: cells.length, failures, errors: 0, skipped, time: time.toFixed(3) })
   for (const c of cells) {
@@ -20,6 +20,8 @@ export function renderMatrixJunit (cells: readonly MatrixCellResult[], name = 'm
       tc.ele('failure', { message: xmlText(`new failure: ${c.summary}`), type: 'new-failure' }).txt(xmlText(`${c.summary}\nreport: ${c.dir}/report.html\nreproduce: ${c.reproduce}`))
     } else if (c.class === 'unexpected-pass') {
       tc.ele('failure', { message: xmlText(`unexpected pass: listed in known-failures (${c.knownReason ?? ''}) but every verdict passed`), type: 'unexpected-pass' })
+    } else if (c.class === 'not-applicable') {
+      tc.ele('skipped', { message: xmlText(`not applicable: ${c.summary}`) })
     } else if (c.class === 'environment') {
       tc.ele('skipped', { message: xmlText(`not judged: ${c.summary}`) })
     } else if (c.class === 'known-failure' || c.class === 'flaky-known') {

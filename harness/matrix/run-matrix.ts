@@ -72,19 +72,28 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
     options.onCellStart?.(cell, i, cells.length)
     const known = knownFailureFor(options.known, cell)
     let result: MatrixCellResult
+    if (cell.skip !== undefined) {
+      result = {
+        key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
+        status: 'unknown', class: 'not-applicable', summary: `not run: ${cell.skip}`, dir: '', reproduce: '', wallMs: 0
+      }
+      results.push(result)
+      options.onCellDone?.(result, i, cells.length)
+      continue
+    }
     try {
-      const outcome = await runWithEnvironmentRerun(cell.scenario, {
+      const outcome = await setUpOnceMore(async () => await runWithEnvironmentRerun(cell.scenario, {
         runtime: options.runtime,
         outDir: join(options.dir, 'runs'),
         signal: options.signal,
         versions: options.versions,
         overrides: {
-          seed: cell.seed, impls: cell.impls, transport: cell.transport,
+          seed: cell.seed, impls: cell.impls, ...(cell.force !== undefined ? { transport: cell.force } : {}),
           ...(options.policy != null ? { policy: options.policy } : {}),
           ...(options.externalCommand != null ? { externalCommand: options.externalCommand } : {}),
           ...(options.externalImage != null ? { externalImage: options.externalImage } : {})
         }
-      })
+      }), options.signal)
       const run = outcome.result
       runs.push(run)
       const failed = run.verdicts.filter(v => v.status !== 'pass')
@@ -101,7 +110,7 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
       result = {
         key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
         status: 'fail', class: classifyCell('fail', known), ...(known != null ? { knownReason: known.reason } : {}),
-        summary: `set-up failed: ${(err as Error).message}`, dir: '', reproduce: '', wallMs: 0
+        summary: `set-up failed twice: ${(err as Error).message}`, dir: '', reproduce: '', wallMs: 0
       }
     }
     results.push(result)
@@ -116,6 +125,20 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
   }
   await writeMatrixFiles(matrix, runs)
   return matrix
+}
+
+/**
+ * A cell whose set-up fails (a node not ready in time on a loaded machine, a placement that did not
+ * take) is set up once more, as a stalled run is rerun once: one failed start says nothing about the
+ * pair. A second failure is the cell's result (a node that cannot start at all fails every time).
+ */
+async function setUpOnceMore<T> (run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    if (signal?.aborted === true) throw err
+    return await run()
+  }
 }
 
 async function writeMatrixFiles (matrix: MatrixResult, runs: readonly RunResult[]): Promise<void> {
@@ -135,7 +158,7 @@ async function writeMatrixFiles (matrix: MatrixResult, runs: readonly RunResult[
 export function matrixTable (cells: readonly MatrixCellResult[]): string {
   const columns = [...new Set(cells.map(c => `${c.impls.join('>')} ${c.transport}`))]
   const rows = [...new Set(cells.map(c => c.scenario))]
-  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS', environment: 'env-unknown' }
+  const mark: Record<CellClass, string> = { pass: 'pass', 'known-failure': 'known-fail', 'flaky-known': 'known-flaky', 'new-failure': 'NEW FAIL', 'unexpected-pass': 'UNEXP PASS', environment: 'env-unknown', 'not-applicable': 'n/a' }
   const cell = (scenario: string, column: string): string => {
     const hits = cells.filter(c => c.scenario === scenario && `${c.impls.join('>')} ${c.transport}` === column)
     if (hits.length === 0) return '-'

@@ -5,6 +5,10 @@
  * (leg-aware: at once on the surviving leg, with a SUBSCRIBE replay). The
  * stock bug: it never does while the other leg stays up. When no other leg
  * survived, there is nothing to reopen on and the case is not applicable.
+ * A node that already held another outbound stream to the peer on the
+ * surviving leg (stock rust-libp2p opens one on every connection), open at
+ * the close and for `ms` after it, never lost its way to the peer: that case
+ * passes with delay 0, naming the stream that held (`heldBy`).
  *
  *   A: stream_close a-out-b/o1 (leg A>B faulted)  t0
  *   A: stream_open  a-in-b/o2 outbound to B       t1      t1 - t0 <= ms
@@ -33,6 +37,8 @@ export interface ReopenCase {
   reopenedStream: string | null
   reopenedLeg: string | null
   delayMs: number | null
+  /** another outbound stream to the peer on the surviving leg that was open at the close and `ms` after it */
+  heldBy?: string
 }
 
 export function reopenWithin (history: History, params: ReopenWithinExpectation, ix: RunIndex = indexHistory(history), legs: LegLiveness = new LegLiveness(ix)): Verdict {
@@ -52,6 +58,16 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
     const other: LegName = s.leg === `${s.node}>${s.peer}` ? `${s.peer}>${s.node}` : `${s.node}>${s.peer}`
     // the surviving leg: live when the stream closed (or within a moment of it: both ends see the close at slightly different times)
     if (!legs.liveAt(other, closed) && !legs.liveAt(other, closed + 1)) { noSurvivor++; continue }
+    const held = outbound.find(n => n.node === s.node && n.peer === s.peer && n.id !== s.id && n.leg === other &&
+      n.openMs <= closed && (n.closeMs === undefined || n.closeMs >= Math.min(ix.observedUntil, closed + params.ms)))
+    if (held !== undefined) {
+      cases.push({
+        node: s.node, peer: s.peer, stream: s.id, leg: s.leg, fault: w.fault, closedMs: closed,
+        survivors: [legs.describeLeg(other, legs.liveAt(other, closed) ? closed : closed + 1)],
+        reopenedMs: closed, reopenedStream: held.id, reopenedLeg: held.leg ?? null, delayMs: 0, heldBy: held.id
+      })
+      continue
+    }
     const next = outbound.find(n => n.node === s.node && n.peer === s.peer && n.id !== s.id && n.openMs >= Math.min(w.fromMs, closed) && n.openMs > s.openMs)
     const c: ReopenCase = {
       node: s.node, peer: s.peer, stream: s.id, leg: s.leg, fault: w.fault, closedMs: closed,
@@ -78,7 +94,8 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${cases.length} outbound stream(s) closed by a fault with a surviving leg, all reopened within ${params.ms} ms (slowest ${Math.max(0, ...delays)} ms); ${noSurvivor} without a surviving leg (not applicable)` +
+    checked: `${cases.length} outbound stream(s) closed by a fault with a surviving leg, all reopened within ${params.ms} ms (slowest ${Math.max(0, ...delays)} ms)` +
+      `${cases.some(c => c.heldBy !== undefined) ? `, ${cases.filter(c => c.heldBy !== undefined).length} of them because the node held another outbound stream to the peer on the surviving leg` : ''}; ${noSurvivor} without a surviving leg (not applicable)` +
       (untouched !== '' ? `; ${untouched}` : ''),
     evidence: { cases, noSurvivor, unjudgeable }
   })

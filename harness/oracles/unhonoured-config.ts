@@ -4,7 +4,9 @@
  * did not run the scenario as written: every verdict is `unknown`, never a
  * pass: `subscribe: { delayMs }` (contract duties.subscribeDelayMs: without the
  * late subscribe the boot race the scenario is about never happened),
- * `subnetSubscriptions: sparse` (duties.subscribeSubnets) and `blocks` (duties.blocks).
+ * `subnetSubscriptions: sparse` (duties.subscribeSubnets) and `blocks` (duties.blocks);
+ * and stream `placement` a node's stack cannot have staged (run_start.placement[].unmet):
+ * the faults then hit legs other than the ones the scenario meant.
  */
 import type { ScenarioNode } from '../scenario/types.ts'
 import type { RunIndex } from './run-index.ts'
@@ -28,6 +30,12 @@ export function unhonouredConfig (ix: RunIndex): string[] {
     if (unsupported.includes('subscribeDelayMs')) {
       out.push(`node ${spec.name} (${spec.impl}) cannot delay subscribing (its ready event lists subscribeDelayMs as unsupported), so the scenario's subscribe delay of ${spec.subscribeDelayMs} ms did not happen`)
     }
+  }
+  // placement the scenario asked for and a node's stack could not have staged (impls/placement-support.ts)
+  const unmet = (ix.start.placement ?? []).filter(p => p.unmet !== undefined)
+  if (unmet.length > 0) {
+    const first = unmet[0]!.unmet!
+    out.push(unmet.length === 1 ? first : `${first} (and ${unmet.length - 1} more pair(s): ${unmet.slice(1).map(p => `[${p.pair.join(', ')}]`).join(', ')})`)
   }
   return out
 }

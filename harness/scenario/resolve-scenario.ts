@@ -6,13 +6,15 @@
  */
 import { DEFAULTS } from './defaults.ts'
 import { resolveExpectations } from './resolve-expectations.ts'
-import { resolveFaults } from './resolve-faults.ts'
+import { resolveFaults, transportIssues } from './resolve-faults.ts'
+import { ACTION_RULES } from '../faults/action-rules.ts'
+import { isNodeTarget } from './resolve-node-target.ts'
 import { resolveLegs, resolveNodes } from './resolve-nodes.ts'
 import { resolvePlacement } from './resolve-placement.ts'
 import { resolveTraffic } from './resolve-traffic.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ScenarioFile } from './scenario-file.ts'
-import type { Scenario } from './types.ts'
+import type { FaultActionSpec, Scenario, Target } from './types.ts'
 
 export interface ResolveOptions {
   /** the file name recorded in the scenario (and in fault `where`s) */
@@ -48,6 +50,17 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
   const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount, blocks: traffic.blocks !== undefined }, issues)
   const placement = resolvePlacement(file.placement ?? [], nodes, issues)
+  // every transport the matrix will force must take every fault (e.g. no `reset` on QUIC legs)
+  for (const transport of file.matrix?.transports ?? []) {
+    const forced = legs.map(l => ({ ...l, transport }))
+    for (const f of faults) {
+      if (f.action.kind in ACTION_RULES && !isNodeTarget(f.target) && (f.target as { kind?: string }).kind !== 'pair') {
+        const found: FieldIssue[] = []
+        transportIssues(f.action as FaultActionSpec, f.target as Target, ['faults', f.index, 'action'], forced, found)
+        for (const i of found) issues.push({ path: ['matrix', 'transports'], message: `${transport}: faults[${f.index}]: ${i.message}`, ...(i.expected !== undefined ? { expected: `${i.expected}, or leave ${transport} out` } : {}) })
+      }
+    }
+  }
   if (issues.length > 0) return { scenario: undefined, issues }
   return {
     issues,
@@ -71,7 +84,8 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       gossip,
       faults,
       expectations,
-      ...(placement.length > 0 ? { placement } : {})
+      ...(placement.length > 0 ? { placement } : {}),
+      ...(file.matrix !== undefined ? { matrixTransports: [...file.matrix.transports] } : {})
     }
   }
 }

@@ -120,5 +120,7 @@ export interface ScenarioFile {
   gossip?: { D?: number, Dlo?: number, Dhi?: number, Dlazy?: number, heartbeatMs?: number }
   faults?: FaultFile[]
   placement?: PlacementFile[]
+  /** what `meshflap matrix` runs it on (absent: only the transport it is written for) */
+  matrix?: { transports: Array<'quic' | 'tcp'> }
   expectations: ExpectationFile[]
 }

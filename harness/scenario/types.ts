@@ -159,4 +159,9 @@ export interface Scenario {
   blocks?: { bytes: number, proposers: string[] }
   /** pairs whose stream placement is staged before genesis (absent or empty: left to the stacks) */
   placement?: StreamPlacement[]
+  /**
+   * transports the scenario is about, each run by `meshflap matrix` with every leg on it (file
+   * `matrix.transports`); absent: the matrix runs it only as written (its own, possibly mixed, legs)
+   */
+  matrixTransports?: TransportName[]
 }

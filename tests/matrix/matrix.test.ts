@@ -7,24 +7,96 @@ import { expect } from 'chai'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { planMatrix, orderedPairs } from '../../harness/matrix/plan.ts'
+import { cellTransports, planMatrix, orderedPairs, runFingerprint } from '../../harness/matrix/plan.ts'
+import { unplaceablePairs } from '../../harness/impls/placement-support.ts'
 import { KnownFailuresError, knownFailureFor, parseKnownFailures } from '../../harness/matrix/known-failures.ts'
 import { classifyCell } from '../../harness/matrix/classify.ts'
 import { runMatrix } from '../../harness/matrix/run-matrix.ts'
-import { loadScenario } from '../../harness/scenario/load-scenario.ts'
+import { loadScenario, parseScenario } from '../../harness/scenario/load-scenario.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 
 const fixture = (name: string): string => join(PROJECT_ROOT, 'tests', 'matrix', 'fixtures', `${name}.yaml`)
+/** a two-node scenario as text, written for TCP, with `extra` top-level YAML */
+const tiny = (name: string, extra: string): string => `name: ${name}
+description: a two-node flap for the plan tests
+seed: 5
+validators: 4
+nodes: { count: 2, aggregators: [B] }
+transport: tcp
+slotMs: 500
+slots: 5
+genesisDelayMs: 300
+faults:
+  - { atMs: 600, action: { flap: { times: 1, downMs: 400 } }, target: { pair: [A, B], non-bearing-of: A } }
+${extra}expectations:
+  - streams-survive
+`
 
 describe('matrix plan and known failures (pure)', () => {
-  it('plans every scenario x ordered implementation pair (X,X included) x transport x seed', async () => {
-    const s = await loadScenario(fixture('tiny-pass'))
+  it('plans every scenario x ordered implementation pair (X,X included) x its transports x seed', async () => {
     expect(orderedPairs(['ts', 'go'])).to.deep.equal([['ts', 'ts'], ['ts', 'go'], ['go', 'ts'], ['go', 'go']])
-    const cells = planMatrix([s], { impls: ['ts', 'go'], transports: ['quic', 'tcp'], seeds: 2 })
+    const neutral = parseScenario(tiny('neutral', 'matrix: { transports: [quic, tcp] }\n'), 'neutral.yaml')
+    const { cells, duplicates } = planMatrix([neutral], { impls: ['ts', 'go'], transports: ['quic', 'tcp'], seeds: 2 })
     expect(cells).to.have.length(16)
-    expect(cells[0]!.key).to.equal('tiny-pass ts>ts quic seed 5')
-    expect(cells.at(-1)!.key).to.equal('tiny-pass go>go tcp seed 6')
+    expect(duplicates).to.deep.equal([])
+    expect(cells[0]!.key).to.equal('neutral ts>ts quic seed 5')
+    expect(cells[0]!.force).to.equal('quic')
+    expect(cells.at(-1)!.key).to.equal('neutral go>go tcp seed 6')
     expect(new Set(cells.map(c => c.key)).size).to.equal(16)
+    // --transport quic keeps only the QUIC cells of a neutral scenario
+    expect(planMatrix([neutral], { impls: ['ts'], transports: ['quic'], seeds: 1 }).cells.map(c => c.key)).to.deep.equal(['neutral ts>ts quic seed 5'])
+  })
+
+  it('runs a scenario without matrix.transports only as written: a TCP fixture is not re-run on QUIC, a mixed one stays mixed', async () => {
+    const tcp = await loadScenario(fixture('tiny-pass'))
+    const tcpCells = planMatrix([tcp], { impls: ['ts', 'go'], transports: ['quic', 'tcp'], seeds: 1 }).cells
+    expect(tcpCells.map(c => c.transport)).to.deep.equal(['tcp', 'tcp', 'tcp', 'tcp'])
+    expect(tcpCells.every(c => c.force === undefined), 'its own legs, nothing forced').to.equal(true)
+    expect(planMatrix([tcp], { impls: ['ts'], transports: ['quic'], seeds: 1 }).cells, 'a TCP fixture has no QUIC cell').to.deep.equal([])
+    const mixed = parseScenario(tiny('mixed-one', '').replace('transport: tcp', 'transport: mixed'), 'mixed.yaml')
+    expect(cellTransports(mixed, ['quic', 'tcp'])).to.deep.equal([{ transport: 'mixed' }])
+    expect(cellTransports(mixed, ['tcp']), 'mixed needs both transports').to.deep.equal([])
+    // the negative control: a neutral scenario is forced onto each transport
+    expect(cellTransports(parseScenario(tiny('n', 'matrix: { transports: [tcp, quic] }\n'), 'n.yaml'), ['quic', 'tcp'])).to.deep.equal([{ transport: 'tcp', force: 'tcp' }, { transport: 'quic', force: 'quic' }])
+  })
+
+  it('rejects matrix.transports a fault cannot run on (a reset on QUIC legs), naming the field', () => {
+    const text = tiny('bad', 'matrix: { transports: [quic, tcp] }\n').replace('action: { flap: { times: 1, downMs: 400 } }', 'action: reset, duration: { ms: 200 }')
+    expect(() => parseScenario(text, 'bad.yaml')).to.throw(/matrix\.transports.*quic: faults\[0\]/s)
+    expect(() => parseScenario(text.replace('[quic, tcp]', '[tcp]'), 'ok.yaml')).to.not.throw()
+  })
+
+  it('plans a cell that is the same run as another once, naming the one that runs it', () => {
+    const a = parseScenario(tiny('copy-a', 'matrix: { transports: [quic, tcp] }\n'), 'a.yaml')
+    // the same scenario under another name and description, written for TCP only: its cells are the TCP cells of copy-a
+    const b = parseScenario(tiny('copy-b', '').replace(/description: .*\n/, 'description: the same run, other words\n'), 'b.yaml')
+    const { cells, duplicates } = planMatrix([a, b], { impls: ['ts', 'go'], transports: ['quic', 'tcp'], seeds: 1 })
+    expect(cells).to.have.length(8)
+    expect(duplicates).to.have.length(4)
+    expect(duplicates[0]).to.deep.equal({ key: 'copy-b ts>ts tcp seed 5', sameAs: 'copy-a ts>ts tcp seed 5' })
+    // the negative control: one setting apart is another run
+    const c = parseScenario(tiny('copy-c', '').replace('slots: 5', 'slots: 6'), 'c.yaml')
+    expect(planMatrix([a, c], { impls: ['ts', 'go'], transports: ['quic', 'tcp'], seeds: 1 }).duplicates).to.deep.equal([])
+    expect(runFingerprint(a)).to.not.equal(runFingerprint(c))
+  })
+
+  it('plans a cell whose pair cannot have its stream placement staged as not applicable, with the stack\'s reason', () => {
+    const placed = parseScenario(tiny('placed', 'placement:\n  - { pair: [A, B], streams: split }\n'), 'placed.yaml')
+    const { cells } = planMatrix([placed], { impls: ['ts', 'rust'], transports: ['tcp'], seeds: 1 })
+    expect(cells.map(c => [c.key, c.skip !== undefined])).to.deep.equal([
+      ['placed ts>ts tcp seed 5', false], ['placed ts>rust tcp seed 5', true], ['placed rust>ts tcp seed 5', true], ['placed rust>rust tcp seed 5', true]
+    ])
+    expect(cells[1]!.skip).to.match(/^stream placement split of \[A, B\] cannot be staged: node B \(rust\): stock libp2p-gossipsub 0\.50 opens its own outbound gossip stream on any connection/)
+    expect(cells[3]!.skip).to.include('node A (rust), node B (rust)')
+    // without placement nothing is skipped
+    expect(planMatrix([parseScenario(tiny('free', ''), 'free.yaml')], { impls: ['rust'], transports: ['tcp'], seeds: 1 }).cells[0]!.skip).to.equal(undefined)
+    expect(unplaceablePairs({ nodes: placed.nodes, placement: placed.placement })).to.deep.equal([], 'ts-ts as written can be placed')
+    // a limit of a pair, not of a stack: the Go peer splits with another Go peer, not with a TS node
+    const withGo = planMatrix([placed], { impls: ['ts', 'go'], transports: ['tcp'], seeds: 1 }).cells
+    expect(withGo.map(c => [c.key, c.skip !== undefined])).to.deep.equal([
+      ['placed ts>ts tcp seed 5', false], ['placed ts>go tcp seed 5', true], ['placed go>ts tcp seed 5', true], ['placed go>go tcp seed 5', false]
+    ])
+    expect(withGo[1]!.skip).to.match(/node B \(go\): go-libp2p-pubsub opens its stream on the newest connection/)
   })
 
   it('reads the shipped known-failures file; every entry has a reason and an upstream reference', async () => {
@@ -62,7 +134,7 @@ describe('matrix run (real nodes)', function () {
 
   it('is red on a new failure and on an unexpected pass (a wrong known-failures file), green with the right one', async () => {
     const scenarios = [await loadScenario(fixture('tiny-pass')), await loadScenario(fixture('tiny-stock-fail'))]
-    const cells = planMatrix(scenarios, { impls: ['ts'], transports: ['tcp'], seeds: 1 })
+    const { cells } = planMatrix(scenarios, { impls: ['ts'], transports: ['tcp'], seeds: 1 })
     const wrong = parseKnownFailures('- { scenario: tiny-pass, outcome: fail, reason: deliberately wrong for the test, upstream: nowhere }\n', 'wrong.yaml')
     const dir = await mkdtemp(join(tmpdir(), 'meshflap-matrix-'))
     const red = await runMatrix(cells, { dir, runtime: 'process', known: wrong })

@@ -40,4 +40,20 @@ describe('oracles: reopen-within', () => {
     expect(v.summary).to.include('lost all legs to its peer')
     expect(v.evidence?.noSurvivor).to.equal(6)
   })
+
+  it('passes a node that held another outbound stream to the peer on the surviving leg (the Rust peer: a stream per connection); without it, the same close fails', () => {
+    // a real Rust-Rust run (fixtures/investigations/rust-stream-not-reopened.yaml, seed 71): A>B held down,
+    // A's stream c1/s2 on it closed, A's stream c2/s4 on B>A carried on
+    const history = loadHistory('rust-stream-on-each-leg')
+    const v = reopenWithin(history, params(1000))
+    expect(v.status, v.summary).to.equal('pass')
+    const cases = v.evidence?.cases as ReopenCase[]
+    expect(cases.map(c => [c.node, c.stream, c.heldBy, c.delayMs])).to.deep.include(['A', 'c1/s2', 'c2/s4', 0])
+    expect(v.summary).to.include('held another outbound stream to the peer on the surviving leg')
+    // the negative control: the same history without A's stream on the surviving leg is the stock bug
+    const without = history.filter(e => !(e.kind === 'node' && e.node === 'A' && 'stream' in e && e.stream === 'c2/s4'))
+    const failed = reopenWithin(without, params(1000))
+    expect(failed.status).to.equal('fail')
+    expect(failed.findings[0]).to.deep.include({ direction: 'A->B', stream: 'c1/s2', node: 'A' })
+  })
 })

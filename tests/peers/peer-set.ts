@@ -1,5 +1,5 @@
 /**
- * Real peers of any implementation on 127.0.0.1 for the Go peer tests: each
+ * Real peers of any implementation on 127.0.0.1 for the contract peer tests: each
  * started from its JSON config by the process runtime (the same code path a
  * run uses: stdout NDJSON, `ready` event, control URL), dialed to each other
  * through `POST /v1/dial`.
@@ -11,6 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ImplName } from '../../harness/impls/index.ts'
 import { ProcessRuntime } from '../../harness/runtime/process-runtime.ts'
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import type { NodeStatus } from '../../harness/contract/node-status.ts'
@@ -19,7 +20,8 @@ import type { NodeHandle, Transport } from '../support/node-pair.ts'
 import { eventOfType } from '../../harness/contract/node-events.ts'
 import { waitFor } from '../support/wait-for.ts'
 
-export type Impl = 'ts' | 'go' | 'rust'
+/** any implementation the process runtime starts without a per-node command (not `external`) */
+export type Impl = Exclude<ImplName, 'external'>
 
 /** One peer to start; the rest of its config is the defaults below. */
 export interface PeerSpec {
@@ -52,7 +54,7 @@ export class PeerSet implements AsyncDisposable {
 
   /** Genesis a little ahead, so that slot 0 finds both peers started. */
   static async create (slotMs = 500, genesisInMs = 1500): Promise<PeerSet> {
-    const dir = await mkdtemp(join(tmpdir(), 'meshflap-go-peer-'))
+    const dir = await mkdtemp(join(tmpdir(), 'meshflap-peers-'))
     return new PeerSet(dir, slotMs, Date.now() + genesisInMs)
   }
 

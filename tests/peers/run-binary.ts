@@ -1,5 +1,5 @@
 /**
- * Runs a contract binary (the Rust or Go peer) on one config as a real process:
+ * Runs a contract peer (any implementation's process command) on one config as a real process:
  * if it gets ready, reads /v1/status, then stops it (stdin EOF when the config
  * has exitOnStdinClose, else SIGTERM) and collects the exit code and stderr
  * (the config path replaced by `<file>`).
@@ -10,6 +10,8 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { implementation } from '../../harness/impls/index.ts'
+import type { ImplName } from '../../harness/impls/index.ts'
 
 export interface RunResult { code: number | null, stderr: string, ready?: Record<string, unknown>, status?: Record<string, unknown>, stopMs?: number }
 
@@ -18,13 +20,19 @@ export const goodConfig = (): Record<string, unknown> => ({
   duties: { genesisMs: Date.now(), slotMs: 1000 }
 })
 
-export async function runBinary (bin: string, config: unknown): Promise<RunResult> {
+/** Runs implementation `impl` (its process command from harness/impls) on `config`. */
+export async function runPeer (impl: ImplName, config: unknown): Promise<RunResult> {
+  return await runCommand(configPath => implementation(impl).processCommand(configPath, { name: 'A' }), config)
+}
+
+export async function runCommand (argv: (configPath: string) => string[], config: unknown): Promise<RunResult> {
   const dir = await mkdtemp(join(tmpdir(), 'meshflap-bin-cfg-'))
   const path = join(dir, 'node.json')
   await writeFile(path, typeof config === 'string' ? config : JSON.stringify(config))
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(bin, [path], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const [bin, ...args] = argv(path)
+      const child = spawn(bin!, args, { stdio: ['pipe', 'pipe', 'pipe'] })
       let stderr = ''
       let stdout = ''
       let stopAt = 0

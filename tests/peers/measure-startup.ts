@@ -2,7 +2,7 @@
  * Start-to-ready time and idle RSS of every implementation meshflap starts itself
  * (TS node, Go peer, Rust peer: issue 6 and issue 12 benchmark).
  *
- *   node_modules/.bin/node tests/go-peer/measure-startup.ts [runs=5] [idleMs=3000] [impls=all, e.g. rust,go]
+ *   node_modules/.bin/node tests/peers/measure-startup.ts [runs=5] [idleMs=3000] [impls=all, e.g. rust,go]
  *
  * Each run spawns the node on a fresh config (QUIC + TCP listeners on 127.0.0.1,
  * no peers, no validators), times spawn -> `ready` line on stdout, waits idleMs,
