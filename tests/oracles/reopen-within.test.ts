@@ -2,7 +2,9 @@
 import { expect } from 'chai'
 import type { ReopenCase } from '../../harness/oracles/reopen-within.ts'
 import { reopenWithin } from '../../harness/oracles/reopen-within.ts'
-import { loadHistory } from './support/load-history.ts'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { HISTORY_DIR, loadHistory, parseNdjson } from './support/load-history.ts'
 
 const GENESIS = 1_795_471_780_000
 const params = (ms: number) => ({ kind: 'reopen-within' as const, ms, graceMs: 1000 })
@@ -44,7 +46,8 @@ describe('oracles: reopen-within', () => {
   it('passes a node that held another outbound stream to the peer on the surviving leg (the Rust peer: a stream per connection); without it, the same close fails', () => {
     // a real Rust-Rust run (fixtures/investigations/rust-stream-not-reopened.yaml, seed 71): A>B held down,
     // A's stream c1/s2 on it closed, A's stream c2/s4 on B>A carried on
-    const history = loadHistory('rust-stream-on-each-leg')
+    // recorded, not scripted: it lives beside the other real histories, outside the scripted oracles/ folder
+    const history = parseNdjson(readFileSync(join(HISTORY_DIR, '..', 'rust-stream-on-each-leg.ndjson'), 'utf8'))
     const v = reopenWithin(history, params(1000))
     expect(v.status, v.summary).to.equal('pass')
     const cases = v.evidence?.cases as ReopenCase[]
