@@ -413,17 +413,7 @@ impl Node {
         let d = &self.cfg.duties;
         let name = attestation::topic(&d.fork_digest, validator % d.subnets);
         let data = attestation::encode(&Attestation { slot, validator, published_at_ms: now_ms() }, d.padding_bytes);
-        let id = hex::encode(crate::wire_profile::message_id_fn(&self.cfg.wire)(&name, &data));
-        let hash = IdentTopic::new(name.clone()).hash();
-        // With flood publishing (rust-libp2p's default) and no peer scoring, gossipsub sends a new
-        // message to every connected peer subscribed to the topic: these are its recipients.
-        let subscribed = subscribers(&self.swarm, &hash);
-        let (recipients, error) = match self.swarm.behaviour_mut().gossip.inner.publish(hash, data) {
-            Ok(_) => (subscribed, None),
-            // publishing to zero peers is not an error here (contract section 5)
-            Err(PublishError::NoPeersSubscribedToTopic) => (vec![], None),
-            Err(e) => (vec![], Some(e.to_string())),
-        };
+        let (id, recipients, error) = self.send(&name, data);
         let f = fields! {"topic" => name, "msgId" => id, "slot" => slot, "validator" => validator, "recipients" => recipients, "publishError" => error};
         self.events.emit("msg_published", f.clone());
         f
@@ -437,18 +427,28 @@ impl Node {
         let proposer = self.cfg.index;
         let data = block::encode(&Block { slot, proposer, published_at_ms: now_ms() }, bytes);
         let len = data.len();
-        let id = hex::encode(crate::wire_profile::message_id_fn(&self.cfg.wire)(&name, &data));
-        let hash = IdentTopic::new(name.clone()).hash();
-        let subscribed = subscribers(&self.swarm, &hash);
-        let (recipients, error) = match self.swarm.behaviour_mut().gossip.inner.publish(hash, data) {
-            Ok(_) => (subscribed, None),
-            Err(PublishError::NoPeersSubscribedToTopic) => (vec![], None),
-            Err(e) => (vec![], Some(e.to_string())),
-        };
+        let (id, recipients, error) = self.send(&name, data);
         self.events.emit(
             "block_published",
             fields! {"topic" => name, "msgId" => id, "slot" => slot, "proposer" => proposer, "bytes" => len, "recipients" => recipients, "publishError" => error},
         );
+    }
+
+    /// Publishes `data` on topic `name`: its message id (the devnet's wire profile, hex), its
+    /// recipients and the publish error, if any.
+    fn send(&mut self, name: &str, data: Vec<u8>) -> (String, Vec<String>, Option<String>) {
+        let id = hex::encode(crate::wire_profile::message_id_fn(&self.cfg.wire)(name, &data));
+        let hash = IdentTopic::new(name.to_string()).hash();
+        // With flood publishing (rust-libp2p's default) and no peer scoring, gossipsub sends a new
+        // message to every connected peer subscribed to the topic: these are its recipients.
+        let subscribed = subscribers(&self.swarm, &hash);
+        let (recipients, error) = match self.swarm.behaviour_mut().gossip.inner.publish(hash, data) {
+            Ok(_) => (subscribed, None),
+            // publishing to zero peers is not an error here (contract section 5)
+            Err(PublishError::NoPeersSubscribedToTopic) => (vec![], None),
+            Err(e) => (vec![], Some(e.to_string())),
+        };
+        (id, recipients, error)
     }
 
     pub fn status(&self) -> Value {
