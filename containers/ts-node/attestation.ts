@@ -7,6 +7,7 @@
  * Msg id:  the devnet's wire profile (harness/contract/wire-profile.ts), content-addressed, so the same
  *          attestation has the same id on every implementation.
  */
+import { decodeU64Header, encodeU64Header } from './u64-header.ts'
 
 export const ATTESTATION_HEADER_BYTES = 24
 
@@ -25,22 +26,12 @@ export function subnetOf (validator: number, subnets: number): number {
 }
 
 export function encodeAttestation (a: Attestation, paddingBytes: number): Uint8Array {
-  const buf = new Uint8Array(ATTESTATION_HEADER_BYTES + paddingBytes)
-  const view = new DataView(buf.buffer)
-  view.setBigUint64(0, BigInt(a.slot), true)
-  view.setBigUint64(8, BigInt(a.validator), true)
-  view.setBigUint64(16, BigInt(a.publishedAtMs), true)
-  return buf
+  return encodeU64Header([a.slot, a.validator, a.publishedAtMs], ATTESTATION_HEADER_BYTES + paddingBytes)
 }
 
 export function decodeAttestation (data: Uint8Array): Attestation | undefined {
-  if (data.byteLength < ATTESTATION_HEADER_BYTES) return undefined
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
-  return {
-    slot: Number(view.getBigUint64(0, true)),
-    validator: Number(view.getBigUint64(8, true)),
-    publishedAtMs: Number(view.getBigUint64(16, true))
-  }
+  const h = decodeU64Header(data, 3)
+  return h === undefined ? undefined : { slot: h[0]!, validator: h[1]!, publishedAtMs: h[2]! }
 }
 
 export function toHex (bytes: Uint8Array): string {

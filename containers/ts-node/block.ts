@@ -4,9 +4,10 @@
  *
  * Topic:   /leanconsensus/<forkDigest>/block/ssz_snappy
  * Payload: 8-byte LE slot | 8-byte LE proposer (config index) | 8-byte LE publish time (unix ms) | zeros up to `bytes`
- * Msg id:  as attestations (attestation.ts messageId), content-addressed.
+ * Msg id:  the devnet's wire profile, as attestations, content-addressed.
  */
 import type { BlockDuty } from '../../harness/contract/node-config.ts'
+import { decodeU64Header, encodeU64Header } from './u64-header.ts'
 
 export const BLOCK_HEADER_BYTES = 24
 
@@ -26,16 +27,10 @@ export function proposes (duty: BlockDuty | undefined, slot: number): boolean {
 }
 
 export function encodeBlock (b: Block, bytes: number): Uint8Array {
-  const buf = new Uint8Array(Math.max(BLOCK_HEADER_BYTES, bytes))
-  const view = new DataView(buf.buffer)
-  view.setBigUint64(0, BigInt(b.slot), true)
-  view.setBigUint64(8, BigInt(b.proposer), true)
-  view.setBigUint64(16, BigInt(b.publishedAtMs), true)
-  return buf
+  return encodeU64Header([b.slot, b.proposer, b.publishedAtMs], Math.max(BLOCK_HEADER_BYTES, bytes))
 }
 
 export function decodeBlock (data: Uint8Array): Block | undefined {
-  if (data.byteLength < BLOCK_HEADER_BYTES) return undefined
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
-  return { slot: Number(view.getBigUint64(0, true)), proposer: Number(view.getBigUint64(8, true)), publishedAtMs: Number(view.getBigUint64(16, true)) }
+  const h = decodeU64Header(data, 3)
+  return h === undefined ? undefined : { slot: h[0]!, proposer: h[1]!, publishedAtMs: h[2]! }
 }

@@ -62,16 +62,8 @@ export class Duties {
   async publish (slot: number, validator: number): Promise<Record<string, unknown>> {
     const topic = attestationTopic(this.duties.forkDigest, subnetOf(validator, this.duties.subnets))
     const data = encodeAttestation({ slot, validator, publishedAtMs: Date.now() }, this.duties.paddingBytes)
-    const msgId = toHex(this.node.messageId(topic, data))
-    let recipients: string[] = []
-    let error: string | undefined
-    try {
-      const result = await this.node.gossip.publish(topic, data)
-      recipients = result.recipients.map(p => p.toString())
-    } catch (err) {
-      error = (err as Error).message
-    }
-    const fields = { topic, msgId, slot, validator, recipients, ...(error != null ? { publishError: error } : {}) }
+    const sent = await this.send(topic, data)
+    const fields = { topic, msgId: sent.msgId, slot, validator, recipients: sent.recipients, ...sent.error }
     this.events.emit('msg_published', fields)
     return fields
   }
@@ -80,15 +72,19 @@ export class Duties {
     const topic = blockTopic(this.duties.forkDigest)
     const bytes = this.duties.blocks?.bytes ?? 0
     const data = encodeBlock({ slot, proposer: this.index, publishedAtMs: Date.now() }, bytes)
+    const sent = await this.send(topic, data)
+    this.events.emit('block_published', { topic, msgId: sent.msgId, slot, proposer: this.index, bytes: data.byteLength, recipients: sent.recipients, ...sent.error })
+  }
+
+  /** Publishes `data` on `topic`: its message id (the devnet's wire profile), recipients, and `publishError` when it failed. */
+  private async send (topic: string, data: Uint8Array): Promise<{ msgId: string, recipients: string[], error: { publishError?: string } }> {
     const msgId = toHex(this.node.messageId(topic, data))
-    let recipients: string[] = []
-    let error: string | undefined
     try {
-      recipients = (await this.node.gossip.publish(topic, data)).recipients.map(p => p.toString())
+      const result = await this.node.gossip.publish(topic, data)
+      return { msgId, recipients: result.recipients.map(p => p.toString()), error: {} }
     } catch (err) {
-      error = (err as Error).message
+      return { msgId, recipients: [], error: { publishError: (err as Error).message } }
     }
-    this.events.emit('block_published', { topic, msgId, slot, proposer: this.index, bytes: data.byteLength, recipients, ...(error != null ? { publishError: error } : {}) })
   }
 
   private schedule (): void {
