@@ -6,22 +6,25 @@
  * did not show it breaks). One finding the stall does not explain keeps the
  * verdict `fail`, so the stock bug is still caught on a loaded machine.
  *
- * What "explained" means per oracle (slots: see environment.ts `stalledSlot`,
- * a slot an environment interval overlaps and in which most directions missed
- * the deadline):
+ * What "explained" means per oracle (see environment.ts: a stalled slot is one
+ * an environment interval overlaps and in which most directions missed the
+ * deadline; a stalled direction is one whose publisher or receiver was itself
+ * stalled where it mattered, inside an environment interval):
  *
- *   delivery-gap   every slot the gap swallowed (slot starts inside it) is a stalled slot
- *   coverage       every slot of the shortfall is a stalled slot
- *   no-decay       the slot of the loss and the k slots it had to come back in are all stalled slots
+ *   delivery-gap   every slot the gap swallowed (slot starts inside it) is stalled, for the whole slot or this direction
+ *   coverage       every slot of the shortfall is stalled, or every direction late into the aggregator in it is
+ *   no-decay       the slot of the loss and the k slots it had to come back in are stalled, or this direction in them
  *   reopen-within  the stall took most of the reopen delay, and the delay without it is within the bound
  *   streams-survive, a node that crashed or never became ready: never explained
  */
 import type { Expectation } from './expectation.ts'
-import { intervalsDuring, stalledSlot, type Environment, type EnvironmentInterval } from './environment.ts'
+import { intervalsDuring, stalledSlot, stalledSlotOrDirection, type Environment, type EnvironmentInterval } from './environment.ts'
+import { arrivals } from './coverage.ts'
+import { heardValidators } from './subnet-interest.ts'
 import { measure } from './intervals.ts'
 import { healthFindings } from './node-health.ts'
 import { MAX_FINDINGS } from './verdict-parts.ts'
-import { slotAt, slotStart, type RunIndex } from './run-index.ts'
+import { slotAt, slotDeadline, slotStart, type RunIndex } from './run-index.ts'
 import type { Finding, Verdict } from './verdict.ts'
 
 /** The verdict, or its `unknown (environment)` form when the environment explains every finding. */
@@ -40,7 +43,7 @@ export function excuseByEnvironment (v: Verdict, e: Expectation, env: Environmen
   return {
     ...v,
     status: 'unknown',
-    summary: `environment: ${what}; ${v.findings.length} finding(s) inside the stall, in slots most directions missed at once; first: ${(v.findings[0] as Finding).message.split('\n')[0] ?? ''}`,
+    summary: `environment: ${what}; ${v.findings.length} finding(s) inside the stall (in slots most directions missed at once, or from or to a node stalled there); first: ${(v.findings[0] as Finding).message.split('\n')[0] ?? ''}`,
     environment: { what, explained: v.findings.length, intervals: intervals.map(i => ({ fromMs: i.fromMs, toMs: i.toMs, what: i.what })) }
   }
 }
@@ -66,15 +69,16 @@ function explanation (f: Finding, e: Expectation, env: Environment, ix: RunIndex
       if (f.direction === undefined) return undefined
       const slots: number[] = []
       for (let s = Math.max(0, slotAt(ix, from)); s < ix.slots && slotStart(ix, s) < to; s++) if (slotStart(ix, s) > from) slots.push(s)
-      return everySlot(env, ix, slots)
+      return everySlot(slots, s => inDirection(env, ix, s, f.direction))
     }
     case 'coverage': {
-      if (f.slot === undefined) return undefined
-      return everySlot(env, ix, range(f.slot, slotAt(ix, to - 1)))
+      if (f.slot === undefined || f.node === undefined) return undefined
+      const aggregator = f.node
+      return everySlot(range(f.slot, slotAt(ix, to - 1)), s => stalledSlot(env, ix, s) ?? everyLateInto(env, ix, s, aggregator))
     }
     case 'no-decay': {
       if (f.slot === undefined) return undefined
-      return everySlot(env, ix, range(f.slot, f.slot + e.withinSlots))
+      return everySlot(range(f.slot, f.slot + e.withinSlots), s => inDirection(env, ix, s, f.direction))
     }
     case 'reopen-within': {
       const during = intervalsDuring(env, from, to)
@@ -87,15 +91,39 @@ function explanation (f: Finding, e: Expectation, env: Environment, ix: RunIndex
   return undefined
 }
 
-function everySlot (env: Environment, ix: RunIndex, slots: readonly number[]): EnvironmentInterval[] | undefined {
+function everySlot (slots: readonly number[], explain: (slot: number) => EnvironmentInterval[] | undefined): EnvironmentInterval[] | undefined {
   if (slots.length === 0) return undefined
   const out: EnvironmentInterval[] = []
   for (const s of slots) {
-    const by = stalledSlot(env, ix, s)
+    const by = explain(s)
     if (by === undefined) return undefined
     out.push(...by)
   }
   return out
+}
+
+/** The slot was stalled, or the direction "P->R" was in it; a finding without a direction only by the whole slot. */
+function inDirection (env: Environment, ix: RunIndex, slot: number, direction: string | undefined): EnvironmentInterval[] | undefined {
+  const [publisher, receiver] = direction?.split('->') ?? []
+  if (publisher === undefined || receiver === undefined) return stalledSlot(env, ix, slot)
+  return stalledSlotOrDirection(env, ix, slot, publisher, receiver)
+}
+
+/** Every direction into the aggregator that missed the slot's deadline (some attestation it hears not there) was stalled. */
+function everyLateInto (env: Environment, ix: RunIndex, slot: number, aggregator: string): EnvironmentInterval[] | undefined {
+  const receiver = ix.nodeByName.get(aggregator)
+  if (receiver === undefined) return undefined
+  const got = arrivals(ix, aggregator).get(slot)
+  const deadline = slotDeadline(ix, slot)
+  const out: EnvironmentInterval[] = []
+  for (const p of ix.nodes) {
+    const heard = heardValidators(ix, p, receiver)
+    if (heard.every(v => (got?.get(v) ?? Infinity) < deadline)) continue
+    const by = stalledSlotOrDirection(env, ix, slot, p.name, aggregator)
+    if (by === undefined) return undefined
+    out.push(...by)
+  }
+  return out.length > 0 ? out : undefined
 }
 
 function range (from: number, to: number): number[] {
