@@ -48,7 +48,8 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
   const cases: ReopenCase[] = []
   let noSurvivor = 0
   let unjudgeable = 0
-  const outbound = ix.streams.filter(s => s.direction === 'outbound').sort((a, b) => a.openMs - b.openMs)
+  // a node that reports no streams: its outbound streams as its peers saw them arrive (mirroredStreams)
+  const outbound = [...ix.streams, ...ix.mirroredStreams].filter(s => s.direction === 'outbound').sort((a, b) => a.openMs - b.openMs)
   for (const s of outbound) {
     if (s.closeMs === undefined || s.closeMs > until || s.leg === undefined) continue
     const closed = s.closeMs

@@ -46,6 +46,11 @@ export interface GossipStream {
   /** the stream_close, or the close of its connection if that came first */
   closeMs: number | undefined
   closeReason?: string
+  /**
+   * Set on a stream of a node that does not report streams (`unreported: streams` in its ready), as the
+   * peer named here saw the other end of it: `connection` and `id` are then that peer's.
+   */
+  seenBy?: string
 }
 
 export interface RunIndex {
@@ -70,6 +75,14 @@ export interface RunIndex {
   /** key `${node}\u0000${connection id}` */
   connections: ReadonlyMap<string, Connection>
   streams: GossipStream[]
+  /**
+   * The streams of nodes that report no streams, from their peers' reports (each a `seenBy` copy of the
+   * peer's stream, direction flipped): A's outbound stream to B is B's inbound stream from A. Kept apart
+   * from `streams` so nothing is judged twice; oracles that follow one node's streams (reopen-within) add them.
+   */
+  mirroredStreams: GossipStream[]
+  /** nodes that declared `streams` in `unreported` (their ready event) */
+  silentStreams: ReadonlySet<string>
   faults: FaultEntry[]
   /** faults (or legs of one) that could not be resolved or applied */
   faultFailures: FaultFailed[]
@@ -99,6 +112,7 @@ export function indexHistory (history: History): RunIndex {
   const faults: FaultEntry[] = []
   const statuses: StatusSample[] = []
   const faultFailures: FaultFailed[] = []
+  const silentStreams = new Set<string>()
   const peerName = (peer: string): string => nameOfPeer.get(peer) ?? peer
 
   for (const e of history) {
@@ -112,7 +126,10 @@ export function indexHistory (history: History): RunIndex {
         let list = events.get(e.node)
         if (list === undefined) { list = []; events.set(e.node, list) }
         list.push(e)
-        if (e.type === 'ready' && !ready.has(e.node)) ready.set(e.node, e.ts)
+        if (e.type === 'ready' && !ready.has(e.node)) {
+          ready.set(e.node, e.ts)
+          if (Array.isArray(e.unreported) && e.unreported.includes('streams')) silentStreams.add(e.node)
+        }
         if (e.type === 'leg_open') {
           const peer = peerName(e.peer)
           const direction = e.direction
@@ -157,6 +174,9 @@ export function indexHistory (history: History): RunIndex {
     }
   }
   const observedUntil = end?.ts ?? lastTs
+  const mirroredStreams = [...streams.values()].filter(s => silentStreams.has(s.peer) && !silentStreams.has(s.node)).map((s): GossipStream => ({
+    ...s, node: s.peer, peer: s.node, direction: s.direction === 'outbound' ? 'inbound' : 'outbound', seenBy: s.node
+  }))
   return {
     start,
     end,
@@ -175,6 +195,8 @@ export function indexHistory (history: History): RunIndex {
     exits,
     connections,
     streams: [...streams.values()],
+    mirroredStreams,
+    silentStreams,
     faults,
     faultFailures,
     faultWindows: faultWindows(faults, observedUntil),

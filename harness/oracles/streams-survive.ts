@@ -24,7 +24,8 @@ export function streamDirection (s: Pick<GossipStream, 'node' | 'peer' | 'direct
 
 /** "A's outbound gossip stream a1/o2 to B" */
 export function describeStream (s: GossipStream): string {
-  return `${s.node}'s ${s.direction} gossip stream ${s.id} ${s.direction === 'outbound' ? 'to' : 'from'} ${s.peer}`
+  return `${s.node}'s ${s.direction} gossip stream ${s.id} ${s.direction === 'outbound' ? 'to' : 'from'} ${s.peer}` +
+    (s.seenBy !== undefined ? ` (as ${s.seenBy} saw it: ${s.node} does not report streams)` : '')
 }
 
 /** Moment from which nothing counts any more: end of the last slot, or the first requested stop. */
@@ -97,10 +98,17 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
     })
   }
   if (windows.length === 0) unknown.push('no fault was applied in the judged window')
+  // every stream has two ends: a node that reports none is judged from its peers' ends, where they report them
   const legsSeen = new Set([...ix.connections.values()].map(c => c.node))
   const streamsSeen = new Set(ix.streams.map(s => s.node))
+  const fromPeers: string[] = []
   for (const n of ix.nodes) {
-    if (legsSeen.has(n.name) && !streamsSeen.has(n.name)) unknown.push(`node ${n.name} reports legs but no gossip stream events (optional in the contract): its streams cannot be judged`)
+    if (!legsSeen.has(n.name) || streamsSeen.has(n.name)) continue
+    const peers = [...new Set([...ix.connections.values()].filter(c => c.node === n.name).map(c => c.peer))].sort()
+    const blind = peers.filter(p => !streamsSeen.has(p))
+    if (blind.length === 0 && peers.length > 0) { fromPeers.push(n.name); continue }
+    unknown.push(`node ${n.name} reports legs but no gossip stream events (optional in the contract), nor ${blind.length === peers.length ? 'do its peers' : `does its peer${blind.length > 1 ? 's' : ''} ${blind.join(', ')}`}: ` +
+      `its streams ${blind.length === peers.length ? '' : `with ${blind.join(', ')} `}cannot be judged`)
   }
   const hits = faultHits(ix, windows)
   const untouched = untouchedNote(ix, hits)
@@ -108,7 +116,9 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
     findings,
     health: healthFindings(ix),
     unknown,
-    checked: `${windows.length} fault window(s); ${closesInWindows} stream close(s) while a fault was in force, all on faulted legs${untouched !== '' ? `; ${untouched}` : ''}`,
+    checked: `${windows.length} fault window(s); ${closesInWindows} stream close(s) while a fault was in force, all on faulted legs` +
+      (fromPeers.length > 0 ? `; ${fromPeers.join(', ')} report${fromPeers.length === 1 ? 's' : ''} no streams: judged from ${fromPeers.length === 1 ? 'its' : 'their'} peers' ends` : '') +
+      (untouched !== '' ? `; ${untouched}` : ''),
     evidence: { faultWindows: windows.length, closesInWindows, graceMs: params.graceMs, faultHits: hits }
   })
 }

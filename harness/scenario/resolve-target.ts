@@ -115,6 +115,7 @@ function resolveRole (role: LegRole, a: string, b: string, selector: string, end
   if (role === 'outbound') { out.legs.push(ends.leg(a, b, selector, `${a} dialed it`)); return }
   if (role === 'inbound') { out.legs.push(ends.leg(b, a, selector, `${b} dialed it`)); return }
   const status = ends.snapshot.status.get(a)
+  if (status?.unreported?.includes('streams') === true) { resolveFromPeer(role, a, b, selector, ends, out); return }
   if (status === undefined) {
     out.unresolved.push({ pair: [a, b], selector, reason: `no status from ${a}: cannot tell which leg holds its outbound gossip stream to ${b}` })
     return
@@ -136,6 +137,38 @@ function resolveRole (role: LegRole, a: string, b: string, selector: string, end
   } else {
     out.legs.push(ends.leg(bearingLeg[1], bearingLeg[0], selector, `the other leg: ${a}'s outbound gossip stream to ${b} is on ${bearingLeg.join('>')} (stream ${stream} on ${a}'s connection ${conn.id})`))
   }
+}
+
+/**
+ * `a` reports no streams: its outbound gossip stream to `b` is the stream `b`'s gossipsub reads from `a`,
+ * so `b`'s status tells which leg bears it (when `b` reports streams).
+ */
+function resolveFromPeer (role: 'bearing' | 'non-bearing', a: string, b: string, selector: string, ends: LegEnds, out: TargetResolution): void {
+  const peerStatus = ends.snapshot.status.get(b)
+  if (peerStatus === undefined || peerStatus.unreported?.includes('streams') === true) {
+    const why = peerStatus === undefined ? `no status from ${b}` : `${b} does not report streams either`
+    out.unresolved.push({ pair: [a, b], selector, reason: `${a} does not report streams and ${why}: cannot tell which leg holds ${a}'s outbound gossip stream to ${b}` })
+    return
+  }
+  const aPeer = ends.peerIdOf(a)
+  const reading = peerStatus.legs.filter(l => l.peer === aPeer && l.streams.some(s => s.gossip === 'inbound'))
+  if (reading.length !== 1) {
+    out.unresolved.push({
+      pair: [a, b],
+      selector,
+      reason: reading.length === 0
+        ? `${a} does not report streams, and ${b} reads no gossip stream from ${a} right now`
+        : `${a} does not report streams, and ${b} reads gossip streams from ${a} on ${reading.length} connections (${reading.map(l => l.id).join(', ')})`
+    })
+    return
+  }
+  const conn = reading[0] as LegView
+  const stream = conn.streams.find(s => s.gossip === 'inbound')?.id ?? '?'
+  // at b, an inbound connection is one a dialed
+  const bearingLeg: [string, string] = conn.direction === 'inbound' ? [a, b] : [b, a]
+  const seen = `as ${b} sees it: ${b} reads it as stream ${stream} on ${b}'s connection ${conn.id}; ${a} does not report streams`
+  if (role === 'bearing') out.legs.push(ends.leg(bearingLeg[0], bearingLeg[1], selector, `holds ${a}'s outbound gossip stream to ${b} (${seen})`))
+  else out.legs.push(ends.leg(bearingLeg[1], bearingLeg[0], selector, `the other leg: ${a}'s outbound gossip stream to ${b} is on ${bearingLeg.join('>')} (${seen})`))
 }
 
 /** Finds each end's connection of a harness leg in the snapshot. */

@@ -31,6 +31,8 @@ export interface StatusView {
   name: string
   peerId: string
   legs: LegView[]
+  /** what the node does not report (containers/CONTRACT.md section 6); with `streams`, its legs list no streams */
+  unreported?: string[]
 }
 
 /** Every node's status at one moment. */

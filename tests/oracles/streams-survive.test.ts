@@ -80,10 +80,13 @@ describe('oracles: streams-survive', () => {
     expect(v.summary).to.include('no fault was applied')
   })
 
-  it('is unknown when a node reports legs but no stream events (contract: optional)', () => {
-    const history = loadHistory('bearing-reopened').filter(e => !(e.kind === 'node' && e.node === 'C' && (e.type === 'stream_open' || e.type === 'stream_close')))
-    const v = streamsSurvive(history, { kind: 'streams-survive', graceMs: 1000 })
-    expect(v.status).to.equal('unknown')
-    expect(v.summary).to.include('node C reports legs but no gossip stream events')
+  it('judges a node that reports legs but no stream events (contract: optional) from its peers\' ends; unknown when they report none either', () => {
+    const without = (nodes: string[]) => loadHistory('bearing-reopened').filter(e => !(e.kind === 'node' && nodes.includes(e.node) && (e.type === 'stream_open' || e.type === 'stream_close')))
+    const v = streamsSurvive(without(['C']), { kind: 'streams-survive', graceMs: 1000 })
+    expect(v.status).to.equal('pass')
+    expect(v.summary).to.include("C reports no streams: judged from its peers' ends")
+    const all = streamsSurvive(without(['A', 'B', 'C', 'D']), { kind: 'streams-survive', graceMs: 1000 })
+    expect(all.status).to.equal('unknown')
+    expect(all.summary).to.include('node C reports legs but no gossip stream events (optional in the contract), nor do its peers')
   })
 })

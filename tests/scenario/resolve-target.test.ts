@@ -51,6 +51,21 @@ describe('scenario: resolveTarget', () => {
     expect(legsOf({ kind: 'role', role: 'inbound', of: 'B' })).to.deep.equal(['A>B', 'C>B'])
   })
 
+  it('a node that reports no streams: its bearing leg is read from the peer that reads its stream, the same legs as with full visibility', () => {
+    // A silent: its legs list no streams; B reads A's stream on b-in-a (A dialed), C reads it on c-out-a (C dialed)
+    const bare = (v: StatusView): StatusView => ({ ...v, unreported: ['streams'], legs: v.legs.map(l => ({ ...l, streams: [] })) })
+    const silentA = statusSnapshot(nodes, [bare(A), B, C])
+    for (const role of ['bearing', 'non-bearing'] as const) {
+      expect(legsOf({ kind: 'role', role, of: 'A' }, silentA), role).to.deep.equal(legsOf({ kind: 'role', role, of: 'A' }))
+    }
+    const r = resolveTarget({ kind: 'role', role: 'bearing', of: 'A', pair: ['A', 'B'] }, silentA, rng)
+    expect(r.legs[0]?.why).to.include("as B sees it: B reads it as stream b-in-a/s0 on B's connection b-in-a; A does not report streams")
+    // both ends silent: nothing can tell
+    const both = statusSnapshot(nodes, [bare(A), bare(B), C])
+    expect(resolveTarget({ kind: 'role', role: 'bearing', of: 'A', pair: ['A', 'B'] }, both, rng).unresolved[0]?.reason)
+      .to.equal('A does not report streams and B does not report streams either: cannot tell which leg holds A\'s outbound gossip stream to B')
+  })
+
   it('says so instead of guessing when the snapshot cannot tell', () => {
     // B and C share one connection (B>C); C dialed none to B: C's stream to B is on "c-in-b", B's on "b-out-c"
     expect(legsOf({ kind: 'role', role: 'bearing', of: 'C', pair: ['B', 'C'] })).to.deep.equal(['B>C'])

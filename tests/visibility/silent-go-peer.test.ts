@@ -1,0 +1,63 @@
+/**
+ * Declared visibility on real nodes: the Go peer started with `--no-stream-reports` (it then
+ * reports legs but no streams, and says so in `unreported`) holds the node whose bearing legs a
+ * fault takes down. Its neighbours report the other end of its streams, so the fault still finds
+ * its bearing legs (from the peer that reads its stream) and reopen-within still judges its reopen:
+ * the stream verdicts are those of the same run with full visibility, not `unknown`. (Coverage is
+ * not compared: it reads deliveries, which every node reports, and A = Go loses its attestations
+ * to D under this fault in both runs measured: go-libp2p-pubsub forgets a peer's topics when one of its
+ * connections dies, the class behind go-topics-forgotten in fixtures/known-failures.yaml.)
+ */
+import { expect } from 'chai'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { goPeerBinary } from '../../harness/impls/go.ts'
+import { runScenario, type RunResult } from '../../harness/runner/run-scenario.ts'
+import { loadScenario } from '../../harness/scenario/load-scenario.ts'
+import type { Scenario } from '../../harness/scenario/types.ts'
+import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { readHistory } from '../../harness/report/read-history.ts'
+
+/** bearing-leg-down-tcp with A as the Go peer, reporting streams or not. */
+async function withGoA (silent: boolean): Promise<Scenario> {
+  const s = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'bearing-leg-down-tcp.yaml'))
+  const goA = silent
+    ? { impl: 'external' as const, command: [goPeerBinary(), '--no-stream-reports'], gossipPolicy: 'stock' as const }
+    : { impl: 'go' as const, gossipPolicy: 'stock' as const }
+  return { ...s, nodes: s.nodes.map(n => n.name === 'A' ? { ...n, ...goA } : n) }
+}
+
+/** The verdicts stream visibility decides (coverage and no-decay read deliveries, which every node reports). */
+const streamVerdicts = (r: RunResult): string[] => r.verdicts.filter(v => v.expectation === 'reopen-within' || v.expectation === 'streams-survive')
+  .map(v => `${v.expectation} ${v.status}`)
+/** The pairs the fault found A's bearing leg on and hit A's stream there, e.g. "bearing-of: A (A,B) hit A->B". */
+async function bearingLegsHit (r: RunResult): Promise<string[]> {
+  const history = await readHistory(join(r.dir, 'history.ndjson'))
+  return history.flatMap(e => e.kind === 'fault' && e.phase === 'apply' ? [`${e.selector ?? ''} hit ${(e.hit ?? []).join(',')}`] : []).sort()
+}
+
+describe('visibility: a Go peer that reports no streams, judged from its neighbours', function () {
+  this.timeout(150_000)
+  let out: string
+  before(async () => { out = await mkdtemp(join(tmpdir(), 'meshflap-silent-go-')) })
+
+  it('bearing-leg-down-tcp with A = Go: the same verdicts silent as with full visibility, the fault resolved from the neighbours', async () => {
+    const full = await runScenario(await withGoA(false), { outDir: out })
+    const silent = await runScenario(await withGoA(true), { outDir: out })
+    const where = `${silent.dir}/report.html vs ${full.dir}/report.html`
+    expect(streamVerdicts(full), where).to.deep.equal(['reopen-within pass'])
+    expect(streamVerdicts(silent), where).to.deep.equal(streamVerdicts(full))
+    // the fault found A's bearing leg to every peer, from the peers' side when A is silent
+    // (which of a pair's two legs bears it differs from run to run: the Go peer opens its stream on the newest connection)
+    // (the leg may carry the peer's stream to A too: then it hits both directions)
+    for (const r of [full, silent]) {
+      const hits = await bearingLegsHit(r)
+      expect(hits, where).to.have.length(3)
+      for (const peer of ['B', 'C', 'D']) expect(hits.find(h => h.startsWith(`bearing-of: A (A,${peer}) hit `)), `${where}: ${hits.join('; ')}`).to.include(`A->${peer}`)
+    }
+    // judged on A's own reopens (as its peers saw the new streams arrive), not unknown
+    const reopen = silent.verdicts.find(v => v.expectation === 'reopen-within')
+    expect(JSON.stringify(reopen?.evidence ?? {})).to.match(/"node":"A"/)
+  })
+})
