@@ -194,7 +194,14 @@ describe('oracles: environment, one direction whose own end stalled', () => {
     expect(judge(withSched(run(aToDLostInSlot4).build(), [...overload, { source: 'A', atMs: 4400, lateMs: 350 }]), coverage)[0]?.status).to.equal('fail')
   })
 
-  it('negative control: a stalled publisher alone (no overload of the machine) is the node\'s own doing', () => {
+  it('a publisher stalled alone, but descheduled (it used almost no CPU while stalled): the machine\'s doing, unknown', () => {
+    const v = judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600, cpuMs: 20 }]), coverage)[0]
+    expect(v?.status).to.equal('unknown')
+    expect(v?.environment?.what).to.equal('node A was not scheduled for 600 ms at +4.100s (slot 4)')
+  })
+
+  it('negative control: a publisher stalled alone while busy (its CPU ran the whole stall), or with no CPU reported, is the node\'s own doing', () => {
+    expect(judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600, cpuMs: 590 }]), coverage)[0]?.status).to.equal('fail')
     expect(judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600 }]), coverage)[0]?.status).to.equal('fail')
   })
 })

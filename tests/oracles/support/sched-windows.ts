@@ -5,7 +5,8 @@
  */
 import type { History, HistoryEntry, RunStart } from '../../../harness/history/types.ts'
 
-export interface ScriptedStall { source: string, atMs: number, lateMs: number }
+/** `cpuMs`: the CPU the source used in the stall's window (absent: not reported) */
+export interface ScriptedStall { source: string, atMs: number, lateMs: number, cpuMs?: number }
 
 export function withSched (history: History, stalls: readonly ScriptedStall[], fromMs = -1000, toMs = 8000): History {
   const start = history.find((e): e is RunStart => e.kind === 'run_start')
@@ -17,7 +18,7 @@ export function withSched (history: History, stalls: readonly ScriptedStall[], f
     for (const source of ['harness', ...start.nodes.map(n => n.name)]) {
       const stall = stalls.find(s => s.source === source && s.atMs > t - 200 && s.atMs <= t)
       const maxLateMs = stall?.lateMs ?? 3
-      const fields = { windowMs: 200, maxLateMs, p99LateMs: maxLateMs, maxLateAt: genesis + (stall?.atMs ?? t) }
+      const fields = { windowMs: 200, maxLateMs, p99LateMs: maxLateMs, maxLateAt: genesis + (stall?.atMs ?? t), ...(stall?.cpuMs !== undefined ? { cpuMs: stall.cpuMs } : {}) }
       extra.push(source === 'harness'
         ? { kind: 'harness_sched', ts: genesis + t, ...fields }
         : { kind: 'node', node: source, seq: ++seq, ts: genesis + t, type: 'sched', ...fields })
