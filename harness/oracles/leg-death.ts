@@ -34,8 +34,8 @@ export interface LegDeathEnd {
   appliedMs: number
   /** how long the fault was in force (apply to heal, or to the end of the history) */
   windowMs: number
-  /** apply -> leg_close, undefined when the end did not close it while the fault was in force */
-  ms: number | undefined
+  /** apply -> leg_close; absent when the end did not close it while the fault was in force */
+  ms?: number
 }
 
 /** The slowest ends of one node or implementation (and transport). */
@@ -46,11 +46,11 @@ export interface LegDeathSummary {
   transport: TransportName | undefined
   ends: number
   detected: number
-  /** the slowest measured leg death, ms (undefined: none measured) */
-  slowestMs: number | undefined
+  /** the slowest measured leg death, ms (absent: none measured) */
+  slowestMs?: number
   /** ends that never closed while the fault was in force, and the longest such window */
   undetected: number
-  longestUndetectedMs: number | undefined
+  longestUndetectedMs?: number
 }
 
 export interface LegDeathReport {
@@ -73,7 +73,7 @@ export function legDeaths (ix: RunIndex): LegDeathEnd[] {
       const closed = conn.closeMs !== undefined && conn.closeReason !== 'node exited' && conn.closeMs <= w.toMs
       out.push({
         fault: w.fault, action: w.action, leg: w.leg, transport: transportOf.get(w.leg), node, impl: ix.nodeByName.get(node)?.impl ?? '?', role,
-        connection: conn.id, appliedMs: w.fromMs, windowMs: w.toMs - w.fromMs, ms: closed ? (conn.closeMs as number) - w.fromMs : undefined
+        connection: conn.id, appliedMs: w.fromMs, windowMs: w.toMs - w.fromMs, ...(closed ? { ms: (conn.closeMs as number) - w.fromMs } : {})
       })
     }
   }
@@ -107,8 +107,8 @@ function summarise (ends: readonly LegDeathEnd[], nameOf: (e: LegDeathEnd) => st
     const missed = g.filter(e => e.ms === undefined).map(e => e.windowMs)
     return {
       name: nameOf(first), impl: first.impl, transport: first.transport, ends: g.length, detected: measured.length,
-      slowestMs: measured.length > 0 ? Math.max(...measured) : undefined,
-      undetected: missed.length, longestUndetectedMs: missed.length > 0 ? Math.max(...missed) : undefined
+      ...(measured.length > 0 ? { slowestMs: Math.max(...measured) } : {}),
+      undetected: missed.length, ...(missed.length > 0 ? { longestUndetectedMs: Math.max(...missed) } : {})
     }
   }).sort((a, b) => a.name.localeCompare(b.name) || (a.transport ?? '').localeCompare(b.transport ?? ''))
 }
