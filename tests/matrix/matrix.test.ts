@@ -162,9 +162,15 @@ describe('matrix run (real nodes)', function () {
     expect(red.red).to.equal(true)
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8')
     expect(junit.match(/<failure /g)).to.have.length(2)
-    const json = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as { red: boolean, cells: unknown[] }
+    const json = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as { red: boolean, cells: Array<{ scenario: string, legDeath?: Array<{ impl: string, transport: string, slowestMs?: number }> }> }
     expect(json.red).to.equal(true)
-    expect(await readFile(join(dir, 'summary.html'), 'utf8')).to.include('report.html')
+    const summary = await readFile(join(dir, 'summary.html'), 'utf8')
+    expect(summary).to.include('report.html')
+    // the downed TCP leg's measured death is in the cell (a TCP down closes at once: well under a second)
+    const downed = json.cells.find(c => c.scenario === 'tiny-stock-fail')?.legDeath
+    expect(downed?.map(d => [d.impl, d.transport])).to.deep.equal([['ts', 'tcp']])
+    expect(downed?.[0]?.slowestMs).to.be.within(0, 1000)
+    expect(summary).to.include('leg death: ts tcp')
 
     // the truth: re-judge the same outcomes against the right file (the runs are what they were)
     const right = parseKnownFailures('- { scenario: tiny-stock-fail, outcome: fail, reason: the stock bearing-leg bug (docs/field-bugs.md class 2), upstream: js-libp2p gossipsub createOutboundStream }\n', 'right.yaml')

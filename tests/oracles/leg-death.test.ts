@@ -110,6 +110,30 @@ describe('oracles: measured leg death', () => {
     expect(excuseBySlowLegDeath(failed(3000), tcp).status).to.equal('fail')
   })
 
+  it('judge: coverage lost while A had not seen its blackholed leg die is unknown (A cannot detect); the same loss with A detecting in time is fail', () => {
+    // A holds 3 of 4 validators; its leg to the aggregator B is held down +2300..+6300, nothing of A's arrives then
+    const run = (dialerCloseAt: number | undefined): History => {
+      const b = new HistoryBuilder({ scenario: 'leg-death', slots: 9, validatorCount: 4, nodes: [{ name: 'A', validators: [0, 1, 2] }, { name: 'B', validators: [3], aggregator: true }] })
+      b.mesh(-1500)
+      for (let s = 0; s < 3; s++) b.slot(s)
+      b.fault('faults[0]', 'down', 'apply', 'A>B', 2300, 'bearing-of: A (A,B)')
+      b.closeLeg('A>B', 2950, 'error: idle timeout', ['listener'])
+      if (dialerCloseAt !== undefined) b.closeLeg('A>B', dialerCloseAt, 'error: idle timeout', ['dialer'])
+      for (let s = 3; s < 7; s++) b.slot(s, d => d.publisher === 'A' ? null : undefined)
+      b.fault('faults[0]', 'down', 'heal', 'A>B', 6300)
+      for (let s = 7; s < 9; s++) b.slot(s)
+      b.end(9200)
+      return withIdle(b.build(), IDLE_MS)
+    }
+    const expectations = [{ kind: 'coverage' as const, fromSlot: 0, withinSlotsAfterFault: 1 }]
+    const [slow] = judge(run(undefined), expectations)
+    expect(slow?.status, slow?.summary).to.equal('unknown')
+    expect(slowLegDeathLabel(slow!)).to.equal('unknown (node A (ts) cannot detect leg loss within 1200 ms: not detected within 4000 ms)')
+    const [fast] = judge(run(2300 + 700), expectations)
+    expect(fast?.status, 'A saw its leg die in time: the loss is its own doing').to.equal('fail')
+    expect(fast?.slowLegDeath).to.equal(undefined)
+  })
+
   it('on a real stock TS run of bearing-leg-down over QUIC: legs die near the 600 ms idle timeout, and the stock bug stays fail', () => {
     // recorded with `meshflap run fixtures/scenarios/bearing-leg-down.yaml --policy stock` (seed 52)
     const history = parseNdjson(readFileSync(join(HISTORY_DIR, '..', 'bearing-leg-down-quic-stock.ndjson'), 'utf8'))
