@@ -143,7 +143,7 @@ describe('report: report.html', () => {
     // a recorded QUIC run (idle timeout 600 ms): the bound is stated, nothing is slower than it
     const real = await readHistory(fileURLToPath(new URL('../../fixtures/histories/bearing-leg-down-quic-stock.ndjson', import.meta.url)))
     const page = parseHtml(renderReportHtml(real, [], { assets }))
-    expect(textOf(byClass(page, 'leg-death-bound')[0]!)).to.include('1200 ms').and.include('quic.maxIdleTimeoutMs 600 ms')
+    expect(textOf(byClass(page, 'leg-death-bound')[0]!)).to.include('1200 ms').and.include('quic.maxIdleTimeoutMs 600 ms').and.include('need leg death within a slot (1000 ms)')
     expect(byClass(page, 'leg-death-slow')).to.have.length(0)
     // the negative control: A never closes its ends (a stack with a fixed long idle timeout): its rows are marked
     const stuck = real.filter(e => !(e.kind === 'node' && e.node === 'A' && e.type === 'leg_close'))

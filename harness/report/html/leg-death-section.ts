@@ -18,7 +18,7 @@ export function legDeathSection (view: RunView): string {
     bound !== undefined && transport === 'quic' && (ms ?? windowMs) > bound
   const note = bound === undefined
     ? '<p class="muted">the run records no quic.maxIdleTimeoutMs: no detection bound, no verdict turned unknown for slow leg death</p>'
-    : `<p class="leg-death-bound">detection bound on QUIC legs: <b>${esc(bound)} ms</b> (twice the configured quic.maxIdleTimeoutMs ${esc(bound / 2)} ms; a node slower than that is not applying it, and a failed verdict whose every finding lies before its leg_close is unknown)</p>`
+    : `<p class="leg-death-bound">detection bound on QUIC legs: <b>${esc(bound)} ms</b> (twice the configured quic.maxIdleTimeoutMs ${esc(bound / 2)} ms; ${esc(slotsNote(bound, view.start.slotMs))}; a node slower than that is not applying it, and a failed verdict whose every finding lies before its leg_close is unknown)</p>`
   const summaryRows = (rows: LegDeathSummary[], what: string): string => rows.map(s => {
     const late = slow(Math.max(s.slowestMs ?? 0, s.longestUndetectedMs ?? 0), 0, s.transport)
     return `<tr${late ? ' class="leg-death-slow"' : ''}><td>${esc(what)}</td><td><b>${esc(s.name)}</b></td><td>${esc(s.impl)}</td><td>${esc(s.transport ?? '?')}</td><td>${esc(describeSummary(s))}${late ? ' <b>slower than the bound</b>' : ''}</td></tr>`
@@ -31,4 +31,12 @@ export function legDeathSection (view: RunView): string {
   return note + summary +
     '<h3>every end</h3><table class="leg-death-ends"><thead><tr><th>fault</th><th>action</th><th>leg</th><th>end</th><th>connection</th><th>applied</th><th>apply → leg_close</th></tr></thead>' +
     `<tbody>${ends}</tbody></table>`
+}
+
+/** What the bound means for the scenario's verdicts: "the faults here need leg death within a slot (1000 ms)" */
+function slotsNote (boundMs: number, slotMs: number): string {
+  const idleMs = boundMs / 2
+  return idleMs <= slotMs
+    ? `this scenario's faults that take QUIC legs down need leg death within a slot (${slotMs} ms): a node applying its idle timeout sees it there`
+    : `a QUIC leg the scenario takes down dies only after ${(idleMs / slotMs).toFixed(1)} slot(s) of ${slotMs} ms`
 }
