@@ -64,7 +64,8 @@ export function excuseBySlowLegDeath (v: Verdict, ix: RunIndex): Verdict {
   const used = new Set<SlowLegDeath>()
   for (const f of v.findings) {
     const at = findingStart(f, ix)
-    const by = at === undefined ? [] : slow.filter(s => at >= s.fromMs && at <= s.toMs)
+    // strictly before the leg_close: what starts at the close (a stream that then fails to reopen) is the node's own doing
+    const by = at === undefined ? [] : slow.filter(s => at >= s.fromMs && at < s.toMs)
     if (by.length === 0) return v
     for (const s of by) used.add(s)
   }

@@ -93,6 +93,10 @@ describe('oracles: measured leg death', () => {
   })
 
   it('keeps fail when one finding lies outside every undetected span (after the heal, or before the fault)', () => {
+    // a finding that starts at the late leg_close (a stream that then did not reopen) is after the detection
+    const late = indexHistory(downedLeg(2300 + 2500))
+    expect(excuseBySlowLegDeath(failed(3000), late).status).to.equal('unknown')
+    expect(excuseBySlowLegDeath(failed(3000, 4800), late).status).to.equal('fail')
     const ix = indexHistory(downedLeg(undefined))
     expect(excuseBySlowLegDeath(failed(3000, 7000), ix).status).to.equal('fail')
     expect(excuseBySlowLegDeath(failed(1000, 3000), ix).status).to.equal('fail')
