@@ -2,7 +2,7 @@
  * Runs a planned matrix cell by cell (one devnet at a time: the cells share
  * this machine's cores) and writes, into the matrix folder:
  *
- *   matrix.json    every cell: status, class against known-failures, run dir, wall time
+ *   matrix.json    every cell: status, class against known-failures, run dir, wall time, measured leg death
  *   junit.xml      one testcase per cell (known failures skipped, new failures/unexpected passes failed)
  *   summary.html   scenario rows x implementation pair + transport columns, linking each run's report.html
  *   <run dirs>     one per cell, as `meshflap run` writes them
@@ -16,6 +16,7 @@ import type { RunResult } from '../runner/run-scenario.ts'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import type { VerdictStatus } from '../oracles/verdict.ts'
 import type { GossipPolicyName } from '../scenario/types.ts'
+import { cellLegDeath, describeCellLegDeath, slowestLegDeath, type CellLegDeath } from './cell-leg-death.ts'
 import { classifyCell, isRed } from './classify.ts'
 import type { CellClass } from './classify.ts'
 import { knownFailureFor } from './known-failures.ts'
@@ -38,6 +39,8 @@ export interface MatrixCellResult {
   wallMs: number
   /** the cell's first run came out unknown (environment) and was run again */
   rerun?: boolean
+  /** measured leg death per implementation (cell-leg-death.ts): the slowest fault -> leg_close; absent when no leg was downed */
+  legDeath?: CellLegDeath[]
 }
 
 export interface MatrixResult {
@@ -96,6 +99,7 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
       }), options.signal)
       const run = outcome.result
       runs.push(run)
+      const legDeath = await legDeathOf(run.dir)
       const failed = run.verdicts.filter(v => v.status !== 'pass')
       result = {
         key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
@@ -103,7 +107,8 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
         summary: failed.length === 0 ? 'every verdict passed'
           : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
             : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
-        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs, ...(outcome.stalled !== undefined ? { rerun: true } : {})
+        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs, ...(outcome.stalled !== undefined ? { rerun: true } : {}),
+        ...(legDeath.length > 0 ? { legDeath } : {})
       }
     } catch (err) {
       // a set-up failure (a node that cannot start) is a failed cell, not the end of the matrix
@@ -141,6 +146,15 @@ async function setUpOnceMore<T> (run: () => Promise<T>, signal?: AbortSignal): P
   }
 }
 
+/** The run's measured leg death; a history that cannot be read gives none (the verdicts already say why). */
+async function legDeathOf (dir: string): Promise<CellLegDeath[]> {
+  try {
+    return cellLegDeath(await readHistory(join(dir, 'history.ndjson')))
+  } catch {
+    return []
+  }
+}
+
 async function writeMatrixFiles (matrix: MatrixResult, runs: readonly RunResult[]): Promise<void> {
   await writeFile(join(matrix.dir, 'matrix.json'), JSON.stringify(matrix, null, 2) + '\n')
   await writeFile(join(matrix.dir, 'junit.xml'), renderMatrixJunit(matrix.cells))
@@ -169,5 +183,12 @@ export function matrixTable (cells: readonly MatrixCellResult[]): string {
   const colWidth = Math.max(12, ...columns.map(c => c.length))
   const lines = [`${'scenario'.padEnd(width)}  ${columns.map(c => c.padEnd(colWidth)).join('  ')}`]
   for (const r of rows) lines.push(`${r.padEnd(width)}  ${columns.map(c => cell(r, c).padEnd(colWidth)).join('  ')}`)
+  // how fast each implementation saw a downed leg die (fault -> leg_close), slowest over the cell's seeds
+  const deaths = rows.flatMap(r => columns.flatMap(c => {
+    const hits = cells.filter(x => x.scenario === r && `${x.impls.join('>')} ${x.transport}` === c)
+    const text = describeCellLegDeath(slowestLegDeath(hits.map(h => h.legDeath ?? [])))
+    return text === '' ? [] : [`  ${r} ${c}: ${text}`]
+  }))
+  if (deaths.length > 0) lines.push('', 'slowest leg death (fault -> leg_close) per implementation:', ...deaths)
   return lines.join('\n')
 }

@@ -23,6 +23,8 @@
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
+ *   leg-death.ts ......... apply -> leg_close per end of every downed leg, per node and implementation
+ *   leg-death-excuse.ts .. a fail inside a QUIC leg death slower than 2 x idle timeout -> unknown (node cannot detect)
  *   unapplied-faults.ts .. a fault that did not apply makes a pass unknown
  *   subnet-interest.ts ... which attestations a node subscribes to (sparse subnets)
  */
@@ -63,5 +65,9 @@ export { MAX_FINDINGS, verdictOf } from './verdict-parts.ts'
 export { environmentOf, intervalsDuring, stalledSlot, HARNESS } from './environment.ts'
 export type { Environment, EnvironmentInterval, EnvironmentParams, SlotLateness, Stall } from './environment.ts'
 export { environmentLabel, environmentUnknown, excuseByEnvironment } from './environment-excuse.ts'
+export { describeEnd, describeSummary, legDeathReport, legDeaths } from './leg-death.ts'
+export type { LegDeathEnd, LegDeathReport, LegDeathSummary } from './leg-death.ts'
+export { detectionBoundMs, excuseBySlowLegDeath, slowLegDeathLabel, slowLegDeaths } from './leg-death-excuse.ts'
+export type { SlowLegDeath } from './leg-death-excuse.ts'
 export type { VerdictParts } from './verdict-parts.ts'
 export type { Interval } from './intervals.ts'

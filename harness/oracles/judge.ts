@@ -17,6 +17,8 @@
  *                                        └─ blockDelivery
  *                        environmentOf ──> excuseByEnvironment: a fail the machine's stall
  *                                          explains becomes unknown (environment: ...)
+ *                        excuseBySlowLegDeath: a fail inside a QUIC leg's undetected death
+ *                                          becomes unknown (node X cannot detect leg loss ...)
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  *   a fault_failed in the history turns a pass into unknown (unapplied-faults.ts)
  */
@@ -26,6 +28,7 @@ import { coverageQuorum } from './coverage-quorum.ts'
 import { deliveryGap } from './delivery-gap.ts'
 import { environmentOf, type Environment } from './environment.ts'
 import { excuseByEnvironment } from './environment-excuse.ts'
+import { excuseBySlowLegDeath } from './leg-death-excuse.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
 import { markVacuous, vacuousReasons } from './fault-hits.ts'
 import { latency } from './latency.ts'
@@ -91,7 +94,7 @@ export function judge (history: History, expectations: readonly Expectation[]): 
   const verdicts = expectations.map(e => {
     try {
       const v = judgeOne(history, e, ix, legs)
-      return unknownWhenUnhonoured(env === undefined ? v : excuseByEnvironment(v, e, env, ix), unhonoured)
+      return unknownWhenUnhonoured(excuseBySlowLegDeath(env === undefined ? v : excuseByEnvironment(v, e, env, ix), ix), unhonoured)
     } catch (err) {
       return crashed(e, `the ${e.kind} oracle failed`, err)
     }

@@ -34,6 +34,11 @@ export interface Verdict {
    * what stalled and for how long, how many findings the stall explains, and its intervals (unix ms).
    */
   environment?: { what: string, explained: number, intervals: Array<{ fromMs: number, toMs: number, what: string }> }
+  /**
+   * Set when the verdict is `unknown` because a node detected the death of a downed QUIC leg later than
+   * twice its configured idle timeout (leg-death-excuse.ts): which ends, bound and measured ms.
+   */
+  slowLegDeath?: { what: string, explained: number, ends: Array<{ node: string, impl: string, leg: string, fault: string, boundMs: number, ms?: number, undetectedWithinMs?: number }> }
 }
 
 export function composeStatus (statuses: VerdictStatus[]): VerdictStatus {

@@ -6,6 +6,8 @@
 import type { FaultFailed, History, RunEnd, RunStart } from '../history/types.ts'
 import { faultHits, type FaultHit } from '../oracles/fault-hits.ts'
 import { indexHistory } from '../oracles/run-index.ts'
+import { legDeathReport, type LegDeathReport } from '../oracles/leg-death.ts'
+import { detectionBoundMs } from '../oracles/leg-death-excuse.ts'
 import type { Verdict, VerdictStatus } from '../oracles/verdict.ts'
 import { overallStatus, runVariant, type RunVariant } from './run-label.ts'
 import { HistoryShapeError } from './run-view.ts'
@@ -52,6 +54,12 @@ export interface RunResults {
   nodes: ResultsNode[]
   /** every fault window and the gossip stream directions it hit (empty `streams`: it touched none) */
   faults: FaultHit[]
+  /**
+   * Measured leg death (oracles/leg-death.ts): every end of every downed leg, fault apply -> leg_close
+   * (absent `ms`: not closed while the fault was in force), summarised per node and implementation;
+   * `boundMs` is the QUIC detection bound (2 x quic.maxIdleTimeoutMs), absent when not recorded.
+   */
+  legDeath: LegDeathReport & { boundMs?: number }
   verdicts: Verdict[]
 }
 
@@ -78,6 +86,8 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
     return [rest]
   })
   const counts: Record<VerdictStatus, number> = { pass: 0, fail: 0, unknown: 0 }
+  const ix = indexHistory(history)
+  const boundMs = detectionBoundMs(ix)
   for (const v of verdicts) counts[v.status]++
   return {
     format: RESULTS_FORMAT,
@@ -110,7 +120,8 @@ export function runResults (history: History, verdicts: readonly Verdict[], opti
         ...(x !== undefined ? { exit: { code: x.code, signal: x.signal, expected: x.expected } } : {})
       }
     }),
-    faults: faultHits(indexHistory(history)),
+    faults: faultHits(ix),
+    legDeath: { ...legDeathReport(ix), ...(boundMs !== undefined ? { boundMs } : {}) },
     verdicts: verdicts.map(v => ({ ...v, findings: v.findings.map(f => ({ ...f })) }))
   }
 }

@@ -6,10 +6,13 @@
  *
  *              ts×ts · quic        ts×ts · tcp       ts×go · quic
  *   pr278      3/3 pass s1 s2 s3   3/3 pass ...      2/3 pass s1 s2 ✗s3
+ *              leg death: ts quic 780 ms                ...
+ * (each cell also lists its slowest measured leg death per implementation, matrix/cell-leg-death.ts)
  */
 import { join, relative, sep } from 'node:path'
 import type { History } from '../history/types.ts'
 import type { Verdict, VerdictStatus } from '../oracles/verdict.ts'
+import { cellLegDeath, describeCellLegDeath, slowestLegDeath, type CellLegDeath } from '../matrix/cell-leg-death.ts'
 import { esc } from './html/escape.ts'
 import { overallStatus, runVariant } from './run-label.ts'
 import { HistoryShapeError } from './run-view.ts'
@@ -31,13 +34,15 @@ export interface SummaryOptions {
 
 interface Cell {
   runs: Array<{ seed: number, status: VerdictStatus, href: string, runId: string }>
+  /** each run's measured leg death per implementation */
+  legDeath: CellLegDeath[][]
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:16px 24px;color:#1f2328}
 table{border-collapse:collapse}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.pass{background:#dafbe1}td.fail{background:#ffcecb}td.unknown{background:#fff8c5}
 a{margin-right:6px;text-decoration:none}a.fail{color:#cf222e;font-weight:600}a.unknown{color:#9a6700}a.pass{color:#1a7f37}
-.count{font-weight:600;margin-right:8px}.muted{color:#57606a}`
+.count{font-weight:600;margin-right:8px}.muted{color:#57606a}.leg-death{font-size:12px;color:#57606a}`
 
 /** A link from the summary's directory to a run's report.html, as a relative URL. */
 export function reportHref (summaryDir: string, runDir: string): string {
@@ -63,8 +68,9 @@ export function renderSummaryHtml (runs: readonly SummaryRun[], options: Summary
     let row = rows.get(p.start.scenario)
     if (row === undefined) { row = new Map(); rows.set(p.start.scenario, row) }
     let cell = row.get(col)
-    if (cell === undefined) { cell = { runs: [] }; row.set(col, cell) }
+    if (cell === undefined) { cell = { runs: [], legDeath: [] }; row.set(col, cell) }
     cell.runs.push({ seed: p.start.seed, status: p.status, href: reportHref(options.summaryDir, p.run.runDir), runId: p.start.runId })
+    cell.legDeath.push(cellLegDeath(p.run.history))
   }
   const cols = [...columns].sort()
   const scenarios = [...rows.keys()].sort()
@@ -81,7 +87,9 @@ export function renderSummaryHtml (runs: readonly SummaryRun[], options: Summary
       const count = cell.runs.length === 1 ? cls : `${passed}/${cell.runs.length} pass`
       const links = cell.runs.map(r =>
         `<a class="${r.status}" href="${esc(r.href)}" title="${esc(`run ${r.runId}: ${r.status}`)}">${r.status === 'pass' ? '' : r.status === 'fail' ? '✗' : '?'}seed ${esc(r.seed)}</a>`)
-      return `<td class="${cls}"><span class="count">${esc(count)}</span>${links.join('')}</td>`
+      const death = describeCellLegDeath(slowestLegDeath(cell.legDeath))
+      const deathLine = death === '' ? '' : `<div class="leg-death" title="slowest fault -> leg_close per implementation over the cell's runs">leg death: ${esc(death)}</div>`
+      return `<td class="${cls}"><span class="count">${esc(count)}</span>${links.join('')}${deathLine}</td>`
     })
     return `<tr><th>${esc(scenario)}</th>${cells.join('')}</tr>`
   })

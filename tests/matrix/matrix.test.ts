@@ -11,7 +11,9 @@ import { cellTransports, planMatrix, orderedPairs, runFingerprint } from '../../
 import { unplaceablePairs } from '../../harness/impls/placement-support.ts'
 import { KnownFailuresError, knownFailureFor, parseKnownFailures } from '../../harness/matrix/known-failures.ts'
 import { classifyCell } from '../../harness/matrix/classify.ts'
-import { runMatrix } from '../../harness/matrix/run-matrix.ts'
+import { matrixTable, runMatrix } from '../../harness/matrix/run-matrix.ts'
+import { cellLegDeath, describeCellLegDeath, slowestLegDeath } from '../../harness/matrix/cell-leg-death.ts'
+import { readHistory } from '../../harness/report/read-history.ts'
 import { loadScenario, parseScenario } from '../../harness/scenario/load-scenario.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 
@@ -127,6 +129,24 @@ describe('matrix plan and known failures (pure)', () => {
     expect(classifyCell('pass', undefined)).to.equal('pass')
     expect(classifyCell('pass', { ...known[0]!, outcome: 'flaky' })).to.equal('flaky-known')
   })
+
+  it('shows each cell\'s slowest measured leg death per implementation in matrix.json cells and the printed table, the slowest over seeds', async () => {
+    // a recorded stock TS run of bearing-leg-down over QUIC (idle timeout 600 ms, bound 1200 ms)
+    const real = await readHistory(join(PROJECT_ROOT, 'fixtures', 'histories', 'bearing-leg-down-quic-stock.ndjson'))
+    const measured = cellLegDeath(real)
+    expect(measured).to.deep.equal([{ impl: 'ts', transport: 'quic', ends: 6, slowestMs: 780, boundMs: 1200 }])
+    expect(describeCellLegDeath(measured)).to.equal('ts quic 780 ms')
+    // the same run as if A never declared its legs lost (a fixed long idle timeout): named, and marked over the bound
+    const stuck = cellLegDeath(real.filter(e => !(e.kind === 'node' && e.node === 'A' && e.type === 'leg_close')))
+    expect(stuck[0]?.undetectedWithinMs).to.be.greaterThan(9000)
+    expect(describeCellLegDeath(stuck)).to.match(/^ts quic not detected within \d+ ms \(over the bound 1200 ms\)$/)
+    const slowest = slowestLegDeath([measured, [{ ...measured[0]!, slowestMs: 905 }]])
+    expect(slowest).to.deep.equal([{ impl: 'ts', transport: 'quic', ends: 12, slowestMs: 905, boundMs: 1200 }])
+    const cell = { key: 'k', scenario: 'bearing-leg-down', impls: ['ts', 'ts'] as [string, string], transport: 'quic', seed: 52, status: 'fail' as const, class: 'known-failure' as const, summary: '', dir: '', reproduce: '', wallMs: 1 }
+    const table = matrixTable([{ ...cell, legDeath: measured }, { ...cell, seed: 53, legDeath: slowest }])
+    expect(table).to.include('slowest leg death (fault -> leg_close) per implementation:\n  bearing-leg-down ts>ts quic: ts quic 905 ms')
+    expect(matrixTable([cell]), 'no leg downed: no leg death lines').to.not.include('leg death')
+  })
 })
 
 describe('matrix run (real nodes)', function () {
@@ -142,9 +162,15 @@ describe('matrix run (real nodes)', function () {
     expect(red.red).to.equal(true)
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8')
     expect(junit.match(/<failure /g)).to.have.length(2)
-    const json = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as { red: boolean, cells: unknown[] }
+    const json = JSON.parse(await readFile(join(dir, 'matrix.json'), 'utf8')) as { red: boolean, cells: Array<{ scenario: string, legDeath?: Array<{ impl: string, transport: string, slowestMs?: number }> }> }
     expect(json.red).to.equal(true)
-    expect(await readFile(join(dir, 'summary.html'), 'utf8')).to.include('report.html')
+    const summary = await readFile(join(dir, 'summary.html'), 'utf8')
+    expect(summary).to.include('report.html')
+    // the downed TCP leg's measured death is in the cell (a TCP down closes at once: well under a second)
+    const downed = json.cells.find(c => c.scenario === 'tiny-stock-fail')?.legDeath
+    expect(downed?.map(d => [d.impl, d.transport])).to.deep.equal([['ts', 'tcp']])
+    expect(downed?.[0]?.slowestMs).to.be.within(0, 1000)
+    expect(summary).to.include('leg death: ts tcp')
 
     // the truth: re-judge the same outcomes against the right file (the runs are what they were)
     const right = parseKnownFailures('- { scenario: tiny-stock-fail, outcome: fail, reason: the stock bearing-leg bug (docs/field-bugs.md class 2), upstream: js-libp2p gossipsub createOutboundStream }\n', 'right.yaml')

@@ -4,6 +4,8 @@ import { loadReportAssets, type ReportAssets } from '../../harness/report/html/a
 import { coverageSeries } from '../../harness/oracles/coverage.ts'
 import { attr, byClass, elements, parseHtml, textOf, textWithout } from './html-tree.ts'
 import { loadFixtures, type Fixtures } from './load-fixtures.ts'
+import { fileURLToPath } from 'node:url'
+import { readHistory } from '../../harness/report/read-history.ts'
 import { FAIL_VERDICTS, HOSTILE_ERROR, HOSTILE_LOG, HOSTILE_NAME, HOSTILE_VERDICTS, PASS_VERDICTS } from './samples.ts'
 
 const URL_ATTRS = ['src', 'href', 'xlink:href', 'action', 'formaction', 'poster', 'srcset', 'data', 'background', 'manifest']
@@ -127,6 +129,27 @@ describe('report: report.html', () => {
     const rowLabels = byClass(root, 'row-label').map(e => textWithout(e, ['title']))
     expect(rowLabels.filter(l => l.startsWith('A>D open@A'))).to.have.length(1)
     expect(rowLabels).to.include('gossip D→A')
+  })
+
+  it('shows measured leg death per implementation, node and end (fault apply -> leg_close), marking ends slower than the QUIC detection bound', async () => {
+    const root = parseHtml(pages.pass)
+    const summary = byClass(root, 'leg-death-summary')[0]
+    expect(summary, 'leg death summary table').to.not.equal(undefined)
+    const rows = elements(summary!).filter(e => e.tagName === 'tr').map(textOf)
+    expect(rows.some(r => r.includes('implementation') && r.includes('ts') && r.includes('slowest 17 ms (4 end(s))'))).to.equal(true)
+    const ends = elements(byClass(root, 'leg-death-ends')[0]!).filter(e => e.tagName === 'tr').slice(1).map(textOf)
+    expect(ends).to.have.length(4)
+    expect(ends[0]).to.include('D>A').and.include('15 ms')
+    // a recorded QUIC run (idle timeout 600 ms): the bound is stated, nothing is slower than it
+    const real = await readHistory(fileURLToPath(new URL('../../fixtures/histories/bearing-leg-down-quic-stock.ndjson', import.meta.url)))
+    const page = parseHtml(renderReportHtml(real, [], { assets }))
+    expect(textOf(byClass(page, 'leg-death-bound')[0]!)).to.include('1200 ms').and.include('quic.maxIdleTimeoutMs 600 ms').and.include('need leg death within a slot (1000 ms)')
+    expect(byClass(page, 'leg-death-slow')).to.have.length(0)
+    // the negative control: A never closes its ends (a stack with a fixed long idle timeout): its rows are marked
+    const stuck = real.filter(e => !(e.kind === 'node' && e.node === 'A' && e.type === 'leg_close'))
+    const marked = byClass(parseHtml(renderReportHtml(stuck, [], { assets })), 'leg-death-slow').map(textOf)
+    expect(marked.some(t => t.includes('not detected within'))).to.equal(true)
+    expect(marked.some(t => t.includes('slower than the bound'))).to.equal(true)
   })
 
   it('escapes hostile node names, error messages and log lines instead of rendering them', () => {

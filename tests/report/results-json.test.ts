@@ -25,6 +25,15 @@ describe('report: results.json', () => {
     expect(r.nodes[0]?.exit).to.deep.equal({ code: 0, signal: null, expected: true })
   })
 
+  it('carries the measured leg death of every downed leg end, per node and per implementation', () => {
+    const r = runResults(fx.fail, FAIL_VERDICTS)
+    expect(r.legDeath.ends.map(e => [e.leg, e.role, e.node, e.ms])).to.deep.equal([['D>A', 'dialer', 'D', 15], ['D>A', 'listener', 'A', 17], ['B>D', 'dialer', 'B', 15], ['B>D', 'listener', 'D', 17]])
+    expect(r.legDeath.byImpl).to.deep.equal([{ name: 'ts', impl: 'ts', transport: 'quic', ends: 4, detected: 4, slowestMs: 17, undetected: 0 }])
+    expect(r.legDeath.byNode.map(n => n.name)).to.deep.equal(['A', 'B', 'D'])
+    // the fixture records no resolved scenario: no QUIC detection bound to state
+    expect(r.legDeath.boundMs).to.equal(undefined)
+  })
+
   it('round-trips through its text form', () => {
     const object = runResults(fx.pass, PASS_VERDICTS, { versions: { meshflap: '0.1.0' } })
     const text = renderResultsJson(fx.pass, PASS_VERDICTS, { versions: { meshflap: '0.1.0' } })

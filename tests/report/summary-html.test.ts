@@ -46,9 +46,10 @@ describe('report: summary.html', () => {
     ])
     const cells = (i: number): string[] => elements(rows[i] ?? root).filter(e => e.tagName === 'td').map(textOf)
     expect(elements(rows[1] ?? root).find(e => e.tagName === 'th')?.childNodes?.map(textOf)).to.deep.equal(['bearing-leg-down'])
-    expect(cells(1)).to.deep.equal(['—', 'fail✗seed 7', '—'])
+    // each cell ends with its slowest measured leg death per implementation (fault -> leg_close)
+    expect(cells(1)).to.deep.equal(['—', 'fail✗seed 7leg death: ts quic 17 ms', '—'])
     expect(textOf(rows[2] ?? root)).to.contain('hostile-<svg onload=alert(1)>')
-    expect(cells(3)).to.deep.equal(['2/3 passseed 1seed 2✗seed 3', '—', 'passseed 42'])
+    expect(cells(3)).to.deep.equal(['2/3 passseed 1seed 2✗seed 3leg death: ts quic 17 ms', '—', 'passseed 42leg death: ts tcp 17 ms'])
     expect(textOf(root)).to.contain('6 run(s): 3 pass, 3 fail, 0 unknown')
 
     const links = elements(root).filter(e => e.tagName === 'a').map(a => attr(a, 'href') ?? '')

@@ -7,6 +7,7 @@
  *   coverage   per aggregator: chart (quorum line, fault windows) + field log lines
  *   delivery   publisher x receiver heatmap
  *   faults     every fault window with the gossip streams it hit ("touched no stream" when none), and every fault that did not apply with its reason
+ *   leg death  per implementation, node and end: fault apply -> leg_close of the downed leg (slower than 2 x QUIC idle timeout marked)
  *   legs       timeline per pair: leg open per end, gossip streams per direction, faults
  *   nodes      exits, last log lines, error events
  *
@@ -27,6 +28,7 @@ import { coverageChartData, coverageSection } from './coverage-section.ts'
 import { esc, jsonForScript } from './escape.ts'
 import { faultsSection } from './faults-section.ts'
 import { heatmapSection } from './heatmap-section.ts'
+import { legDeathSection } from './leg-death-section.ts'
 import { nodesSection } from './nodes-section.ts'
 import { timelineSection } from './timeline-section.ts'
 import { verdictSection } from './verdict-section.ts'
@@ -63,6 +65,7 @@ export function renderReportHtml (history: History, verdicts: readonly Verdict[]
     `<section id="coverage"><h2>Coverage per slot</h2><p class="muted">distinct validators whose attestation for the slot arrived before the slot's end; quorum ${esc(data.coverage.quorum)}/${esc(view.start.validatorCount)} (3·count ≥ 2·validators); fault windows shaded, darker on the aggregator's own legs; ${esc(environmentNote(env))}</p>${coverageSection(view, coverage)}</section>`,
     `<section id="delivery"><h2>Delivery: publisher × receiver</h2>${heatmapSection(deliveryMatrix(view), view.start.genesisMs)}</section>`,
     `<section id="faults"><h2>Faults and what they hit</h2>${faultsSection(view)}</section>`,
+    `<section id="leg-death"><h2>Leg death: fault → leg_close per end</h2>${legDeathSection(view)}</section>`,
     `<section id="legs"><h2>Leg timeline</h2>${timelineSection(view, legTimeline(view), env)}</section>`,
     `<section id="nodes"><h2>Nodes</h2>${nodesSection(view)}</section>`,
     `<script type="application/json" id="meshflap-data">${jsonForScript(data)}</script>`,

@@ -1,0 +1,95 @@
+/**
+ * Composes the measured leg death (leg-death.ts) with the other verdicts, the way
+ * environment-excuse.ts composes a machine stall: a failed verdict whose every
+ * finding lies where a node had not yet detected the death of a QUIC leg a fault
+ * took down, later than the detection bound, becomes
+ * `unknown (node X cannot detect leg loss within N ms: measured M ms)`. Such a run
+ * did not show the node's gossip is wrong (it never learnt the leg was gone, so
+ * nothing could reopen), nor that it is right. One finding outside those spans
+ * keeps `fail`; a node that detects in time changes nothing.
+ *
+ * The bound N is twice the scenario's `quic.maxIdleTimeoutMs` (the node's config
+ * sets that timeout): a node slower than twice its configured timeout is not
+ * applying it (a black-box stack with a fixed ~60 s idle timeout, say), while a
+ * node that applies it closes within the timeout plus one keep-alive interval.
+ * TCP legs are not judged here: a TCP `down` closes the connection at once.
+ *
+ *   apply ─────────── +N ───────────────── leg_close (or heal, undetected)
+ *   [   finding here is explained: the node had not seen the leg die   ]
+ */
+import { legDeaths, type LegDeathEnd } from './leg-death.ts'
+import { healthFindings } from './node-health.ts'
+import { slotStart, type RunIndex } from './run-index.ts'
+import { MAX_FINDINGS } from './verdict-parts.ts'
+import type { Finding, Verdict } from './verdict.ts'
+
+/** One end that detected a downed QUIC leg later than the bound (or not while the fault was in force). */
+export interface SlowLegDeath {
+  end: LegDeathEnd
+  boundMs: number
+  /** the span in which the end had not detected the death: apply .. its leg_close (or the heal) */
+  fromMs: number
+  toMs: number
+}
+
+/** Twice the scenario's configured QUIC idle timeout, or undefined when the history does not record it. */
+export function detectionBoundMs (ix: RunIndex): number | undefined {
+  // run_start.resolved is the Scenario as run (unknown-typed in the history: read only what is needed)
+  const idle = (ix.start.resolved as { quic?: { maxIdleTimeoutMs?: unknown } } | undefined)?.quic?.maxIdleTimeoutMs
+  return typeof idle === 'number' && idle > 0 ? idle * 2 : undefined
+}
+
+/** The QUIC leg ends that died later than the bound, or were not seen to die within a fault longer than it. */
+export function slowLegDeaths (ix: RunIndex): SlowLegDeath[] {
+  const boundMs = detectionBoundMs(ix)
+  if (boundMs === undefined) return []
+  return legDeaths(ix).filter(e => e.transport === 'quic' && (e.ms ?? e.windowMs) > boundMs).map(end => ({
+    end, boundMs, fromMs: end.appliedMs, toMs: end.appliedMs + (end.ms ?? end.windowMs)
+  }))
+}
+
+/** "node A (zig) cannot detect leg loss within 1200 ms: measured 60012 ms" (or "not detected within 10000 ms") */
+export function slowLabel (s: SlowLegDeath): string {
+  const measured = s.end.ms === undefined ? `not detected within ${s.end.windowMs} ms` : `measured ${s.end.ms} ms`
+  return `node ${s.end.node} (${s.end.impl}) cannot detect leg loss within ${s.boundMs} ms: ${measured}`
+}
+
+/** The verdict, or its `unknown (node X cannot detect leg loss ...)` form when slow leg deaths explain every finding. */
+export function excuseBySlowLegDeath (v: Verdict, ix: RunIndex): Verdict {
+  if (v.status !== 'fail' || v.findings.length === 0 || v.findings.length >= MAX_FINDINGS) return v
+  // a node that crashed or never came up is a failure whatever its idle timer did
+  if (healthFindings(ix).length > 0) return v
+  const slow = slowLegDeaths(ix)
+  if (slow.length === 0) return v
+  const used = new Set<SlowLegDeath>()
+  for (const f of v.findings) {
+    const at = findingStart(f, ix)
+    // strictly before the leg_close: what starts at the close (a stream that then fails to reopen) is the node's own doing
+    const by = at === undefined ? [] : slow.filter(s => at >= s.fromMs && at < s.toMs)
+    if (by.length === 0) return v
+    for (const s of by) used.add(s)
+  }
+  // one line per node: its slowest end
+  const worst = new Map<string, SlowLegDeath>()
+  for (const s of used) {
+    const prev = worst.get(s.end.node)
+    if (prev === undefined || s.toMs - s.fromMs > prev.toMs - prev.fromMs) worst.set(s.end.node, s)
+  }
+  const what = [...worst.values()].map(slowLabel).join('; ')
+  return {
+    ...v,
+    status: 'unknown',
+    summary: `${what}; ${v.findings.length} finding(s) while that leg's death was not yet detected (the oracle alone said: fail); first: ${(v.findings[0] as Finding).message.split('\n')[0] ?? ''}`,
+    slowLegDeath: { what, explained: v.findings.length, ends: [...used].map(s => ({ node: s.end.node, impl: s.end.impl, leg: s.end.leg, fault: s.end.fault, boundMs: s.boundMs, ...(s.end.ms !== undefined ? { ms: s.end.ms } : { undetectedWithinMs: s.end.windowMs }) })) }
+  }
+}
+
+/** "unknown (node A (zig) cannot detect leg loss within 1200 ms: measured 60012 ms)", or the status. */
+export function slowLegDeathLabel (v: Verdict): string {
+  return v.slowLegDeath === undefined ? v.status : `unknown (${v.slowLegDeath.what})`
+}
+
+function findingStart (f: Finding, ix: RunIndex): number | undefined {
+  if (f.fromMs !== undefined) return f.fromMs
+  return f.slot !== undefined ? slotStart(ix, f.slot) : undefined
+}
