@@ -35,7 +35,7 @@ export function excuseByEnvironment (v: Verdict, e: Expectation, env: Environmen
   if (healthFindings(ix).length > 0) return v
   const used = new Map<number, EnvironmentInterval>()
   for (const f of v.findings) {
-    const by = explanation(f, e, env, ix)
+    const by = environmentExplains(f, e, env, ix)
     if (by === undefined) return v
     for (const i of by) used.set(i.fromMs, i)
   }
@@ -61,7 +61,7 @@ export function environmentLabel (v: Verdict): string {
 }
 
 /** The environment intervals that explain a finding, or undefined when it is not the environment's doing. */
-function explanation (f: Finding, e: Expectation, env: Environment, ix: RunIndex): EnvironmentInterval[] | undefined {
+export function environmentExplains (f: Finding, e: Expectation, env: Environment, ix: RunIndex): EnvironmentInterval[] | undefined {
   if (f.fromMs === undefined || f.toMs === undefined) return undefined
   const from = f.fromMs
   const to = f.toMs

@@ -19,6 +19,7 @@
  *                                          explains becomes unknown (environment: ...)
  *                        excuseBySlowLegDeath: a fail inside a QUIC leg's undetected death
  *                                          becomes unknown (node X cannot detect leg loss ...)
+ *                        excuseByEnvironmentAndLegDeath: each finding one or the other: unknown for both
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
  *   a fault_failed in the history turns a pass into unknown (unapplied-faults.ts)
  */
@@ -29,6 +30,7 @@ import { deliveryGap } from './delivery-gap.ts'
 import { environmentOf, type Environment } from './environment.ts'
 import { excuseByEnvironment } from './environment-excuse.ts'
 import { excuseBySlowLegDeath } from './leg-death-excuse.ts'
+import { excuseByEnvironmentAndLegDeath } from './mixed-excuse.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
 import { markVacuous, vacuousReasons } from './fault-hits.ts'
 import { latency } from './latency.ts'
@@ -94,7 +96,8 @@ export function judge (history: History, expectations: readonly Expectation[]): 
   const verdicts = expectations.map(e => {
     try {
       const v = judgeOne(history, e, ix, legs)
-      return unknownWhenUnhonoured(excuseBySlowLegDeath(env === undefined ? v : excuseByEnvironment(v, e, env, ix), ix), unhonoured)
+      const single = excuseBySlowLegDeath(env === undefined ? v : excuseByEnvironment(v, e, env, ix), ix)
+      return unknownWhenUnhonoured(env === undefined ? single : excuseByEnvironmentAndLegDeath(single, e, env, ix), unhonoured)
     } catch (err) {
       return crashed(e, `the ${e.kind} oracle failed`, err)
     }

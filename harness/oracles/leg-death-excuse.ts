@@ -19,7 +19,7 @@
  */
 import { legDeaths, type LegDeathEnd } from './leg-death.ts'
 import { healthFindings } from './node-health.ts'
-import { slotStart, type RunIndex } from './run-index.ts'
+import { slotAt, slotStart, type RunIndex } from './run-index.ts'
 import { MAX_FINDINGS } from './verdict-parts.ts'
 import type { Finding, Verdict } from './verdict.ts'
 
@@ -63,25 +63,37 @@ export function excuseBySlowLegDeath (v: Verdict, ix: RunIndex): Verdict {
   if (slow.length === 0) return v
   const used = new Set<SlowLegDeath>()
   for (const f of v.findings) {
-    const at = findingStart(f, ix)
-    // strictly before the leg_close: what starts at the close (a stream that then fails to reopen) is the node's own doing
-    const by = at === undefined ? [] : slow.filter(s => at >= s.fromMs && at < s.toMs)
+    const by = slowDeathsExplaining(f, ix, slow, v.expectation)
     if (by.length === 0) return v
     for (const s of by) used.add(s)
   }
-  // one line per node: its slowest end
+  const slowLegDeath = slowLegDeathNote(used, v.findings.length)
+  return {
+    ...v,
+    status: 'unknown',
+    summary: `${slowLegDeath.what}; ${v.findings.length} finding(s) while that leg's death was not yet detected (the oracle alone said: fail); first: ${(v.findings[0] as Finding).message.split('\n')[0] ?? ''}`,
+    slowLegDeath
+  }
+}
+
+/** The slow leg deaths a finding lies inside: it starts after the fault and strictly before that end's leg_close. */
+export function slowDeathsExplaining (f: Finding, ix: RunIndex, slow: readonly SlowLegDeath[], expectation?: string): SlowLegDeath[] {
+  // a delivery gap starts at the slot of the last delivery before it: what went missing is the first slot after that
+  const at = expectation === 'delivery-gap' && f.fromMs !== undefined ? slotStart(ix, slotAt(ix, f.fromMs) + 1) : findingStart(f, ix)
+  // strictly before the leg_close: what starts at the close (a stream that then fails to reopen) is the node's own doing
+  return at === undefined ? [] : slow.filter(s => at >= s.fromMs && at < s.toMs)
+}
+
+/** The verdict's `slowLegDeath` field for the ends used: one line per node, its slowest end. */
+export function slowLegDeathNote (used: Iterable<SlowLegDeath>, explained: number): NonNullable<Verdict['slowLegDeath']> {
+  const all = [...used]
   const worst = new Map<string, SlowLegDeath>()
-  for (const s of used) {
+  for (const s of all) {
     const prev = worst.get(s.end.node)
     if (prev === undefined || s.toMs - s.fromMs > prev.toMs - prev.fromMs) worst.set(s.end.node, s)
   }
   const what = [...worst.values()].map(slowLabel).join('; ')
-  return {
-    ...v,
-    status: 'unknown',
-    summary: `${what}; ${v.findings.length} finding(s) while that leg's death was not yet detected (the oracle alone said: fail); first: ${(v.findings[0] as Finding).message.split('\n')[0] ?? ''}`,
-    slowLegDeath: { what, explained: v.findings.length, ends: [...used].map(s => ({ node: s.end.node, impl: s.end.impl, leg: s.end.leg, fault: s.end.fault, boundMs: s.boundMs, ...(s.end.ms !== undefined ? { ms: s.end.ms } : { undetectedWithinMs: s.end.windowMs }) })) }
-  }
+  return { what, explained, ends: all.map(s => ({ node: s.end.node, impl: s.end.impl, leg: s.end.leg, fault: s.end.fault, boundMs: s.boundMs, ...(s.end.ms !== undefined ? { ms: s.end.ms } : { undetectedWithinMs: s.end.windowMs }) })) }
 }
 
 /** "unknown (node A (zig) cannot detect leg loss within 1200 ms: measured 60012 ms)", or the status. */
