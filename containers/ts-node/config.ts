@@ -1,11 +1,13 @@
 /**
- * Reads and checks the node config (schema: containers/node-config.schema.json;
+ * Reads and checks the node config (schema: containers/node-config.schema.json, compiled
+ * into node-config-validate.gen.ts;
  * its type is the contract's, harness/contract/node-config.ts).
  * A bad config is a `ConfigError` naming the file and the field; main turns it into exit code 2.
  */
 import { readFile } from 'node:fs/promises'
-import { Ajv } from 'ajv'
-import schema from '../node-config.schema.json' with { type: 'json' }
+import type { ErrorObject } from 'ajv'
+// the schema compiled ahead of time by Ajv (ci/node-config-validator.ts): no Ajv import, no compile at start
+import validateSchema from './node-config-validate.gen.ts'
 import type { NodeConfig } from '../../harness/contract/node-config.ts'
 import { MUTANT_NAMES } from './mutants/index.ts'
 
@@ -13,7 +15,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-const validate = new Ajv({ useDefaults: true, allErrors: true, strict: false }).compile(schema)
+/** Ajv's validate function: fills in defaults, keeps every error of the last call in `errors` */
+interface Validate {
+  (data: unknown): boolean
+  errors?: ErrorObject[] | null
+}
+const validate = validateSchema as Validate
 
 export function parseConfig (raw: unknown, file: string): NodeConfig {
   if (!validate(raw)) {

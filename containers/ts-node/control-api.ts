@@ -2,7 +2,7 @@
  * The control API (contract section "Control API"): HTTP + JSON on the
  * configured host. Every error is `{ "error": "..." }` with a 4xx/5xx code.
  */
-import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EventLog } from './events.ts'
@@ -24,6 +24,11 @@ class HttpError extends Error {
     this.code = code
   }
 }
+
+// node:http through require, not `import`: importing it as ESM reads every export of the
+// module, and one of them loads Node's bundled fetch (undici): 60-100 ms of CPU per node
+// start measured on Node 24 (the `fixtures/investigations/ts-node-cost-2026-11-30.md` note)
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http')
 
 const ADDR_PATTERN = /^\/ip[46]\/[^/]+\/(udp\/[0-9]+\/quic-v1|tcp\/[0-9]+)$/
 

@@ -9,6 +9,7 @@
  * in a meshflap run every leg goes through its own fault proxy.
  */
 import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import type { EventLog } from './events.ts'
 import type { NodeConfig, PeerEntry } from '../../harness/contract/node-config.ts'
@@ -21,6 +22,8 @@ export function transportOf (addr: string): Transport {
 
 interface PeerDialState {
   entry: PeerEntry
+  /** `<addr>/p2p/<peerId>`, parsed once per configured peer: a redial storm re-parsed it (and the peer id in it) every attempt */
+  target?: Multiaddr
   attempt: number
   dialing: boolean
   timer?: NodeJS.Timeout
@@ -121,7 +124,9 @@ export class LegBook {
     const { peerId, addr } = state.entry
     state.dialing = true
     try {
-      const conn = await this.node.dial(multiaddr(`${addr}/p2p/${peerId}`), { force: true, signal: AbortSignal.timeout(10_000) })
+      // parsed inside the try: a bad address stays a failed dial (error event, redial), as before
+      state.target ??= multiaddr(`${addr}/p2p/${peerId}`)
+      const conn = await this.node.dial(state.target, { force: true, signal: AbortSignal.timeout(10_000) })
       state.attempt = 0
       return conn
     } catch (err) {
