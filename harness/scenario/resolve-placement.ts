@@ -19,7 +19,8 @@ import type { ScenarioLeg, ScenarioNode, StreamPlacement } from './types.ts'
 export function resolvePlacement (list: readonly PlacementFile[], nodes: readonly ScenarioNode[], issues: FieldIssue[], legs?: readonly ScenarioLeg[]): StreamPlacement[] {
   const names = nodes.map(n => n.name)
   // a sparse peering (`peers: { degree }`): only peering pairs have streams to place
-  const peers = (a: string, b: string): boolean => legs === undefined || legs.some(l => l.dialer === a && l.listener === b)
+  const legNames = legs === undefined ? undefined : new Set<string>(legs.map(l => l.name))
+  const peers = (a: string, b: string): boolean => legNames === undefined || legNames.has(`${a}>${b}`)
   const byPair = new Map<string, StreamPlacement>()
   const key = (a: string, b: string): string => [a, b].sort().join('\u0000')
   let fallback: { streams: StreamPlacement['streams'], path: FieldPath } | undefined
