@@ -7,7 +7,7 @@
  *     ├─ one proxy per leg "A>B" (UDP proxy for QUIC, toxiproxy for TCP)
  *     ├─ POST /v1/dial: each dialer is handed its leg's proxy address
  *     │    (placement: held / slowed legs staged so each pair's streams sit where asked, stage-placement.ts)
- *     ├─ wait until every pair holds 2 legs and gossip streams both ways
+ *     ├─ wait until every peering pair (every pair, or those of `peers: { degree }`) holds 2 legs and gossip streams both ways
  *     └─ POST /v1/duties: genesis = now + genesisDelayMs, run_start recorded
  *
  * Stop it with `await using` (or stop()): nodes, proxies and engines are gone after.
@@ -27,6 +27,7 @@ import type { NodeLaunch, RunningNode, Runtime, RuntimeName } from '../runtime/r
 import { ProcessRuntime } from '../runtime/process-runtime.ts'
 import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
+import { peersFromLegs } from '../scenario/resolve-topology.ts'
 import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
 import { HistoryRecorder } from './history-recorder.ts'
 import { startHarnessProbe } from './harness-probe.ts'
@@ -182,7 +183,8 @@ export class Devnet implements AsyncDisposable {
   /** The live view selectors decide from (harness/scenario/resolve-target.ts). */
   async snapshot (): Promise<StatusSnapshot> {
     const statuses = await this.statuses()
-    return statusSnapshot(this.nodes().map(n => ({ name: n.spec.name, peerId: n.running.peerId })), Object.values(statuses))
+    return statusSnapshot(this.nodes().map(n => ({ name: n.spec.name, peerId: n.running.peerId })), Object.values(statuses),
+      this.scenario.peers !== undefined ? this.scenario.legs : undefined)
   }
 
   /** Which legs a selector means right now (decided from live status; pure resolution, nothing applied). */
@@ -506,14 +508,15 @@ export class Devnet implements AsyncDisposable {
     throw new DevnetSetupError(`the devnet did not connect within ${timeoutMs} ms; still missing:\n  ${missing.slice(0, 12).join('\n  ')}`)
   }
 
-  /** What is not there yet: per ordered pair, both legs and a gossip stream each way (as far as the nodes report streams). */
+  /** What is not there yet: per peering pair, both legs and a gossip stream each way (as far as the nodes report streams). */
   private unmeshed (statuses: Record<string, NodeStatus>): string[] {
     const missing: string[] = []
+    const peers = peersFromLegs(this.scenario.nodes.map(n => n.name), this.scenario.legs)
     for (const n of this.nodes()) {
       const s = statuses[n.spec.name]
       if (s == null) { missing.push(`${n.spec.name}: no status answer`); continue }
       for (const peer of this.nodes()) {
-        if (peer === n) continue
+        if (peers.get(n.spec.name)?.includes(peer.spec.name) !== true) continue
         const legs = s.legs.filter(l => l.peer === peer.running.peerId)
         if (!legs.some(l => l.direction === 'outbound')) missing.push(`${n.spec.name}>${peer.spec.name}: no outbound leg at ${n.spec.name}`)
         if (!legs.some(l => l.direction === 'inbound')) missing.push(`${peer.spec.name}>${n.spec.name}: no inbound leg at ${n.spec.name}`)

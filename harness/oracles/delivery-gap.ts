@@ -2,7 +2,9 @@
  * Expectation `delivery-gap`: for every publisher P and receiver R, no stretch
  * longer than `maxMs` in which none of P's attestations reached R while the
  * pair P-R had a live leg. Any path counts as delivery (relayed copies too);
- * time with no live P-R leg is excused.
+ * time with no live P-R leg is excused. A pair that does not peer
+ * (`peers: { degree }`) has no leg of its own: it is judged end to end, and
+ * only time with no path of live legs from P to R is excused.
  *
  * Publishers publish once per slot, so deliveries are measured on the slot
  * clock: an attestation of slot s that reached R before the slot's deadline
@@ -28,7 +30,7 @@ export interface DirectionGap {
   direction: string
   deliveries: number
   maxGapMs: number
-  /** how much of that longest gap the pair had a live leg */
+  /** how much of that longest gap the pair had a live leg (a pair that does not peer: a path of live legs) */
   maxGapLiveMs: number
   /** the most time any one gap had a live P-R leg */
   maxLiveGapMs: number
@@ -54,6 +56,7 @@ export function deliveryGap (history: History, params: DeliveryGapExpectation, i
       if (windowEnd <= windowStart) continue
       const points = cadencePoints(ix, r.name, own).filter(t => t >= windowStart && t < windowEnd)
       const marks = [windowStart, ...points, windowEnd]
+      const direct = legs.peers(p.name, r.name)
       let maxGap = 0
       let maxGapLive = 0
       let maxLive = 0
@@ -61,15 +64,16 @@ export function deliveryGap (history: History, params: DeliveryGapExpectation, i
         const from = marks[i - 1] as number
         const to = marks[i] as number
         const gap = to - from
-        const live = legs.pairLiveMs(p.name, r.name, from, to)
+        const live = direct ? legs.pairLiveMs(p.name, r.name, from, to) : legs.reachableMs(p.name, r.name, from, to)
         if (gap > maxGap) { maxGap = gap; maxGapLive = live }
         maxLive = Math.max(maxLive, live)
         if (gap <= params.maxMs || live <= params.maxMs) continue
-        const liveLegs = legs.liveLegsDuring(p.name, r.name, from, to)
+        const liveLegs = direct ? legs.liveLegsDuring(p.name, r.name, from, to) : []
         const ongoing = i === marks.length - 1
         findings.push({
           message: `${p.name}->${r.name}: no attestation of ${p.name}'s validators reached ${r.name} for ${gap} ms, ${span(ix, from, to)}` +
-            `${ongoing ? ' (until the end of the judged window)' : ''}, ${live} ms of it while they had a live leg: ${liveLegs.join(', ')}`,
+            `${ongoing ? ' (until the end of the judged window)' : ''}, ${live} ms of it while ` +
+            (direct ? `they had a live leg: ${liveLegs.join(', ')}` : `a path of live legs connected them (they do not peer: judged end to end)`),
           direction: `${p.name}->${r.name}`,
           node: r.name,
           slot: slotAt(ix, from),

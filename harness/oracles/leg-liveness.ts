@@ -4,7 +4,9 @@
  * (down, blackhole, reset: a blackholed QUIC leg stays "open" until its idle
  * timeout, but nothing passes). A pair is live when either of its legs is; a
  * publisher has a live leg path to a receiver when live legs connect them
- * through any nodes.
+ * through any nodes. Two nodes that do not peer (`peers: { degree }`: no legs
+ * between them) are only ever connected by such a path: their directions are
+ * judged end to end, through the mesh.
  *
  *   A>B   dialer A  [====open=====)        listener B [=====open======)
  *         fault          [xxdownxx)
@@ -83,9 +85,32 @@ export class LegLiveness {
     return `${leg} (${dialer}'s connection ${ids(dialer)}, ${listener}'s ${ids(listener)})`
   }
 
+  /** True when the run has legs between a and b (declared in run_start, or seen): false for a pair that does not peer. */
+  peers (a: string, b: string): boolean {
+    const legs = [`${a}>${b}`, `${b}>${a}`]
+    return this.ix.start.legs.some(l => legs.includes(l.name)) || legs.some(l => this.conns.has(l as LegName))
+  }
+
+  /**
+   * ms of [fromMs, toMs) during which `from` could reach `to`: a live leg of the pair when they peer,
+   * a path of live legs through other nodes when they do not (end to end, through the mesh).
+   */
+  reachableMs (from: string, to: string, fromMs: number, toMs: number): number {
+    if (this.peers(from, to)) return this.pairLiveMs(from, to, fromMs, toMs)
+    const moments = this.moments(fromMs, toMs).sort((x, y) => x - y)
+    let ms = 0
+    moments.forEach((t, i) => { if (this.pathAt(from, to, t)) ms += (moments[i + 1] ?? toMs) - t })
+    return ms
+  }
+
   /** True when live legs connected `from` to `to` (through any nodes) at every moment of [fromMs, toMs). */
   pathThroughout (from: string, to: string, fromMs: number, toMs: number): boolean {
-    // liveness only changes at interval edges: check the start and just after every edge inside
+    for (const t of this.moments(fromMs, toMs)) if (!this.pathAt(from, to, t)) return false
+    return true
+  }
+
+  /** liveness only changes at interval edges: the start and every edge inside [fromMs, toMs) */
+  private moments (fromMs: number, toMs: number): number[] {
     const moments = new Set<number>([fromMs])
     for (const ivs of this.live.values()) {
       for (const i of ivs) {
@@ -93,8 +118,7 @@ export class LegLiveness {
         if (i.toMs > fromMs && i.toMs < toMs) moments.add(i.toMs)
       }
     }
-    for (const t of moments) if (!this.pathAt(from, to, t)) return false
-    return true
+    return [...moments]
   }
 
   /** The live legs from node `a` to node `b` (either direction) connect them at t. */

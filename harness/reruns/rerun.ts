@@ -56,8 +56,10 @@ export async function readSavedRun (dir: string): Promise<SavedRun> {
 
 /** Replays a saved run with a seed (default: its own) on a runtime (default: its own). */
 export async function replay (saved: SavedRun, options: { seed?: number, runtime?: RuntimeName, outDir?: string, signal?: AbortSignal } = {}): Promise<RunResult> {
-  // the resolved scenario already carries every override of the original run
-  return await runScenario({ ...saved.scenario, seed: options.seed ?? saved.seed }, {
+  // the resolved scenario already carries every override of the original run; another seed is an
+  // override like --seed, so a seeded peering (`peers: { degree }`) is drawn again from it
+  return await runScenario(saved.scenario, {
+    overrides: { seed: options.seed ?? saved.seed },
     runtime: options.runtime ?? saved.runtime,
     outDir: options.outDir ?? join(saved.dir, 'reruns'),
     signal: options.signal

@@ -3,7 +3,9 @@
  * (`--seed`, `--policy`, `--impl ts,go`, `--transport`, `--mutant`). Pure: the result is
  * what gets recorded as the resolved scenario, so a rerun needs no flags.
  */
-import type { GossipPolicyName, NodeImpl, Scenario } from '../scenario/types.ts'
+import type { GossipPolicyName, NodeImpl, Scenario, ScenarioLeg, TransportChoice } from '../scenario/types.ts'
+import { legsFor } from '../scenario/resolve-nodes.ts'
+import { peeringPairs } from '../scenario/resolve-topology.ts'
 import type { TransportName } from '../history/types.ts'
 import { implementation } from '../impls/index.ts'
 
@@ -50,8 +52,21 @@ export function applyOverrides (scenario: Scenario, o: ScenarioOverrides): Scena
     ...scenario,
     seed: o.seed ?? scenario.seed,
     nodes,
-    legs: o.transport != null ? scenario.legs.map(l => ({ ...l, transport: o.transport! })) : scenario.legs
+    legs: o.transport != null ? reseeded(scenario, o.seed).map(l => ({ ...l, transport: o.transport! })) : reseeded(scenario, o.seed)
   }
+}
+
+/**
+ * The legs under another seed: a seeded peering (`peers: { degree }`) is drawn again from it, with
+ * the transport choice the legs had (one transport, or mixed; such a file has no per-pair overrides).
+ */
+function reseeded (scenario: Scenario, seed: number | undefined): ScenarioLeg[] {
+  if (scenario.peers === undefined || seed === undefined || seed === scenario.seed) return scenario.legs
+  const kinds = [...new Set(scenario.legs.map(l => l.transport))]
+  const choice: TransportChoice = kinds.length === 1 ? kinds[0] as TransportName : 'mixed'
+  const pairs = peeringPairs(scenario.nodes.map(n => n.name), scenario.peers, seed)
+  const peering = new Set(pairs.flatMap(([a, b]) => [`${a}>${b}`, `${b}>${a}`]))
+  return legsFor(scenario.nodes, choice).filter(l => peering.has(l.name))
 }
 
 /** The flags that reproduce these overrides on the command line. */

@@ -15,6 +15,7 @@ export const DEFAULTS = {
   slots: 10,
   genesisDelayMs: 1500,
   transport: 'quic' as TransportChoice,
+  peers: 'full' as const,
   impl: 'ts' as NodeImpl,
   gossipPolicy: 'leg-aware' as GossipPolicyName,
   wire: 'lean' as WireProfile,

@@ -9,7 +9,8 @@
  *   plan-faults.ts ......... planFaults(scenario, seed): the time-ordered fault schedule
  *   resolve-target.ts ...... resolveTarget(target, snapshot, rng): selector -> harness legs + connection ids
  *   resolve-node-target.ts . resolveNodeTarget / decideNodeTarget(target, nodes, rng, status?): node-fault target -> node names
- *   status-snapshot.ts ..... the /v1/status view selectors read
+ *   status-snapshot.ts ..... the /v1/status view selectors read (and who peers, for `peers: { degree }`)
+ *   resolve-topology.ts .... peeringPairs(names, peers, seed): `peers: full` or a seeded k-regular connected peering
  *   seeded-rng.ts .......... the seeded generator every random choice comes from
  *   defaults.ts ............ every default value
  */
@@ -25,7 +26,9 @@ export { planFaults, mixSeed } from './plan-faults.ts'
 export type { PlannedFault } from './plan-faults.ts'
 export { resolveTarget, selectorText } from './resolve-target.ts'
 export type { TargetedLeg, TargetResolution, UnresolvedPair } from './resolve-target.ts'
-export { statusSnapshot } from './status-snapshot.ts'
+export { peering, peersOf, statusSnapshot } from './status-snapshot.ts'
+export { degreeProblem, peeringPairs, peersFromLegs } from './resolve-topology.ts'
+export type { DegreePeering } from './resolve-topology.ts'
 export type { LegView, StatusSnapshot, StatusView, StreamView } from './status-snapshot.ts'
 export { childSeed, pickIndex, seededRng } from './seeded-rng.ts'
 export type { Rng, RngFactory } from './seeded-rng.ts'

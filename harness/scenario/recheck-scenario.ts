@@ -15,7 +15,7 @@ import { formatPath } from './scenario-error.ts'
 import type { FaultActionSpec, Scenario, ScenarioFault, Target } from './types.ts'
 import { ACTION_RULES } from '../faults/action-rules.ts'
 import { isNodeTarget } from './resolve-node-target.ts'
-import { mutantIssues } from './resolve-nodes.ts'
+import { mutantIssues, notPeeringIssue } from './resolve-nodes.ts'
 
 function isLegFault (fault: ScenarioFault): fault is ScenarioFault & { action: FaultActionSpec, target: Target } {
   return fault.action.kind in ACTION_RULES && !isNodeTarget(fault.target) && (fault.target as { kind?: string }).kind !== 'pair'
@@ -32,9 +32,12 @@ export function recheckScenario (scenario: Scenario, options: RecheckOptions): S
   const after = options.because === '' ? '' : ` (after ${options.because})`
   for (const fault of scenario.faults) {
     const issues: FieldIssue[] = []
+    // `--seed` draws another peering (`peers: { degree }`): a pair a fault names may not peer any more
+    const pair = pairOf(fault)
+    const unpeered = pair === undefined || scenario.peers === undefined ? undefined : notPeeringIssue(pair, ['faults', fault.index, 'target', 'pair'], scenario.legs)
+    if (unpeered !== undefined) issues.push({ ...unpeered, message: `${unpeered.message} (seed ${scenario.seed})` })
     // node and pair actions run on whatever transport the legs have
-    if (!isLegFault(fault)) continue
-    transportIssues(fault.action, fault.target, ['faults', fault.index, 'action'], scenario.legs, issues)
+    if (isLegFault(fault)) transportIssues(fault.action, fault.target, ['faults', fault.index, 'action'], scenario.legs, issues)
     const { file, line } = splitWhere(fault.where, scenario.file)
     for (const issue of issues) {
       problems.push({ file, line, col: 0, path: formatPath(issue.path), message: issue.message + after, ...(issue.expected !== undefined ? { expected: issue.expected } : {}) })
@@ -55,6 +58,15 @@ export function recheckScenario (scenario: Scenario, options: RecheckOptions): S
     }
   })
   return problems
+}
+
+/** The pair a fault's target names, if any (a pair action's, a role's or random's pair, bearing-node-of's nodes). */
+function pairOf (fault: ScenarioFault): readonly [string, string] | undefined {
+  const t = fault.target
+  if (t.kind === 'pair') return t.pair
+  if (t.kind === 'bearing-node') return [t.of, t.to]
+  if ((t.kind === 'role' || t.kind === 'random') && t.pair !== undefined) return t.pair
+  return undefined
 }
 
 /** "dir/a.yaml:12" -> { file: "dir/a.yaml", line: 12 } (a label without a line keeps line 0) */

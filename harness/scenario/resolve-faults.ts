@@ -7,7 +7,7 @@
 import { ACTION_RULES, paramIssues, takesDuration, transportMessage } from '../faults/action-rules.ts'
 import { actionNames, faultAction, legAction, nodeAction, pairAction } from '../faults/actions/index.ts'
 import { DEFAULTS } from './defaults.ts'
-import { pairIssues, unknownNode } from './resolve-nodes.ts'
+import { notPeeringIssue, pairIssues, unknownNode } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ActionFile, FaultFile, SpanFile, TargetFile } from './scenario-file.ts'
 import type { FaultActionSpec, LegRole, NodeActionSpec, NodeTarget, PairActionSpec, PairTarget, ScenarioFault, ScenarioLeg, ScenarioNode, Target } from './types.ts'
@@ -155,7 +155,7 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
   const given = SELECTOR_KEYS.filter(k => t[k] !== undefined)
   if (given.length === 0 && t.pair !== undefined) {
     // a pair alone: the target of a pair action (matchIssues refuses it for any other action)
-    const pairProblems = pairIssues(t.pair, [...path, 'pair'], names)
+    const pairProblems = pairOrPeeringIssues(t.pair, [...path, 'pair'], ctx)
     issues.push(...pairProblems)
     return pairProblems.length > 0 ? undefined : { kind: 'pair', pair: t.pair }
   }
@@ -168,7 +168,7 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
     return undefined
   }
   const before = issues.length
-  if (t.pair !== undefined) issues.push(...pairIssues(t.pair, [...path, 'pair'], names))
+  if (t.pair !== undefined) issues.push(...pairOrPeeringIssues(t.pair, [...path, 'pair'], ctx))
   const key = given[0] as typeof SELECTOR_KEYS[number]
   if (key === 'bearing-node-of') {
     // the node whose dialed leg holds `of`'s outbound stream to the pair's other node (decided when due)
@@ -214,6 +214,14 @@ function targetOf (t: TargetFile, path: FieldPath, ctx: FaultContext, issues: Fi
   }
   if (issues.length > before) return undefined
   return { kind: 'role', role, of, ...(t.pair !== undefined ? { pair: t.pair } : {}) }
+}
+
+/** A pair's names known and different, and (with `peers: { degree }`) a pair that has legs. */
+function pairOrPeeringIssues (pair: readonly [string, string], path: FieldPath, ctx: FaultContext): FieldIssue[] {
+  const found = pairIssues(pair, path, ctx.nodes.map(n => n.name))
+  if (found.length > 0) return found
+  const unpeered = notPeeringIssue(pair, path, ctx.legs)
+  return unpeered === undefined ? [] : [unpeered]
 }
 
 /** The legs a target could hit, whatever the live status says (for static checks). */

@@ -36,6 +36,20 @@ export function pairIssues (pair: readonly [string, string], path: FieldPath, na
   return issues
 }
 
+/**
+ * An issue when the pair (two known nodes) does not peer: with `peers: { degree }` only peering
+ * pairs have legs, so a fault, placement or override naming another pair would name nothing.
+ */
+export function notPeeringIssue (pair: readonly [string, string], path: FieldPath, legs: readonly ScenarioLeg[] | undefined): FieldIssue | undefined {
+  if (legs === undefined || legs.some(l => l.dialer === pair[0] && l.listener === pair[1])) return undefined
+  const peersOf = (n: string): string => legs.filter(l => l.dialer === n).map(l => l.listener).join(', ') || 'none'
+  return {
+    path,
+    message: `${pair[0]} and ${pair[1]} do not peer in this topology (peers: { degree }): the pair has no legs`,
+    expected: `a peering pair: ${pair[0]} peers with ${peersOf(pair[0])}; ${pair[1]} with ${peersOf(pair[1])}`
+  }
+}
+
 /** Splits `pool` (ascending) into `n` near-equal consecutive shares, the larger shares first. */
 export function evenShares (pool: readonly number[], n: number): number[][] {
   const shares: number[][] = []
@@ -169,19 +183,21 @@ export function legName (dialer: string, listener: string): LegName {
   return `${dialer}>${listener}`
 }
 
-/** Every ordered pair's leg, with transports from `transport` (choice or overrides). */
-export function resolveLegs (nodes: readonly ScenarioNode[], transport: TransportFile | undefined, issues: FieldIssue[]): ScenarioLeg[] {
+/**
+ * Both legs of every peering pair (`pairs`; absent: every pair), in node order, with transports
+ * from `transport` (choice or overrides).
+ */
+export function resolveLegs (nodes: readonly ScenarioNode[], transport: TransportFile | undefined, issues: FieldIssue[], pairs?: ReadonlyArray<readonly [string, string]>): ScenarioLeg[] {
   const names = nodes.map(n => n.name)
   const choice: TransportChoice = typeof transport === 'string' ? transport : transport?.default ?? DEFAULTS.transport
-  const legs: ScenarioLeg[] = []
-  for (const dialer of nodes) {
-    for (const listener of nodes) {
-      if (dialer === listener) continue
-      const t: TransportName = choice === 'mixed' ? (dialer.index < listener.index ? 'quic' : 'tcp') : choice
-      legs.push({ name: legName(dialer.name, listener.name), dialer: dialer.name, listener: listener.name, transport: t })
-    }
-  }
+  const peering = pairs === undefined ? undefined : new Set(pairs.flatMap(([a, b]) => [legName(a, b), legName(b, a)]))
+  const legs = legsFor(nodes, choice).filter(l => peering === undefined || peering.has(l.name))
   if (typeof transport !== 'object') return legs
+  if (pairs !== undefined && (transport.overrides ?? []).length > 0) {
+    // the pairs of a seeded peering change with --seed: an override naming one would silently stop applying
+    issues.push({ path: ['transport', 'overrides'], at: 'key', message: 'transport overrides name pairs, and with peers: { degree } the pairs are drawn from the seed', expected: 'a transport choice (quic, tcp, mixed) with peers: { degree }, or peers: full' })
+    return legs
+  }
   transport.overrides?.forEach((o, i) => {
     const path = ['transport', 'overrides', i]
     if ((o.pair === undefined) === (o.leg === undefined)) {
@@ -201,6 +217,19 @@ export function resolveLegs (nodes: readonly ScenarioNode[], transport: Transpor
     }
     for (const l of hit) l.transport = o.transport
   })
+  return legs
+}
+
+/** Every ordered pair's leg with the transport `choice` gives it (mixed: the earlier node's dial is QUIC). */
+export function legsFor (nodes: readonly ScenarioNode[], choice: TransportChoice): ScenarioLeg[] {
+  const legs: ScenarioLeg[] = []
+  for (const dialer of nodes) {
+    for (const listener of nodes) {
+      if (dialer === listener) continue
+      const t: TransportName = choice === 'mixed' ? (dialer.index < listener.index ? 'quic' : 'tcp') : choice
+      legs.push({ name: legName(dialer.name, listener.name), dialer: dialer.name, listener: listener.name, transport: t })
+    }
+  }
   return legs
 }
 

@@ -11,13 +11,16 @@
  * The devnet stages the legs to get it (harness/devnet/stage-placement.ts)
  * and checks it before genesis; a run that did not get it does not start.
  */
-import { pairIssues } from './resolve-nodes.ts'
+import { notPeeringIssue, pairIssues } from './resolve-nodes.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { PlacementFile } from './scenario-file.ts'
-import type { ScenarioNode, StreamPlacement } from './types.ts'
+import type { ScenarioLeg, ScenarioNode, StreamPlacement } from './types.ts'
 
-export function resolvePlacement (list: readonly PlacementFile[], nodes: readonly ScenarioNode[], issues: FieldIssue[]): StreamPlacement[] {
+export function resolvePlacement (list: readonly PlacementFile[], nodes: readonly ScenarioNode[], issues: FieldIssue[], legs?: readonly ScenarioLeg[]): StreamPlacement[] {
   const names = nodes.map(n => n.name)
+  // a sparse peering (`peers: { degree }`): only peering pairs have streams to place
+  const legNames = legs === undefined ? undefined : new Set<string>(legs.map(l => l.name))
+  const peers = (a: string, b: string): boolean => legNames === undefined || legNames.has(`${a}>${b}`)
   const byPair = new Map<string, StreamPlacement>()
   const key = (a: string, b: string): string => [a, b].sort().join('\u0000')
   let fallback: { streams: StreamPlacement['streams'], path: FieldPath } | undefined
@@ -30,6 +33,8 @@ export function resolvePlacement (list: readonly PlacementFile[], nodes: readonl
     }
     const found = pairIssues(p.pair, [...path, 'pair'], names)
     if (found.length > 0) { issues.push(...found); return }
+    const unpeered = notPeeringIssue(p.pair, [...path, 'pair'], legs)
+    if (unpeered !== undefined) { issues.push(unpeered); return }
     const k = key(p.pair[0], p.pair[1])
     if (byPair.has(k)) { issues.push({ path: [...path, 'pair'], message: `pair [${p.pair.join(', ')}] is placed twice`, expected: 'one placement per pair' }); return }
     byPair.set(k, { pair: [p.pair[0], p.pair[1]], streams: p.streams })
@@ -40,6 +45,7 @@ export function resolvePlacement (list: readonly PlacementFile[], nodes: readonl
     for (let j = i + 1; j < names.length; j++) {
       const a = names[i] as string
       const b = names[j] as string
+      if (!peers(a, b)) continue
       const given = byPair.get(key(a, b))
       if (given !== undefined) out.push(given)
       else if (fallback !== undefined) out.push({ pair: [a, b], streams: fallback.streams })

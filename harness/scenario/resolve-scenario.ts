@@ -12,6 +12,7 @@ import { isNodeTarget } from './resolve-node-target.ts'
 import { resolveLegs, resolveNodes } from './resolve-nodes.ts'
 import { resolvePlacement } from './resolve-placement.ts'
 import { resolveTraffic } from './resolve-traffic.ts'
+import { peeringPairs, topologyIssues, type DegreePeering } from './resolve-topology.ts'
 import type { FieldIssue, FieldPath } from './scenario-error.ts'
 import type { ScenarioFile } from './scenario-file.ts'
 import type { FaultActionSpec, Scenario, Target } from './types.ts'
@@ -35,7 +36,9 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
   const slots = file.slots ?? DEFAULTS.slots
   const validatorCount = file.validators ?? DEFAULTS.validators
   const nodes = resolveNodes(file, issues)
-  const legs = resolveLegs(nodes, file.transport, issues)
+  const seed = file.seed ?? DEFAULTS.seed
+  const peers = typeof file.peers === 'object' ? { degree: file.peers.degree } : undefined
+  const legs = resolveLegs(nodes, file.transport, issues, drawPairs(nodes.map(n => n.name), peers, seed, issues))
   const traffic = resolveTraffic(file, nodes, issues)
   const gossip = { ...DEFAULTS.gossip, ...file.gossip }
   if (!(gossip.Dlo <= gossip.D && gossip.D <= gossip.Dhi)) {
@@ -49,7 +52,11 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
   }
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
   const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount, blocks: traffic.blocks !== undefined }, issues)
-  const placement = resolvePlacement(file.placement ?? [], nodes, issues)
+  const placement = resolvePlacement(file.placement ?? [], nodes, issues, legs)
+  if (peers !== undefined && (file.placement ?? []).length > 0) {
+    // staged placement is for a few named pairs; a seeded peering's pairs change with --seed
+    issues.push({ path: ['placement'], at: 'key', message: 'placement names pairs, and with peers: { degree } the pairs are drawn from the seed', expected: 'no placement with peers: { degree }, or peers: full' })
+  }
   // every transport the matrix will force must take every fault (e.g. no `reset` on QUIC legs)
   for (const transport of file.matrix?.transports ?? []) {
     const forced = legs.map(l => ({ ...l, transport }))
@@ -67,7 +74,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     scenario: {
       name: file.name,
       description: file.description,
-      seed: file.seed ?? DEFAULTS.seed,
+      seed,
       file: options.file,
       validatorCount,
       subnets: file.subnets ?? DEFAULTS.subnets,
@@ -78,6 +85,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       subnetSubscriptions: traffic.subnetSubscriptions,
       ...(traffic.blocks !== undefined ? { blocks: traffic.blocks } : {}),
       nodes,
+      ...(peers !== undefined ? { peers } : {}),
       legs,
       quic,
       redial,
@@ -87,5 +95,18 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       ...(placement.length > 0 ? { placement } : {}),
       ...(file.matrix !== undefined ? { matrixTransports: [...file.matrix.transports] } : {})
     }
+  }
+}
+
+/** The peering pairs of `peers: { degree }` (undefined for full, or when the degree is refused). */
+function drawPairs (names: readonly string[], peers: DegreePeering | undefined, seed: number, issues: FieldIssue[]): Array<[string, string]> | undefined {
+  const found = topologyIssues(names.length, peers)
+  issues.push(...found)
+  if (peers === undefined || found.length > 0) return undefined
+  try {
+    return peeringPairs(names, peers, seed)
+  } catch (err) {
+    issues.push({ path: ['peers', 'degree'], message: (err as Error).message, expected: 'another degree or seed, or peers: full' })
+    return undefined
   }
 }

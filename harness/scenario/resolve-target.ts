@@ -16,7 +16,7 @@
  */
 import type { LegName } from '../history/types.ts'
 import { pickIndex, type Rng } from './seeded-rng.ts'
-import type { LegView, StatusSnapshot } from './status-snapshot.ts'
+import { peering, peersOf, type LegView, type StatusSnapshot } from './status-snapshot.ts'
 import type { LegRole, Target } from './types.ts'
 
 /** One leg a target resolved to. */
@@ -67,8 +67,7 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
   const ends = new LegEnds(snapshot)
   switch (target.kind) {
     case 'all-legs-of': {
-      for (const peer of snapshot.nodes) {
-        if (peer === target.node) continue
+      for (const peer of peersOf(snapshot, target.node)) {
         const selector = selectorText(target)
         out.legs.push(ends.leg(target.node, peer, selector, `dialed by ${target.node}`))
         out.legs.push(ends.leg(peer, target.node, selector, `dialed by ${peer}`))
@@ -76,9 +75,14 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
       return out
     }
     case 'random': {
+      if (target.pair !== undefined && !peering(snapshot, target.pair[0], target.pair[1])) {
+        out.unresolved.push(notPeering(target.pair, selectorText(target)))
+        return out
+      }
+      // only legs that exist: with `peers: { degree }` a pair that does not peer has none
       const candidates: Array<[string, string]> = target.pair !== undefined
         ? [[target.pair[0], target.pair[1]], [target.pair[1], target.pair[0]]]
-        : snapshot.nodes.flatMap(d => snapshot.nodes.filter(l => l !== d).map((l): [string, string] => [d, l]))
+        : snapshot.nodes.flatMap(d => peersOf(snapshot, d).map((l): [string, string] => [d, l]))
       const [dialer, listener] = candidates[pickIndex(rng, candidates.length)] as [string, string]
       out.legs.push(ends.leg(dialer, listener, selectorText(target), `drawn from ${candidates.length} leg(s) by the seed`))
       return out
@@ -95,20 +99,27 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
         drawn.push(pool[i] as string)
       }
       for (const of of drawn) {
-        for (const peer of snapshot.nodes) {
-          if (peer !== of) resolveRole(target.role, of, peer, selectorText(target, [of, peer]), ends, out)
-        }
+        for (const peer of peersOf(snapshot, of)) resolveRole(target.role, of, peer, selectorText(target, [of, peer]), ends, out)
       }
       return out
     }
     case 'role': {
       const peers = target.pair !== undefined
         ? [target.pair[0] === target.of ? target.pair[1] : target.pair[0]]
-        : snapshot.nodes.filter(n => n !== target.of)
+        : peersOf(snapshot, target.of)
+      if (target.pair !== undefined && !peering(snapshot, target.pair[0], target.pair[1])) {
+        out.unresolved.push(notPeering(target.pair, selectorText(target)))
+        return out
+      }
       for (const peer of peers) resolveRole(target.role, target.of, peer, selectorText(target, [target.of, peer]), ends, out)
       return out
     }
   }
+}
+
+/** A pair named by a selector that has no legs in this run's topology: said, never guessed. */
+function notPeering (pair: readonly [string, string], selector: string): UnresolvedPair {
+  return { pair: [pair[0], pair[1]], selector, reason: `${pair[0]} and ${pair[1]} do not peer in this run's topology (peers: { degree }): the pair has no legs` }
 }
 
 function resolveRole (role: LegRole, a: string, b: string, selector: string, ends: LegEnds, out: TargetResolution): void {

@@ -111,6 +111,8 @@ export interface ScenarioFile {
   blocks?: { bytes: number, proposers?: string[] }
   nodes: NodeFile[] | NodeCountFile
   transport?: TransportFile
+  /** full (default) or a seeded k-regular peering (harness/scenario/resolve-topology.ts) */
+  peers?: 'full' | { degree: number }
   wire?: WireProfile
   slotMs?: number
   slots?: number

@@ -4,6 +4,7 @@
  * the peer id -> node name map. Only the fields selectors read are typed, so
  * any contract implementation's status (TS node, Go peer, external) fits.
  */
+import { peersFromLegs } from './resolve-topology.ts'
 
 /** One stream on a connection, as /v1/status lists it. */
 export interface StreamView {
@@ -43,13 +44,30 @@ export interface StatusSnapshot {
   status: ReadonlyMap<string, StatusView>
   /** peer id -> node name */
   names: ReadonlyMap<string, string>
+  /** node -> the nodes it peers with (`peers: { degree }`); absent: every node peers with every other */
+  peers?: ReadonlyMap<string, readonly string[]>
 }
 
-/** Builds a snapshot from the run's node list (name, peerId) and the answers that came back. */
-export function statusSnapshot (nodes: ReadonlyArray<{ name: string, peerId: string }>, answers: readonly StatusView[]): StatusSnapshot {
+/** The nodes `node` peers with, in run order. */
+export function peersOf (snapshot: StatusSnapshot, node: string): readonly string[] {
+  return snapshot.peers?.get(node) ?? snapshot.nodes.filter(n => n !== node)
+}
+
+/** Whether a and b peer (have legs between them). */
+export function peering (snapshot: StatusSnapshot, a: string, b: string): boolean {
+  return a !== b && peersOf(snapshot, a).includes(b)
+}
+
+/**
+ * Builds a snapshot from the run's node list (name, peerId) and the answers that came back;
+ * `legs`: the run's legs, when not every pair peers (`peers: { degree }`).
+ */
+export function statusSnapshot (nodes: ReadonlyArray<{ name: string, peerId: string }>, answers: readonly StatusView[], legs?: ReadonlyArray<{ dialer: string, listener: string }>): StatusSnapshot {
+  const names = nodes.map(n => n.name)
   return {
-    nodes: nodes.map(n => n.name),
+    nodes: names,
     status: new Map(answers.map(s => [s.name, s])),
-    names: new Map(nodes.map(n => [n.peerId, n.name]))
+    names: new Map(nodes.map(n => [n.peerId, n.name])),
+    ...(legs !== undefined ? { peers: peersFromLegs(names, legs) } : {})
   }
 }

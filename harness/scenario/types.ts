@@ -12,6 +12,7 @@ import type { LegName, TransportName } from '../history/types.ts'
 import type { Expectation } from '../oracles/expectation.ts'
 import type { GossipPolicy, WireProfile } from '../contract/node-config.ts'
 import type { ImplName } from '../impls/index.ts'
+import type { DegreePeering } from './resolve-topology.ts'
 
 /** one of harness/impls/index.ts */
 export type NodeImpl = ImplName
@@ -146,7 +147,12 @@ export interface Scenario {
   /** ms between "every node is ready" and genesis (slot 0), so meshes can form */
   genesisDelayMs: number
   nodes: ScenarioNode[]
-  /** every ordered pair's leg, "A>B" for each A != B, in node order */
+  /**
+   * who peers with whom: absent = every pair (`peers: full`); `{ degree: k }` = a k-regular peering
+   * drawn from `seed` (harness/scenario/resolve-topology.ts), whose pairs are the ones in `legs`
+   */
+  peers?: DegreePeering
+  /** every peering pair's two legs, "A>B" and "B>A", in node order (every ordered pair for `peers: full`) */
   legs: ScenarioLeg[]
   quic: { maxIdleTimeoutMs: number, keepAliveIntervalMs: number, handshakeTimeoutMs: number }
   redial: { enabled: boolean, minMs: number, maxMs: number }

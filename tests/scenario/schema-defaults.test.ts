@@ -25,6 +25,7 @@ describe('scenario: schema and defaults', () => {
     expect(props('slots')).to.equal(DEFAULTS.slots)
     expect(props('genesisDelayMs')).to.equal(DEFAULTS.genesisDelayMs)
     expect(props('transport')).to.equal(DEFAULTS.transport)
+    expect(props('peers')).to.equal(DEFAULTS.peers)
     for (const group of ['quic', 'redial', 'gossip'] as const) {
       for (const [key, value] of Object.entries(DEFAULTS[group])) {
         expect(props(group, 'properties', key), `${group}.${key}`).to.equal(value)

@@ -30,6 +30,8 @@ export interface BuilderOptions {
   transport?: 'quic' | 'tcp'
   /** a GossipPolicy, or another stack's label for a history that shows its behaviour */
   policy?: RunNode['gossipPolicy']
+  /** the pairs that peer (`peers: { degree }`): only they have legs; absent = every pair */
+  peering?: Array<[string, string]>
 }
 
 /** A delivery decision for (publisher, receiver, validator, slot): ms after publishing, null = never, undefined = follow the streams. */
@@ -59,7 +61,7 @@ export class HistoryBuilder {
     }))
     const transport = opts.transport ?? 'quic'
     let port = 40000
-    const legs = opts.nodes.flatMap(d => opts.nodes.filter(l => l !== d).map(l => {
+    const legs = opts.nodes.flatMap(d => opts.nodes.filter(l => l !== d && this.peers(d.name, l.name)).map(l => {
       port++
       const proto = transport === 'quic' ? `udp/${port}/quic-v1` : `tcp/${port}`
       return { name: `${d.name}>${l.name}` as LegName, dialer: d.name, listener: l.name, transport, proxyAddr: `/ip4/127.0.0.1/${proto}`, upstreamAddr: `/ip4/127.0.0.1/${proto.replace(/\d+/, String(port + 1000))}`, proxy: `leg-${d.name}-${l.name}` }
@@ -68,6 +70,11 @@ export class HistoryBuilder {
       kind: 'run_start', ts: this.genesisMs - 2000, runId: `run-${opts.scenario}`, scenario: opts.scenario, seed: opts.seed ?? 1, runtime: 'process',
       genesisMs: this.genesisMs, slotMs: this.slotMs, slots: opts.slots, validatorCount: opts.validatorCount, nodes: runNodes, legs
     })
+  }
+
+  /** Whether a and b peer (have legs): every pair unless `peering` says otherwise. */
+  peers (a: string, b: string): boolean {
+    return this.opts.peering === undefined || this.opts.peering.some(([x, y]) => (x === a && y === b) || (x === b && y === a))
   }
 
   peerId (name: string): string {
@@ -152,11 +159,12 @@ export class HistoryBuilder {
     return this.conns.filter(x => x.open && x.leg === leg && x.node === node).at(-1)?.id
   }
 
-  /** Every node ready, every pair's two legs open, and each node's outbound stream on its own outbound leg. */
+  /** Every node ready, every peering pair's two legs open, and each node's outbound stream on its own outbound leg. */
   mesh (t: number): void {
     for (const n of this.opts.nodes) this.ready(n.name, t - 300)
-    for (const d of this.opts.nodes) for (const l of this.opts.nodes) if (d !== l) this.openLeg(d.name, l.name, t)
-    for (const d of this.opts.nodes) for (const l of this.opts.nodes) if (d !== l) this.openStream(d.name, l.name, `${d.name}>${l.name}`, t + 100)
+    const pairs = this.opts.nodes.flatMap(d => this.opts.nodes.filter(l => l !== d && this.peers(d.name, l.name)).map(l => [d.name, l.name] as const))
+    for (const [d, l] of pairs) this.openLeg(d, l, t)
+    for (const [d, l] of pairs) this.openStream(d, l, `${d}>${l}`, t + 100)
   }
 
   fault (fault: string, action: FaultAction, phase: 'apply' | 'heal', leg: LegName, t: number, selector?: string, params?: Record<string, unknown>): void {
