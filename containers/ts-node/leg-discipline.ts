@@ -15,6 +15,10 @@
  *   - the messages written on a stream shortly before it closed are re-sent on
  *     its successor: a close by the peer can lose what was still in flight
  *     (recent-sends.ts says why); the peer's seen-cache drops duplicates;
+ *   - so are the GRAFTs and PRUNEs written in that window: a GRAFT lost with its
+ *     leg leaves us listing the peer in a mesh it does not list us in (a phantom
+ *     mesh member, zig-libp2p class 1), and nothing else sends it again while the
+ *     peer stays connected; a GRAFT or PRUNE the peer already had is a no-op;
  *   - an inbound stream failing while another leg survives does not drop the peer;
  *   - the peer is forgotten only when its last leg closes (the registrar's onDisconnect).
  */
@@ -24,7 +28,7 @@ import type { GossipInternals } from './gossip-internals.ts'
 import type { LegBook } from './leg-book.ts'
 import type { StreamObserver } from './stream-observer.ts'
 import { streamKey } from './stream-observer.ts'
-import { RecentSends } from './recent-sends.ts'
+import { RecentSends, RESENT_CONTROL } from './recent-sends.ts'
 
 const MAX_HELD_RPCS = 1024
 /**
@@ -35,7 +39,15 @@ const MAX_HELD_RPCS = 1024
  */
 export const RESEND_WINDOW_MS = 2000
 
-interface GossipRpc { messages?: unknown[] }
+interface GossipRpc { messages?: unknown[], control?: { graft?: unknown[], prune?: unknown[] } }
+
+/** The GRAFT/PRUNE part of an RPC, as an RPC of its own (IHAVE/IWANT are hints: losing one costs nothing lasting). */
+function meshControlOf (rpc: GossipRpc): Record<string | symbol, unknown> | undefined {
+  const graft = rpc.control?.graft ?? []
+  const prune = rpc.control?.prune ?? []
+  if (graft.length === 0 && prune.length === 0) return undefined
+  return { subscriptions: [], messages: [], control: { graft, prune, ihave: [], iwant: [], idontwant: [] }, [RESENT_CONTROL]: true }
+}
 
 export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, observer: StreamObserver, events: EventLog): void {
   const reopening = new Map<string, { since: number, from: string }>()
@@ -43,6 +55,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
   const held = new Map<string, unknown[]>()
   const hadStream = new Set<string>()
   const sent = new RecentSends<unknown, unknown>(RESEND_WINDOW_MS)
+  const sentControl = new RecentSends<unknown, Record<string | symbol, unknown>>(RESEND_WINDOW_MS)
   const closedAt = new Map<string, number>()
 
   const pickLeg = (peer: string, exclude?: Connection): Connection | undefined => {
@@ -96,6 +109,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       if (dropped > 0) events.emit('error', { message: `dropped ${dropped} held RPCs to ${peer}: its last leg closed before a stream reopened`, peer })
       held.delete(peer)
       sent.forget(peer)
+      sentControl.forget(peer)
       closedAt.delete(peer)
     }
   }
@@ -109,6 +123,8 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const stream = gossip.streamsOutbound.get(peer)?.rawStream
     if (stream == null || !sendRpc(peer, rpc)) return gossip.peers.has(peer) && hold(peer, rpc)
     sent.record(peer, stream, (rpc as GossipRpc).messages ?? [])
+    const control = meshControlOf(rpc as GossipRpc)
+    if (control != null) sentControl.record(peer, stream, [control])
     return true
   }
   /** Keeps an RPC for the peer's next stream; with no reopen under way, starts one. */
@@ -142,8 +158,11 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const peer = peerId.toString()
     hadStream.add(peer)
     // oldest first: what the dead stream may have lost, then what waited for this one
-    const lost = sent.takeUnconfirmed(peer, placement.stream, closedAt.get(peer) ?? Date.now())
+    const closed = closedAt.get(peer) ?? Date.now()
+    const lost = sent.takeUnconfirmed(peer, placement.stream, closed)
+    const lostControl = sentControl.takeUnconfirmed(peer, placement.stream, closed)
     closedAt.delete(peer)
+    for (const control of lostControl) write(peer, control)
     if (lost.length > 0) write(peer, { subscriptions: [], messages: lost })
     const queue = held.get(peer)
     held.delete(peer)
@@ -154,7 +173,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       events.emit('subscribe_replayed', {
         peer, leg: placement.leg.id, stream: placement.key, topics: [...gossip.subscriptions],
         closedStream: pending.from, reopenMs: Date.now() - pending.since,
-        resentMessages: lost.length, heldRpcs: queue?.length ?? 0
+        resentMessages: lost.length, resentControl: lostControl.length, heldRpcs: queue?.length ?? 0
       })
     }
     placement.stream.addEventListener('close', () => {

@@ -15,6 +15,13 @@
  *   t1 leg 1 closed by the peer      ─┘ M lost
  *   t2 s2 opens on leg 2: re-send every message written on s1 in [t1 - windowMs, t1]
  */
+/**
+ * Marks an RPC the leg discipline writes again on a successor stream because its
+ * GRAFT/PRUNE may have been lost with the old one (the encoder ignores symbol keys;
+ * mutant `control-to-dead-leg` drops exactly these).
+ */
+export const RESENT_CONTROL = Symbol('meshflap.resentControl')
+
 export interface SentBatch<S, M> {
   at: number
   stream: S

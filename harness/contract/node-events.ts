@@ -89,6 +89,8 @@ export interface SubscribeReplayedEvent extends EventBase {
   reopenMs: number
   /** messages written on the dead stream shortly before its close, sent again on this one (optional) */
   resentMessages?: number
+  /** RPCs carrying GRAFT/PRUNE written on the dead stream shortly before its close, sent again on this one (optional) */
+  resentControl?: number
   /** RPCs that waited for this stream (optional) */
   heldRpcs?: number
 }
