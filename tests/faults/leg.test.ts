@@ -147,8 +147,11 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
         .to.deep.equal([['latency_upstream', 'latency', 'upstream', 40, 5], ['latency_downstream', 'latency', 'downstream', 40, 5]])
       await leg.latency(60, 0, { direction: 'downstream' })
       expect((await leg.toxics()).map((t) => [t.name, t.attributes.latency])).to.deep.equal([['latency_upstream', 40], ['latency_downstream', 60]])
-      const rtt = await probe.ping(2000)
-      expect(rtt).to.be.within(90, 140)
+      // the fastest of three round trips: the toxics' 40 + 60 ms is a floor, and a loaded machine only adds to
+      // one echo (a suite run at load 20 measured over 140 ms once); doubled toxics would still show (>= 160 ms)
+      const rtts: number[] = []
+      for (let i = 0; i < 3; i++) rtts.push(await probe.ping(2000) ?? Infinity)
+      expect(Math.min(...rtts), `round trips ${rtts.join(', ')} ms`).to.be.within(90, 140)
       await leg.latency(0, 0)
       expect(await leg.toxics()).to.deep.equal([])
       expect(entries.map((e) => [e.action, e.phase, e.params])).to.deep.equal([
