@@ -38,13 +38,22 @@ async function bearingLegsHit (r: RunResult): Promise<string[]> {
 }
 
 describe('visibility: a Go peer that reports no streams, judged from its neighbours', function () {
-  this.timeout(150_000)
+  this.timeout(300_000)
   let out: string
   before(async () => { out = await mkdtemp(join(tmpdir(), 'meshflap-silent-go-')) })
 
-  it('bearing-leg-down-tcp with A = Go: the same verdicts silent as with full visibility, the fault resolved from the neighbours', async () => {
-    const full = await runScenario(await withGoA(false), { outDir: out })
-    const silent = await runScenario(await withGoA(true), { outDir: out })
+  it('bearing-leg-down-tcp with A = Go: the same verdicts silent as with full visibility, the fault resolved from the neighbours', async function () {
+    // a run whose stream verdicts the machine's stall left unknown (environment) is run once more; still so: skipped, not passed
+    const judged = async (silentA: boolean): Promise<RunResult | undefined> => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const r = await runScenario(await withGoA(silentA), { outDir: out })
+        if (!r.verdicts.some(v => (v.expectation === 'reopen-within' || v.expectation === 'streams-survive') && v.environment !== undefined)) return r
+      }
+      return undefined
+    }
+    const full = await judged(false)
+    const silent = full === undefined ? undefined : await judged(true)
+    if (full === undefined || silent === undefined) { this.skip(); return }
     const where = `${silent.dir}/report.html vs ${full.dir}/report.html`
     expect(streamVerdicts(full), where).to.deep.equal(['reopen-within pass'])
     expect(streamVerdicts(silent), where).to.deep.equal(streamVerdicts(full))
