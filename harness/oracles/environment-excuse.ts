@@ -30,7 +30,7 @@ import type { Finding, Verdict } from './verdict.ts'
 /** The verdict, or its `unknown (environment)` form when the environment explains every finding. */
 export function excuseByEnvironment (v: Verdict, e: Expectation, env: Environment, ix: RunIndex): Verdict {
   if (v.status !== 'fail' || v.findings.length === 0 || v.findings.length >= MAX_FINDINGS) return v
-  if (env.intervals.length === 0 && !env.stalls.some(s => s.descheduled)) return v
+  if (env.intervals.length === 0 && (env.busy.length === 0 || !env.stalls.some(s => s.descheduled))) return v
   // a node that crashed or never came up is a failure whatever the machine did
   if (healthFindings(ix).length > 0) return v
   const used = new Map<number, EnvironmentInterval>()

@@ -24,10 +24,13 @@
  *     a third of the directions missed slot 2, every one of them from or to a
  *     stalled node, while the others made it.
  *     Outside such an interval this holds too when the stalled end was
- *     descheduled: it used under half the stall in CPU, so the OS did not run
- *     it (measured in a matrix run at load 20: a TS node stalled 755 ms with
- *     21 ms of CPU across a deadline); a node busy in its own event loop uses
- *     the CPU, and its stall stays its own doing.
+ *     descheduled (it used under half the stall in CPU) while the harness was
+ *     held up as well (its timers over a tenth of a slot late): the machine
+ *     was busy and did not run the node (measured in a matrix run at load 20:
+ *     a TS node stalled 755 ms with 21 ms of CPU across a deadline, the
+ *     harness 110-235 ms late). A node busy in its own event loop uses the
+ *     CPU; a node frozen alone while the harness ran on time (SIGSTOP, or a
+ *     blocking call) uses none either: both stay the node's own doing.
  * A direction late while both its ends ran is the code's doing, however loaded
  * the machine was. environment-excuse.ts applies this to the other verdicts.
  */
@@ -79,6 +82,12 @@ export interface SlotLateness {
 
 export interface Environment {
   boundMs: number
+  /**
+   * Where the harness itself ran its timers late by over a tenth of a slot: the machine was busy. A
+   * process the harness does not test was held up too, so a node's lone descheduled stall then is the
+   * machine's; with the harness on time it may be the node's own (a blocking call uses no CPU either).
+   */
+  busy: Interval[]
   /** sources that reported lateness windows: 'harness' and node names */
   probed: string[]
   stalls: Stall[]
@@ -90,6 +99,7 @@ export function environmentOf (history: History, ix: RunIndex = indexHistory(his
   const boundMs = params.boundMs ?? ix.slotMs / 4
   const probed = new Set<string>()
   const stalls: Stall[] = []
+  const busy: Interval[] = []
   // a node the scenario paused (a `pause` node fault) is stalled on purpose: that is the fault, not the machine
   const paused = ix.faultWindows.filter(w => w.action === 'pause')
   const pausedOnPurpose = (source: string, fromMs: number, toMs: number): boolean => paused.some(w =>
@@ -105,9 +115,14 @@ export function environmentOf (history: History, ix: RunIndex = indexHistory(his
   }
   for (const e of history) {
     if (e.kind === 'harness_sched' || (e.kind === 'node' && e.type === 'sched')) sample(e.kind === 'node' ? e.node : HARNESS, e.ts, e)
+    if (e.kind === 'harness_sched') {
+      const late = num(e.maxLateMs)
+      const at = num(e.maxLateAt) ?? e.ts
+      if (late !== undefined && late > ix.slotMs / 10) busy.push({ fromMs: at - late, toMs: at })
+    }
   }
   stalls.sort((a, b) => a.fromMs - b.fromMs)
-  return { boundMs, probed: [...probed].sort(), stalls, intervals: environmentIntervals(ix, stalls), slots: slotLateness(ix) }
+  return { boundMs, busy: union(busy), probed: [...probed].sort(), stalls, intervals: environmentIntervals(ix, stalls), slots: slotLateness(ix) }
 }
 
 /** Harness stalls, plus the times more than half of the run's nodes were stalled together. */
@@ -195,7 +210,8 @@ export function stalledDirection (env: Environment, ix: RunIndex, slot: number, 
   const during = intervalsDuring(env, start, deadline)
   if (during.length > 0) return during
   // no overload of the machine as a whole, but the OS did not run this end (it used almost no CPU while stalled)
-  const descheduled = held.filter(s => s.descheduled)
+  // while the harness was held up too (a node frozen alone, the others and the harness on time, is its own doing)
+  const descheduled = held.filter(s => s.descheduled && env.busy.some(b => b.fromMs < s.toMs && b.toMs > s.fromMs))
   return descheduled.length > 0 ? descheduled.map(s => descheduledInterval(ix, s)) : undefined
 }
 

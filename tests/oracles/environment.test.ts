@@ -194,10 +194,16 @@ describe('oracles: environment, one direction whose own end stalled', () => {
     expect(judge(withSched(run(aToDLostInSlot4).build(), [...overload, { source: 'A', atMs: 4400, lateMs: 350 }]), coverage)[0]?.status).to.equal('fail')
   })
 
-  it('a publisher stalled alone, but descheduled (it used almost no CPU while stalled): the machine\'s doing, unknown', () => {
-    const v = judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600, cpuMs: 20 }]), coverage)[0]
+  it('a publisher stalled alone, but descheduled (almost no CPU while stalled) while the harness was held up too: the machine\'s doing, unknown', () => {
+    const v = judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600, cpuMs: 20 }, { source: 'harness', atMs: 4600, lateMs: 150 }]), coverage)[0]
     expect(v?.status).to.equal('unknown')
     expect(v?.environment?.what).to.equal('node A was not scheduled for 600 ms at +4.100s (slot 4)')
+  })
+
+  it('negative control: a node frozen alone (no CPU) while the harness ran on time, as a SIGSTOP or a blocking call does, is its own doing', () => {
+    expect(judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600, cpuMs: 20 }]), coverage)[0]?.status).to.equal('fail')
+    // the harness held up, but not while A was stalled
+    expect(judge(withSched(aPublishedLate(), [{ source: 'A', atMs: 4700, lateMs: 600, cpuMs: 20 }, { source: 'harness', atMs: 2600, lateMs: 150 }]), coverage)[0]?.status).to.equal('fail')
   })
 
   it('negative control: a publisher stalled alone while busy (its CPU ran the whole stall), or with no CPU reported, is the node\'s own doing', () => {
