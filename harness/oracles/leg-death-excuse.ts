@@ -80,8 +80,13 @@ export function excuseBySlowLegDeath (v: Verdict, ix: RunIndex): Verdict {
 export function slowDeathsExplaining (f: Finding, ix: RunIndex, slow: readonly SlowLegDeath[], expectation?: string): SlowLegDeath[] {
   // a delivery gap starts at the slot of the last delivery before it: what went missing is the first slot after that
   const at = expectation === 'delivery-gap' && f.fromMs !== undefined ? slotStart(ix, slotAt(ix, f.fromMs) + 1) : findingStart(f, ix)
+  // only the publisher's own late detection explains a direction: its outbound stream rode the dead leg,
+  // and it alone must see the leg die to move it (a receiver slow to see it still gets the moved stream;
+  // a suite run had a stock node's starvation excused by the receiver C's 1292 ms against 1200)
+  const publisher = f.direction?.split('->')[0]
+  if (publisher === undefined || publisher === '') return []
   // strictly before the leg_close: what starts at the close (a stream that then fails to reopen) is the node's own doing
-  return at === undefined ? [] : slow.filter(s => at >= s.fromMs && at < s.toMs)
+  return at === undefined ? [] : slow.filter(s => s.end.node === publisher && at >= s.fromMs && at < s.toMs)
 }
 
 /** The verdict's `slowLegDeath` field for the ends used: one line per node, its slowest end. */

@@ -41,7 +41,7 @@ function downedLeg (dialerCloseAt: number | undefined, transport: 'quic' | 'tcp'
 const GENESIS = 1_795_471_780_000
 const failed = (...atMs: number[]): Verdict => ({
   expectation: 'coverage', title: 'coverage', status: 'fail', summary: `${atMs.length} finding(s)`,
-  findings: atMs.map(t => ({ message: `coverage below quorum at +${t}`, node: 'B', fromMs: GENESIS + t, toMs: GENESIS + t + 1000 }))
+  findings: atMs.map(t => ({ message: `coverage below quorum at +${t}`, node: 'B', direction: 'A->B', fromMs: GENESIS + t, toMs: GENESIS + t + 1000 }))
 })
 
 describe('oracles: measured leg death', () => {
@@ -102,6 +102,14 @@ describe('oracles: measured leg death', () => {
     expect(excuseBySlowLegDeath(failed(1000, 3000), ix).status).to.equal('fail')
     // a finding without a time cannot be placed: not explained
     expect(excuseBySlowLegDeath({ ...failed(3000), findings: [{ message: 'somewhere' }] }, ix).status).to.equal('fail')
+  })
+
+  it('only the publisher\'s late detection explains a direction: B->A (B saw the leg die in time) or no direction stays fail', () => {
+    // A never sees A>B die; B, the listener, sees it at +2950. B's outbound stream is B's to move: a fail of B->A is B's own
+    const ix = indexHistory(downedLeg(undefined))
+    const fromB = failed(3000)
+    expect(excuseBySlowLegDeath({ ...fromB, findings: fromB.findings.map(f => ({ ...f, direction: 'B->A' })) }, ix).status).to.equal('fail')
+    expect(excuseBySlowLegDeath({ ...fromB, findings: fromB.findings.map(({ direction: _d, ...f }) => f) }, ix).status).to.equal('fail')
   })
 
   it('changes nothing for a node that detects in time (negative control), nor for a TCP leg', () => {
