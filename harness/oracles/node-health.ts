@@ -28,9 +28,12 @@ export function healthFindings (ix: RunIndex, names: readonly string[] = ix.node
       continue
     }
     if (exit !== undefined && !exit.expected) {
+      // the harness's own hang watchdog killed it: say so, its SIGKILL is otherwise a mystery
+      const detail = ix.end?.detail
+      const hung = detail !== undefined && detail.startsWith(`node ${name} did not answer`) ? `: ${detail}` : ''
       out.push({
         node: name,
-        message: `node ${name} exited unexpectedly at ${when(ix, exit.ts)}${how}${tail(exit.lastLines)}`,
+        message: `node ${name} exited unexpectedly at ${when(ix, exit.ts)}${how}${hung}${tail(exit.lastLines)}`,
         fromMs: exit.ts,
         toMs: exit.ts,
         slot: Math.floor((exit.ts - ix.genesisMs) / ix.slotMs)

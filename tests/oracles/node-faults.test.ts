@@ -12,6 +12,8 @@ import { noDecay } from '../../harness/oracles/no-decay.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
 import { faultWindows } from '../../harness/oracles/fault-windows.ts'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
+import { healthFindings } from '../../harness/oracles/node-health.ts'
+import { indexHistory } from '../../harness/oracles/run-index.ts'
 import { HistoryBuilder } from './support/history-builder.ts'
 import type { DeliveryOverride } from './support/history-builder.ts'
 
@@ -160,5 +162,21 @@ describe('oracles: node faults', () => {
     expect(control.findings[0]?.slot).to.equal(3)
     // no-decay counts nothing lost at a node the run took away
     expect(noDecay(build(true), { kind: 'no-decay', withinSlots: 1 }).findings).to.deep.equal([])
+  })
+})
+
+describe('oracles: a node the hang watchdog killed', () => {
+  it('the finding names the watchdog, not only a SIGKILL', () => {
+    const b = new HistoryBuilder({ scenario: 'hung', slots: 4, validatorCount: 4, nodes: [{ name: 'A', validators: [0, 1] }, { name: 'B', validators: [2, 3], aggregator: true }] })
+    b.mesh(-1500)
+    b.exit('A', 2500, { code: null, signal: 'SIGKILL', expected: false, lastLines: [] })
+    b.end(4200)
+    const detail = 'node A did not answer its control API 3 times in a row (timeout); killed as hung'
+    const h = b.build().map(e => e.kind === 'run_end' ? { ...e, reason: 'node-failed' as const, detail } : e)
+    const [f] = healthFindings(indexHistory(h))
+    expect(f?.message).to.include(`signal SIGKILL): ${detail}`)
+    // another node's exit is not given the watchdog's words
+    const other = b.build().map(e => e.kind === 'run_end' ? { ...e, reason: 'node-failed' as const, detail: 'node B did not answer its control API 3 times in a row' } : e)
+    expect(healthFindings(indexHistory(other))[0]?.message).to.not.include('did not answer')
   })
 })
