@@ -36,6 +36,8 @@ export interface FaultTag {
   hit?: string[]
   /** FaultEntry.mustHit */
   mustHit?: boolean
+  /** FaultEntry.legDeathWithinMs */
+  legDeathWithinMs?: number
 }
 
 /** Constructor input of a Leg. */
@@ -315,6 +317,7 @@ export class Leg {
     if (params !== undefined) entry.params = params
     if (phase === 'apply' && tag.hit !== undefined) entry.hit = tag.hit
     if (phase === 'apply' && tag.mustHit === true) entry.mustHit = true
+    if (phase === 'apply' && tag.legDeathWithinMs !== undefined) entry.legDeathWithinMs = tag.legDeathWithinMs
     this.record(entry)
   }
 }

@@ -117,6 +117,8 @@ export interface FaultEntry {
   hit?: string[]
   /** the scenario requires this fault to hit a stream (`exercised: true`): if it hit none the run is vacuous */
   mustHit?: boolean
+  /** the scenario's `leg-death-within` for this fault, ms: each end must declare the leg lost within it */
+  legDeathWithinMs?: number
 }
 
 /**

@@ -36,6 +36,8 @@ export interface FaultWindow {
   hit?: string[]
   /** FaultEntry.mustHit: the scenario required this fault to hit a stream */
   mustHit?: boolean
+  /** FaultEntry.legDeathWithinMs: the scenario's bound on detecting this leg's death */
+  legDeathWithinMs?: number
 }
 
 const INSTANT: ReadonlySet<FaultAction> = new Set<FaultAction>(['close', 'rebind'])
@@ -88,7 +90,8 @@ export function faultWindows (faults: readonly FaultEntry[], endMs: number): Fau
       blocking: isBlocking(f),
       ...(f.selector !== undefined ? { selector: f.selector } : {}),
       ...(f.hit !== undefined ? { hit: [...f.hit] } : {}),
-      ...(f.mustHit === true ? { mustHit: true } : {})
+      ...(f.mustHit === true ? { mustHit: true } : {}),
+      ...(f.legDeathWithinMs !== undefined ? { legDeathWithinMs: f.legDeathWithinMs } : {})
     }
     if (w.instant) done.push(w)
     else open.push(w)

@@ -24,7 +24,8 @@
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
  *   leg-death.ts ......... apply -> leg_close per end of every downed leg, per node and implementation
- *   leg-death-excuse.ts .. a fail inside a QUIC leg death slower than 2 x idle timeout -> unknown (node cannot detect)
+ *   leg-death-excuse.ts .. a fail inside a leg death slower than its bound (declared, or 2 x QUIC idle timeout) -> unknown
+ *   leg-death-required.ts  a fault with `leg-death-within` seen dying too late: passes -> unknown (node cannot detect)
  *   unapplied-faults.ts .. a fault that did not apply makes a pass unknown
  *   subnet-interest.ts ... which attestations a node subscribes to (sparse subnets)
  */
@@ -69,5 +70,6 @@ export { describeEnd, describeSummary, legDeathReport, legDeaths } from './leg-d
 export type { LegDeathEnd, LegDeathReport, LegDeathSummary } from './leg-death.ts'
 export { detectionBoundMs, excuseBySlowLegDeath, slowLegDeathLabel, slowLegDeaths } from './leg-death-excuse.ts'
 export type { SlowLegDeath } from './leg-death-excuse.ts'
+export { unknownWhenDeclaredDeathMissed } from './leg-death-required.ts'
 export type { VerdictParts } from './verdict-parts.ts'
 export type { Interval } from './intervals.ts'

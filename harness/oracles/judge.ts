@@ -21,6 +21,8 @@
  *                                          becomes unknown (node X cannot detect leg loss ...)
  *                        excuseByEnvironmentAndLegDeath: each finding one or the other: unknown for both
  *   a fault with `exercised: true` that hit no stream ──> every pass becomes unknown (vacuous)
+ *   a fault with `leg-death-within` whose leg an end saw die too late ──> every pass becomes unknown
+ *                                          (node X cannot detect leg loss ..., leg-death-required.ts)
  *   a fault_failed in the history turns a pass into unknown (unapplied-faults.ts)
  */
 import type { History } from '../history/types.ts'
@@ -30,6 +32,7 @@ import { deliveryGap } from './delivery-gap.ts'
 import { environmentOf, type Environment } from './environment.ts'
 import { excuseByEnvironment } from './environment-excuse.ts'
 import { excuseBySlowLegDeath } from './leg-death-excuse.ts'
+import { unknownWhenDeclaredDeathMissed } from './leg-death-required.ts'
 import { excuseByEnvironmentAndLegDeath } from './mixed-excuse.ts'
 import { expectationTitle, type Expectation } from './expectation.ts'
 import { markVacuous, vacuousReasons } from './fault-hits.ts'
@@ -103,5 +106,6 @@ export function judge (history: History, expectations: readonly Expectation[]): 
     }
   })
   // a fault the scenario required to hit a stream that hit none: no pass can rest on it
-  return markVacuous(verdicts, vacuousReasons(ix))
+  // a fault the scenario said needs leg death within a span, seen later than that: no pass can rest on it
+  return markVacuous(unknownWhenDeclaredDeathMissed(verdicts, ix), vacuousReasons(ix))
 }

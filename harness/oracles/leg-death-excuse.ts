@@ -39,13 +39,18 @@ export function detectionBoundMs (ix: RunIndex): number | undefined {
   return typeof idle === 'number' && idle > 0 ? idle * 2 : undefined
 }
 
-/** The QUIC leg ends that died later than the bound, or were not seen to die within a fault longer than it. */
+/**
+ * The leg ends that died later than their bound, or were not seen to die within a fault longer than it.
+ * The bound is the fault's declared `leg-death-within` (any transport: the scenario said the fault needs
+ * it), else twice the configured QUIC idle timeout (QUIC legs only).
+ */
 export function slowLegDeaths (ix: RunIndex): SlowLegDeath[] {
-  const boundMs = detectionBoundMs(ix)
-  if (boundMs === undefined) return []
-  return legDeaths(ix).filter(e => e.transport === 'quic' && (e.ms ?? e.windowMs) > boundMs).map(end => ({
-    end, boundMs, fromMs: end.appliedMs, toMs: end.appliedMs + (end.ms ?? end.windowMs)
-  }))
+  const idleBoundMs = detectionBoundMs(ix)
+  return legDeaths(ix).flatMap(end => {
+    const boundMs = end.requiredWithinMs ?? (end.transport === 'quic' ? idleBoundMs : undefined)
+    if (boundMs === undefined || (end.ms ?? end.windowMs) <= boundMs) return []
+    return [{ end, boundMs, fromMs: end.appliedMs, toMs: end.appliedMs + (end.ms ?? end.windowMs) }]
+  })
 }
 
 /** "node A (zig) cannot detect leg loss within 1200 ms: measured 60012 ms" (or "not detected within 10000 ms") */

@@ -36,6 +36,8 @@ export interface LegDeathEnd {
   windowMs: number
   /** apply -> leg_close; absent when the end did not close it while the fault was in force */
   ms?: number
+  /** the scenario's `leg-death-within` for the fault (FaultEntry.legDeathWithinMs) */
+  requiredWithinMs?: number
 }
 
 /** The slowest ends of one node or implementation (and transport). */
@@ -73,7 +75,8 @@ export function legDeaths (ix: RunIndex): LegDeathEnd[] {
       const closed = conn.closeMs !== undefined && conn.closeReason !== 'node exited' && conn.closeMs <= w.toMs
       out.push({
         fault: w.fault, action: w.action, leg: w.leg, transport: transportOf.get(w.leg), node, impl: ix.nodeByName.get(node)?.impl ?? '?', role,
-        connection: conn.id, appliedMs: w.fromMs, windowMs: w.toMs - w.fromMs, ...(closed ? { ms: (conn.closeMs as number) - w.fromMs } : {})
+        connection: conn.id, appliedMs: w.fromMs, windowMs: w.toMs - w.fromMs, ...(closed ? { ms: (conn.closeMs as number) - w.fromMs } : {}),
+        ...(w.legDeathWithinMs !== undefined ? { requiredWithinMs: w.legDeathWithinMs } : {})
       })
     }
   }

@@ -95,7 +95,8 @@ export class FaultScheduler {
           fault: planned.id, selector: t.selector, dialerLeg: t.dialerLeg, listenerLeg: t.listenerLeg,
           // what rode the leg as it was decided: "the fault touched no stream" must be visible, not inferred
           hit: streamsOnLeg(snapshot, t.dialer, t.listener, { ...(t.dialerLeg !== undefined ? { dialerLeg: t.dialerLeg } : {}), ...(t.listenerLeg !== undefined ? { listenerLeg: t.listenerLeg } : {}) }),
-          ...(planned.fault.exercised ? { mustHit: true } : {})
+          ...(planned.fault.exercised ? { mustHit: true } : {}),
+          ...(planned.fault.legDeathWithinMs !== undefined ? { legDeathWithinMs: planned.fault.legDeathWithinMs } : {})
         }
         await applyAction(this.devnet.leg(t.leg), planned.action as FaultActionSpec, tag, planned.durationMs, signal, this.devnet.log)
       }))

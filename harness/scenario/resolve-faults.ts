@@ -27,6 +27,8 @@ const ROLE_KEYS: ReadonlyArray<[keyof TargetFile, LegRole]> = [
   ['bearing-of', 'bearing'], ['non-bearing-of', 'non-bearing'], ['outbound-of', 'outbound'], ['inbound-of', 'inbound']
 ]
 const SELECTOR_KEYS = ['bearing-of', 'non-bearing-of', 'outbound-of', 'inbound-of', 'random', 'all-legs-of', 'node', 'aggregator', 'bearing-node-of'] as const
+/** leg actions after which a leg's connections are left to die by themselves (`leg-death-within` applies) */
+const TAKES_LEG_DOWN: ReadonlySet<string> = new Set(['down', 'blackhole', 'flap'])
 /** target keys that name nodes (node actions), not legs */
 const NODE_KEYS: ReadonlySet<string> = new Set(['node', 'aggregator', 'bearing-node-of'])
 
@@ -74,6 +76,10 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
     if (action !== undefined) {
       for (const p of paramIssues(action)) issues.push({ path: [...path, 'action', action.kind, p.key], message: p.message, expected: p.expected })
     }
+    const legDeathWithinMs = f['leg-death-within'] === undefined ? undefined : spanMs(f['leg-death-within'], ctx.slotMs)
+    if (legDeathWithinMs !== undefined && action !== undefined && !TAKES_LEG_DOWN.has(action.kind)) {
+      issues.push({ path: [...path, 'leg-death-within'], at: 'key', message: `${action.kind} does not take a leg down: there is no leg death to wait for`, expected: `leg-death-within only with ${[...TAKES_LEG_DOWN].join(', ')}` })
+    }
     if (action !== undefined && target !== undefined) matchIssues(action, target, path, issues)
     if (action !== undefined && target !== undefined && legAction(action.kind) !== undefined && !isNodeTarget(target) && target.kind !== 'pair') {
       transportIssues(action as FaultActionSpec, target, [...path, 'action'], ctx.legs, issues)
@@ -91,6 +97,7 @@ export function resolveFaults (faults: readonly FaultFile[], ctx: FaultContext, 
       ...(everyMs !== undefined ? { everyMs } : {}),
       jitterMs,
       exercised: f.exercised ?? false,
+      ...(legDeathWithinMs !== undefined ? { legDeathWithinMs } : {}),
       where: ctx.where(path)
     })
   })

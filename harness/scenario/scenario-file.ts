@@ -76,6 +76,7 @@ export interface FaultFile {
   every?: SpanFile
   jitter?: SpanFile
   exercised?: boolean
+  'leg-death-within'?: SpanFile
 }
 
 export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent' | 'block-delivery'

@@ -118,6 +118,8 @@ export interface ScenarioFault {
   jitterMs: number
   /** `exercised: true`: some application must hit a gossip stream, or the run is unknown (vacuous) */
   exercised: boolean
+  /** `leg-death-within`: each end of a leg the fault takes down must declare it lost within this many ms (leg-death-required.ts) */
+  legDeathWithinMs?: number
   /** where it was written, "file:line" */
   where: string
 }
