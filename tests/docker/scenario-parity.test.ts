@@ -46,7 +46,10 @@ describe('docker runtime: same scenarios, same verdicts', function () {
     // (stall, pause, kill and restart have docker cases in tests/faults-nodes/)
     ['burst-loss-aggregator.yaml', 'leg-aware', 'pass'],
     ['simultaneous-dial-pair.yaml', 'leg-aware', 'pass'],
-    ['sparse-subnets.yaml', 'leg-aware', 'pass']
+    ['sparse-subnets.yaml', 'leg-aware', 'pass'],
+    // start order (start and subscribe delays in the node config) and blocks next to attestations (latency oracle)
+    ['late-subscriber.yaml', 'leg-aware', 'pass'],
+    ['blocks-with-attestations.yaml', 'leg-aware', 'pass']
   ]
   for (const [file, policy, expected] of cases) {
     it(`${file} with ${policy}: ${expected}, as on the process runtime; nothing left on the engine`, async () => {

@@ -3,7 +3,7 @@
  * with both streams placed on A>B, a required fault on the idle leg B>A hits
  * nothing and every would-be pass is unknown (vacuous); the same fault on A>B
  * records both directions it hit. The runs also carry the mesh samples,
- * legs-settle and latency verdicts over a real history.
+ * legs-settle and latency verdicts over a real history, on the process and the docker runtime.
  */
 import { expect } from 'chai'
 import { mkdtemp, readFile } from 'node:fs/promises'
@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { runScenario } from '../../harness/runner/run-scenario.ts'
 import { parseScenario } from '../../harness/scenario/load-scenario.ts'
 import type { RunResults } from '../../harness/report/results-json.ts'
+import { dockerOrSkip } from '../docker/support/docker-gate.ts'
 
 function scenario (faulted: 'outbound-of: A' | 'outbound-of: B'): string {
   return `name: exercised-${faulted.endsWith('A') ? 'bearing' : 'idle'}
@@ -65,6 +66,19 @@ describe('runs that cannot be vacuous, on real nodes', function () {
     expect(byKind.get('streams-survive')?.status, byKind.get('streams-survive')?.summary).to.equal('pass')
     expect(byKind.get('mesh-consistent')?.summary, 'mesh samples were recorded').to.match(/^\d+ status sample\(s\) of 2 node\(s\)/)
     expect(byKind.get('legs-settle')?.status, byKind.get('legs-settle')?.summary).to.equal('pass')
+    expect(byKind.get('latency')?.evidence?.latencies, 'both directions measured').to.have.length(2)
+  })
+
+  it('the same on the docker runtime: what the fault hit, the mesh samples, legs-settle and latency from the containers\' history', async function () {
+    await dockerOrSkip(this)
+    const r = await runScenario(parseScenario(scenario('outbound-of: A'), 'bearing-docker.yaml'), { outDir: out, runtime: 'docker' })
+    const results = JSON.parse(await readFile(join(r.dir, 'results.json'), 'utf8')) as RunResults
+    expect(results.faults.map(f => [f.leg, f.streams])).to.deep.equal([['A>B', ['A->B', 'B->A']]])
+    const byKind = new Map(r.verdicts.map(v => [v.expectation, v]))
+    for (const kind of ['streams-survive', 'legs-settle']) {
+      expect(byKind.get(kind)?.status, `${kind}: ${byKind.get(kind)?.summary ?? ''}`).to.equal('pass')
+    }
+    expect(byKind.get('mesh-consistent')?.summary, 'mesh samples were recorded').to.match(/^\d+ status sample\(s\) of 2 node\(s\)/)
     expect(byKind.get('latency')?.evidence?.latencies, 'both directions measured').to.have.length(2)
   })
 })
