@@ -1,3 +1,4 @@
+// suite: serial — measures how late the machine schedules a process; a neighbour test would be the load
 /**
  * Timer lateness as the contract's optional `sched` event (containers/CONTRACT.md section 6), from
  * the real TS node and the real Go peer: windows every ~200 ms after `ready`, the same numbers in

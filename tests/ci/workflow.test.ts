@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * The nightly workflow is valid (actionlint, built from the Go module proxy into
  * .tools/bin once), and the plain nightly script runs green end to end on the

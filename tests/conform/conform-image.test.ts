@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * `meshflap conform --image <ref>`: the same compliance suite against a client's build given as a
  * Docker image (docker runtime, impl `external`), here the Go peer's image as a team would hand it

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Which base the images build FROM: a configured base the engine has is used as
  * is (no pull); one it lacks and cannot pull within the time limit falls back to

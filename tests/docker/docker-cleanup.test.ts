@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Nothing of a run outlives it: a harness interrupted with SIGINT removes its
  * containers and network before it exits; a harness killed outright (SIGKILL)

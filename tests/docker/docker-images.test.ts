@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Image builds: contexts hold only each image's inputs, a second build of an
  * unchanged image is a no-op (no context sent, same id), a changed input gives

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Who owns a run (no engine needed): the owner label round-trips, a live
  * harness is alive, an exited one is dead, a reused pid is dead, another

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * The docker runtime for real: two TS node pairs, the UDP proxy and toxiproxy, each
  * in its own container on the run's internal network; every leg dialed through

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * `meshflap doctor`: each missing part is named with the one command that fixes it,
  * and the docker checks say whether the docker runtime can run.

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Issue 5's parity: the same scenario files give the same verdicts on the docker
  * runtime as on the process runtime (leg-aware passes pr278 and bearing-leg-down,

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * `meshflap run --runtime docker` killed with SIGKILL mid-run (no handler runs, nothing is disposed):
  * every node and both fault engines exit and are removed by the engine within seconds, because the

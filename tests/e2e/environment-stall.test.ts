@@ -1,3 +1,4 @@
+// suite: serial — measures how late the machine schedules a process; a neighbour test would be the load
 /**
  * The environment judgement on real devnets (process runtime, 4 TS nodes over TCP, no faults):
  * the nodes are really not scheduled (SIGSTOP .. SIGCONT across slot 3's publish and deadline).

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Runs that cannot be vacuous, end to end on real TS nodes (process runtime):
  * with both streams placed on A>B, a required fault on the idle leg B>A hits

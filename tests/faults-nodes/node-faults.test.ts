@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Node faults on real TS nodes, on both runtimes: pause freezes a node
  * (SIGSTOP / docker pause) without the hang watchdog calling it hung, resume

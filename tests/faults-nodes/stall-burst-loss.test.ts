@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Issue 13's leg faults on real TS nodes, every leg through its own proxy:
  * a `stall` keeps the leg up (no leg_close, the stream keeps its id) while

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * meshflap as a client team installs it: `npm pack` (compiled JavaScript, types, schemas,
  * the node and proxy the runtimes need, nothing of tests/), `npm install <tarball>` into an

@@ -1,3 +1,4 @@
+// suite: serial — uses the one Docker engine (containers, images and networks found by label)
 /**
  * Issue 12: the Rust peer's image (containers/rust-peer/Dockerfile, the setup-built
  * binary on the base image) on the docker runtime, as impl `rust` and once as an

@@ -1,3 +1,4 @@
+// suite: serial — measures how late the machine schedules a process; a neighbour test would be the load
 /**
  * The probe the TS node and the harness share: a blocked event loop is one window late by the
  * block's length, placed where the block was, even when the block ends right at a window's end
