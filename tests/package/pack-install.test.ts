@@ -78,7 +78,19 @@ describe('the package: pack, install into an empty project, run', function () {
   })
 
   // the copy, the tarball, the client project (~140 MB of node_modules) and the tool cache
-  after(async () => { if (work !== undefined) await rm(work, { recursive: true, force: true }) })
+  // On a failure the client project's run directories (histories, reports, node logs) are kept:
+  // a start-up flake seen once in CI could not be read afterwards.
+  after(async function () {
+    if (work === undefined) return
+    const failed = this.test?.parent?.tests.some(t => t.state === 'failed') === true
+    const runs = project !== undefined ? join(project, 'runs') : ''
+    if (failed && runs !== '' && existsSync(runs)) {
+      const kept = await mkdtemp(join(tmpdir(), 'meshflap-pack-failed-runs-'))
+      cpSync(runs, kept, { recursive: true })
+      console.log(`      kept the client project's runs of this failure: ${kept}`)
+    }
+    await rm(work, { recursive: true, force: true })
+  })
 
   it('the tarball: compiled JS, .d.ts, JSON Schemas, the compiled node and UDP proxy, the Go and Rust peer sources; no TypeScript sources, nothing of tests/', () => {
     const list = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(f => f !== '').map(f => f.replace(/^package\//, ''))
