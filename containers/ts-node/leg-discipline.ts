@@ -24,7 +24,7 @@
  */
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { EventLog } from './events.ts'
-import type { GossipInternals } from './gossip-internals.ts'
+import type { GossipInternals, GossipStreamHandle } from './gossip-internals.ts'
 import type { LegBook } from './leg-book.ts'
 import type { StreamObserver } from './stream-observer.ts'
 import { streamKey } from './stream-observer.ts'
@@ -92,22 +92,30 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
 
   /**
    * A stream whose leg is gone, though no close event told us: a reopen raced its survivor's close
-   * (the stream opened 2 ms after its leg closed, measured in a loaded quorum-32 run), so the close
-   * event never came, and the stale stream kept every later leg from getting one. Forget it; the
-   * caller's reopen check gives the peer a stream on a live leg.
+   * (the stream opened 2 ms after its leg closed, measured in a loaded quorum-32 run), so neither
+   * the stream's nor the leg's close came while it was the peer's stream, and the stale stream kept
+   * every later leg from getting one. Drop it as a leg close would have.
    */
-  const dropIfLegGone = (peer: string): boolean => {
+  const dropIfLegGone = (peer: string): void => {
     const out = gossip.streamsOutbound.get(peer)
-    if (out == null) return false
+    if (out == null) return
     const leg = observer.legOf(out.rawStream)
-    if (out.rawStream.status === 'open' && (leg == null || leg.status === 'open')) return false
-    gossip.streamsOutbound.delete(peer)
-    markClosed(peer)
+    if (out.rawStream.status === 'open' && (leg == null || leg.status === 'open')) return
     const key = leg != null ? streamKey(leg, out.rawStream) : '(unknown)'
     events.emit('error', { message: `the gossip stream ${key} to ${peer} rode a leg that is gone (stream ${out.rawStream.status}, leg ${leg?.status ?? 'unknown'}) and no close was reported; reopening`, peer })
-    out.rawStream.abort(new Error('its leg is gone'))
-    if (!reopening.has(peer)) reopening.set(peer, { since: Date.now(), from: key })
-    return true
+    dropOutbound(peer, out, leg, 'its leg is gone')
+  }
+
+  /**
+   * Forgets the peer's outbound stream, whose leg is gone, and reopens it on a surviving leg (with
+   * no leg known, the heartbeat check reopens it).
+   */
+  const dropOutbound = (peer: string, out: GossipStreamHandle, leg: Connection | undefined, why: string): void => {
+    gossip.streamsOutbound.delete(peer)
+    markClosed(peer)
+    out.rawStream.abort(new Error(why))
+    const peerId = gossip.peers.get(peer)
+    if (peerId != null && leg != null) reopenIfPeerSurvives(peerId, leg, streamKey(leg, out.rawStream))
   }
 
   /**
@@ -202,7 +210,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       reopenIfPeerSurvives(peerId, placement.leg, placement.key)
     }, { once: true })
     // opened on a leg that closed meanwhile: its close event has passed, so act now
-    if (placement.leg.status !== 'open' && dropIfLegGone(peer)) reopenIfPeerSurvives(peerId, placement.leg, placement.key)
+    if (placement.leg.status !== 'open') dropIfLegGone(peer)
   })
 
   /** The first news of a stream's end fixes the window its tail is re-sent from. */
@@ -216,10 +224,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const peer = conn.remotePeer.toString()
     const out = gossip.streamsOutbound.get(peer)
     if (out == null || observer.legOf(out.rawStream) !== conn) return
-    gossip.streamsOutbound.delete(peer)
-    markClosed(peer)
-    out.rawStream.abort(new Error('its leg closed'))
-    reopenIfPeerSurvives(conn.remotePeer, conn, streamKey(conn, out.rawStream))
+    dropOutbound(peer, out, conn, 'its leg closed')
   })
 
   const reopenIfPeerSurvives = (peerId: PeerId, closedLeg: Connection, closedKey: string): void => {

@@ -4,9 +4,8 @@
  * images by label, so a neighbour's would look like their own leak.
  */
 import { expect } from 'chai'
-import { readFileSync } from 'node:fs'
+import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { globSync } from 'node:fs'
 import { splitSuite, SERIAL_MARKER } from '../../ci/test-suite.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 

@@ -83,8 +83,8 @@ describe('the package: pack, install into an empty project, run', function () {
   after(async function () {
     if (work === undefined) return
     const failed = this.test?.parent?.tests.some(t => t.state === 'failed') === true
-    const runs = project !== undefined ? join(project, 'runs') : ''
-    if (failed && runs !== '' && existsSync(runs)) {
+    const runs = project !== undefined ? join(project, 'runs') : undefined // undefined: the set-up failed before the project
+    if (failed && runs !== undefined && existsSync(runs)) {
       const kept = await mkdtemp(join(tmpdir(), 'meshflap-pack-failed-runs-'))
       cpSync(runs, kept, { recursive: true })
       console.log(`      kept the client project's runs of this failure: ${kept}`)
