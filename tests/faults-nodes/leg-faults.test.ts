@@ -112,8 +112,9 @@ describe('fault plane on real nodes', function () {
       expect(after.B!.outStream, "B's outbound stream keeps its id").to.equal(before.B!.outStream)
       expect(nodeEvents(devnet.history(), 'B', 'stream_close').filter(e => e.leg === before.B!.out)).to.have.length(0)
 
-      await devnet.leg('A>B').up()
+      // from when up() is sent: A's redial may be through before up() returns (the conform check's race)
       const upAt = Date.now()
+      await devnet.leg('A>B').up()
       await waitFor(async () => (await devnet.statuses()).A!.legs.some(l => l.direction === 'outbound'), 5000, 'A holds an outbound leg again')
       const reopened = nodeEvents(devnet.history(), 'A', 'leg_open').find(e => e.direction === 'outbound' && e.ts >= upAt)
       expect(reopened, "A's redial through the proxy after up()").to.not.equal(undefined)
