@@ -276,7 +276,8 @@ export class Leg {
   /** Removes every toxic of the leg's proxy and enables it. */
   async heal (tag: FaultTag = {}): Promise<void> {
     const since = this.clock.now()
-    for (const toxic of await this.toxics()) await this.dropToxic(toxic.name)
+    // one listing: each toxic in it exists, so it is deleted without asking again
+    for (const toxic of await this.toxics()) await this.deleteToxic(toxic.name)
     await this.setEnabled(true)
     this.emit('heal', 'heal', tag, undefined, since)
   }
@@ -298,13 +299,18 @@ export class Leg {
       await this.proxy.api.post(`${this.proxy.getPath()}/toxics/${encodeURIComponent(name)}`, { attributes, toxicity: 1 })
       return
     }
-    if (existing !== undefined) await this.dropToxic(name)
+    if (existing !== undefined) await this.deleteToxic(name)
     // the client's ToxicType lists toxiproxy's types only; the UDP proxy adds loss, blackhole, rebind
     await this.proxy.addToxic({ name, type: type as ToxicType, stream, toxicity: 1, attributes })
   }
 
+  /** Removes the toxic if the proxy has it. */
   private async dropToxic (name: string): Promise<void> {
-    if (!(await this.toxics()).some((t) => t.name === name)) return
+    if ((await this.toxics()).some((t) => t.name === name)) await this.deleteToxic(name)
+  }
+
+  /** Removes a toxic the caller just saw in the proxy's listing. */
+  private async deleteToxic (name: string): Promise<void> {
     await this.proxy.api.delete(`${this.proxy.getPath()}/toxics/${encodeURIComponent(name)}`)
   }
 
