@@ -71,6 +71,8 @@ type DutiesConfig struct {
 	PaddingBytes int    `json:"paddingBytes"`
 	// SubscribeDelayMs: subscribe this long after start (0: at once), so a peer's SUBSCRIBE can come first.
 	SubscribeDelayMs int64 `json:"subscribeDelayMs,omitempty"`
+	// SubscribeAtMs: subscribe this long after genesis (nil: see SubscribeDelayMs); wins over SubscribeDelayMs.
+	SubscribeAtMs *int64 `json:"subscribeAtMs,omitempty"`
 	// SubscribeSubnets: the attestation subnets to subscribe to (nil: all of them).
 	SubscribeSubnets []int `json:"subscribeSubnets,omitempty"`
 	// Blocks: the proposer duty and the block topic (nil: no block topic).

@@ -38,6 +38,11 @@ type Duties struct {
 	timer      *time.Timer
 	nextSlot   int64
 	stopped    bool
+
+	// subscribe at SubscribeAtMs after genesis: scheduled by SetGenesis until it has happened
+	subscribeAt func()
+	subTimer    *time.Timer
+	subDone     bool
 }
 
 // StartDuties joins and subscribes every subnet topic, then schedules publishing from genesis.
@@ -52,7 +57,13 @@ func StartDuties(ctx context.Context, ps *pubsub.PubSub, self peer.ID, index int
 		}
 		du.topics[name] = topic
 	}
-	if d.SubscribeDelayMs > 0 {
+	if d.SubscribeAtMs != nil {
+		du.subscribeAt = func() {
+			if err := du.subscribeAll(ctx, self, SubscribedTopics(d)); err != nil {
+				events.Emit("error", Fields{"message": err.Error()})
+			}
+		}
+	} else if d.SubscribeDelayMs > 0 {
 		go func() {
 			select {
 			case <-ctx.Done():
@@ -110,6 +121,22 @@ func (d *Duties) SetGenesis(genesisMs int64) {
 		d.nextSlot = (elapsed + d.duties.SlotMs - 1) / d.duties.SlotMs
 	}
 	d.scheduleLocked()
+	if d.subscribeAt != nil && !d.subDone {
+		if d.subTimer != nil {
+			d.subTimer.Stop()
+		}
+		wait := time.Duration(max(0, genesisMs+*d.duties.SubscribeAtMs-time.Now().UnixMilli())) * time.Millisecond
+		d.subTimer = time.AfterFunc(wait, func() {
+			d.mu.Lock()
+			if d.subDone || d.stopped {
+				d.mu.Unlock()
+				return
+			}
+			d.subDone = true
+			d.mu.Unlock()
+			d.subscribeAt()
+		})
+	}
 }
 
 // Stop ends publishing.
@@ -119,6 +146,9 @@ func (d *Duties) Stop() {
 	d.stopped = true
 	if d.timer != nil {
 		d.timer.Stop()
+	}
+	if d.subTimer != nil {
+		d.subTimer.Stop()
 	}
 }
 

@@ -25,6 +25,7 @@ export class Duties {
   private readonly events: EventLog
   private timer?: NodeJS.Timeout
   private subscribeTimer?: NodeJS.Timeout
+  private subscribed = false
   private nextSlot = 0
   private readonly index: number
 
@@ -36,22 +37,35 @@ export class Duties {
   }
 
   start (): void {
-    const subscribe = (): void => { for (const topic of subscribedTopics(this.duties)) this.node.gossip.subscribe(topic) }
-    // a late subscribe lets a peer's SUBSCRIBE arrive before our own (the boot race of contract section 2's subscribeDelayMs);
-    // publishing before it goes out through fanout
-    const delay = this.duties.subscribeDelayMs ?? 0
-    if (delay > 0) this.subscribeTimer = setTimeout(subscribe, delay)
-    else subscribe()
+    // a late subscribe lets a peer's SUBSCRIBE arrive before our own (the boot race of contract section 2's
+    // subscribeDelayMs), or lands at a point of the run timed from genesis (subscribeAtMs, scheduled by
+    // setGenesis); publishing before it goes out through fanout
+    if (this.duties.subscribeAtMs === undefined) {
+      const delay = this.duties.subscribeDelayMs ?? 0
+      if (delay > 0) this.subscribeTimer = setTimeout(() => { this.subscribe() }, delay)
+      else this.subscribe()
+    }
     this.node.gossip.addEventListener('gossipsub:message', evt => { this.onMessage(evt.detail) })
     this.setGenesis(this.duties.genesisMs)
   }
 
-  /** (Re)schedules publishing from this genesis: the next slot to start from now on. */
+  private subscribe (): void {
+    if (this.subscribed) return
+    this.subscribed = true
+    for (const topic of subscribedTopics(this.duties)) this.node.gossip.subscribe(topic)
+  }
+
+  /** (Re)schedules publishing from this genesis (the next slot to start from now on), and a subscribe timed from it. */
   setGenesis (genesisMs: number): void {
     clearTimeout(this.timer)
     this.duties = { ...this.duties, genesisMs }
     this.nextSlot = Math.max(0, Math.ceil((Date.now() - genesisMs) / this.duties.slotMs))
     this.schedule()
+    const at = this.duties.subscribeAtMs
+    if (at !== undefined && !this.subscribed) {
+      clearTimeout(this.subscribeTimer)
+      this.subscribeTimer = setTimeout(() => { this.subscribe() }, Math.max(0, genesisMs + at - Date.now()))
+    }
   }
 
   stop (): void {

@@ -60,6 +60,8 @@ export interface NodeConfig {
     paddingBytes: number
     /** subscribe this many ms after start (absent/0: at once); see NodeStatus.unsupported */
     subscribeDelayMs?: number
+    /** subscribe this many ms after genesis (wins over subscribeDelayMs); see NodeStatus.unsupported */
+    subscribeAtMs?: number
     /** the attestation subnets this node subscribes to (absent: all `subnets`); see NodeStatus.unsupported */
     subscribeSubnets?: number[]
     /** the proposer duty and the block topic (absent: no block topic); see NodeStatus.unsupported */

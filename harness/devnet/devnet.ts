@@ -432,6 +432,7 @@ export class Devnet implements AsyncDisposable {
         paddingBytes: 64,
         // only when asked: an implementation that does not know the field need not see it
         ...(spec.subscribeDelayMs !== undefined ? { subscribeDelayMs: spec.subscribeDelayMs } : {}),
+        ...(spec.subscribeAtMs !== undefined ? { subscribeAtMs: spec.subscribeAtMs } : {}),
         ...(spec.subscribeSubnets !== undefined ? { subscribeSubnets: spec.subscribeSubnets } : {}),
         ...(blocks !== undefined ? { blocks } : {})
       },

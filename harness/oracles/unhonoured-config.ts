@@ -3,7 +3,8 @@
  * do (it says so in its ready event's `unsupported`, containers/CONTRACT.md)
  * did not run the scenario as written: every verdict is `unknown`, never a
  * pass: `subscribe: { delayMs }` (contract duties.subscribeDelayMs: without the
- * late subscribe the boot race the scenario is about never happened),
+ * late subscribe the boot race the scenario is about never happened) and `subscribe: { atMs }`
+ * (duties.subscribeAtMs),
  * `subnetSubscriptions: sparse` (duties.subscribeSubnets) and `blocks` (duties.blocks);
  * and stream `placement` a node's stack cannot have staged (run_start.placement[].unmet):
  * the faults then hit legs other than the ones the scenario meant.
@@ -25,6 +26,9 @@ export function unhonouredConfig (ix: RunIndex): string[] {
     }
     if (resolved?.blocks !== undefined && unsupported.includes('blocks')) {
       out.push(`node ${spec.name} (${spec.impl}) cannot propose or receive blocks (its ready event lists blocks as unsupported), so the scenario's blocks did not compete with its attestations`)
+    }
+    if (spec.subscribeAtMs !== undefined && unsupported.includes('subscribeAtMs')) {
+      out.push(`node ${spec.name} (${spec.impl}) cannot time its subscribe from genesis (its ready event lists subscribeAtMs as unsupported), so the scenario's subscribe at ${spec.subscribeAtMs} ms after genesis did not happen`)
     }
     if (spec.subscribeDelayMs === undefined || spec.subscribeDelayMs <= 0) continue
     if (unsupported.includes('subscribeDelayMs')) {

@@ -134,7 +134,8 @@ function resolveNodeList (list: NodeFile[], validatorCount: number, issues: Fiel
     aggregator: anyAggregator ? (n.aggregator !== undefined && n.aggregator !== false) : index === 0 && n.aggregator !== false,
     ...(typeof n.aggregator === 'object' ? { aggregates: [...new Set(n.aggregator.subnets)].sort((a, b) => a - b) } : {}),
     ...(n.start !== undefined && n.start.delayMs > 0 ? { startDelayMs: n.start.delayMs } : {}),
-    ...(n.subscribe !== undefined && n.subscribe.delayMs > 0 ? { subscribeDelayMs: n.subscribe.delayMs } : {})
+    ...(n.subscribe !== undefined && 'delayMs' in n.subscribe && n.subscribe.delayMs > 0 ? { subscribeDelayMs: n.subscribe.delayMs } : {}),
+    ...(n.subscribe !== undefined && 'atMs' in n.subscribe ? { subscribeAtMs: n.subscribe.atMs } : {})
   }))
   nodes.forEach((n, i) => { issues.push(...mutantIssues(n, ['nodes', i])) })
   if (!nodes.some(n => n.aggregator)) {

@@ -51,6 +51,12 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     issues.push({ path: ['quic', 'keepAliveIntervalMs'], message: `keep-alive ${quic.keepAliveIntervalMs} ms is not below the idle timeout ${quic.maxIdleTimeoutMs} ms: idle legs would die`, expected: 'keepAliveIntervalMs < maxIdleTimeoutMs' })
   }
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
+  nodes.forEach((n, i) => {
+    // a subscribe timed after the run is a subscribe that never happens while anything is judged
+    if (n.subscribeAtMs !== undefined && n.subscribeAtMs >= slots * slotMs) {
+      issues.push({ path: ['nodes', i, 'subscribe', 'atMs'], message: `atMs ${n.subscribeAtMs} is after the last slot ends (${slots} slots x ${slotMs} ms = ${slots * slotMs} ms)`, expected: `atMs < ${slots * slotMs}` })
+    }
+  })
   const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount, blocks: traffic.blocks !== undefined }, issues)
   const placement = resolvePlacement(file.placement ?? [], nodes, issues, legs)
   if (peers !== undefined && (file.placement ?? []).length > 0) {

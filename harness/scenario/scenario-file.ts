@@ -18,7 +18,8 @@ export interface NodeFile {
   /** true: every subnet; { subnets }: those */
   aggregator?: boolean | { subnets: number[] }
   start?: { delayMs: number }
-  subscribe?: { delayMs: number }
+  /** one of the two: from the node's start, or from genesis */
+  subscribe?: { delayMs: number } | { atMs: number }
 }
 
 export interface NodeCountFile {

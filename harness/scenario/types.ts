@@ -45,6 +45,8 @@ export interface ScenarioNode {
   startDelayMs?: number
   /** ms after its start before the node subscribes to its topics (contract duties.subscribeDelayMs; absent: at once) */
   subscribeDelayMs?: number
+  /** ms after genesis when the node subscribes to its topics (contract duties.subscribeAtMs; absent: see subscribeDelayMs) */
+  subscribeAtMs?: number
 }
 
 /** One harness leg: the dialer's connection to the listener, through its own proxy. */

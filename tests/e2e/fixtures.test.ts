@@ -76,10 +76,7 @@ describe('shipped fixtures on the process runtime', function () {
   // so here one seed shows the shipped file runs green; more seeds are `meshflap run --repeat N`
   const primitiveFixtures = ['stall-bearing-leg', 'burst-loss-aggregator', 'pause-node', 'kill-node', 'restart-node', 'late-subscriber', 'simultaneous-dial-pair',
     'blocks-with-attestations', 'sparse-subnets']
-  // a mutant's fixture whose mutant is not in the list yet (containers/ts-node/MUTANTS.md says why):
-  // the correct node must still pass it; one seed, as for the primitives
-  const unlistedMutantFixtures = ['control-to-dead-leg']
-  const files = [...fieldBugFixtures, ...primitiveFixtures, ...unlistedMutantFixtures]
+  const files = [...fieldBugFixtures, ...primitiveFixtures]
   const seedsOf = (name: string): number => fieldBugFixtures.includes(name) ? SEEDS : 1
 
   it('runs every shipped fixture whose nodes are all TS nodes', async () => {

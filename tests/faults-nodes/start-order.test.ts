@@ -2,8 +2,9 @@
  * Start order and timing on real nodes: `subscribe: { delayMs }` (contract
  * duties.subscribeDelayMs) holds a node's SUBSCRIBE back while its legs and
  * streams are up, so its peer learns of it only after the delay, for the TS
- * node, the Go peer and the Rust peer; `start: { delayMs }` starts a node that long after
- * the others are ready.
+ * node, the Go peer and the Rust peer; `subscribe: { atMs }` (duties.subscribeAtMs) times
+ * that subscribe from genesis instead, as faults are timed; `start: { delayMs }` starts a
+ * node that long after the others are ready.
  */
 import { expect } from 'chai'
 import { mkdtemp } from 'node:fs/promises'
@@ -52,6 +53,37 @@ describe('start order and timing on real nodes', function () {
         expect(earlyTopics, 'topics B had, or A knew of, before the delay').to.equal(0)
         expect(bSubscribedAt - bReady).to.be.at.least(delayMs * 0.9)
         expect(aSawAt - bReady).to.be.at.least(delayMs * 0.9)
+      } finally {
+        await devnet.stop()
+      }
+    })
+  }
+
+  for (const impl of ['ts', 'go', 'rust'] as NodeImpl[]) {
+    it(`${impl}: subscribe at 3 s after genesis: B lists no topic before it, all four soon after`, async () => {
+      const atMs = 3000
+      const scenario = pairScenario('quic', { name: `subscribe-at-${impl}` })
+      const b = scenario.nodes[1]!
+      b.impl = impl
+      b.gossipPolicy = impl === 'go' || impl === 'rust' ? 'stock' : b.gossipPolicy
+      b.subscribeAtMs = atMs
+      const devnet = await Devnet.start(scenario, { dir: await mkdtemp(join(tmpdir(), 'meshflap-order-')) })
+      try {
+        const due = devnet.genesisMs + atMs
+        // the last poll sent while B had no topic, the first answer in which it had all four
+        let lastBare = 0
+        let firstFull = 0
+        await waitFor(async () => {
+          const sent = Date.now()
+          const topics = Object.keys((await devnet.node('B').client.status(2000)).topics).length
+          if (topics === 0) lastBare = sent
+          if (topics === 4 && firstFull === 0) firstFull = Date.now()
+          return firstFull > 0
+        }, atMs + 20_000, 'B subscribed', 50)
+        console.log(`      ${impl}: genesis + ${atMs} ms -> B bare until ${lastBare - due} ms, subscribed by ${firstFull - due} ms`)
+        expect(lastBare, 'B had no topic until shortly before genesis + atMs (polled every 50 ms)').to.be.at.least(due - 1000)
+        // loose bounds on purpose: a subscribe timed from the node's start (or at once) is seconds early
+        expect(firstFull, 'B subscribed within 2 s of genesis + atMs').to.be.at.most(due + 2000)
       } finally {
         await devnet.stop()
       }

@@ -41,7 +41,7 @@ describe('scenario: shipped fixtures', () => {
       expect(s.slotMs).to.be.at.most(1000)
       expect(s.expectations.length).to.be.greaterThan(0)
       // a fixture without faults must disturb the run some other way: the boot race is start order alone
-      const timed = s.nodes.some(n => n.subscribeDelayMs !== undefined || n.startDelayMs !== undefined)
+      const timed = s.nodes.some(n => n.subscribeDelayMs !== undefined || n.subscribeAtMs !== undefined || n.startDelayMs !== undefined)
       expect(planFaults(s).length > 0 || timed, 'faults, or a start/subscribe delay').to.equal(true)
     })
   }

@@ -50,3 +50,18 @@ pub async fn run(d: Duties, mut genesis: watch::Receiver<u64>, tx: mpsc::Unbound
         }
     }
 }
+
+/// Subscribes `at_ms` after genesis (duties.subscribeAtMs), once; a genesis move before then re-times it.
+pub async fn subscribe_at(at_ms: u64, mut genesis: watch::Receiver<u64>, tx: mpsc::UnboundedSender<Command>) {
+    loop {
+        let due = *genesis.borrow_and_update() + at_ms;
+        let wait = Duration::from_millis(due.saturating_sub(now_ms()));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {
+                let _ = tx.send(Command::Subscribe);
+                return;
+            }
+            changed = genesis.changed() => if changed.is_err() { return },
+        }
+    }
+}

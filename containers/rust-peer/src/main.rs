@@ -151,7 +151,7 @@ async fn run() -> i32 {
         }
     }
     let subscribe_delay = Duration::from_millis(cfg.duties.subscribe_delay_ms);
-    if subscribe_delay.is_zero() {
+    if subscribe_delay.is_zero() && cfg.duties.subscribe_at_ms.is_none() {
         if let Err(e) = node.subscribe() {
             return start_failure(file, e);
         }
@@ -182,8 +182,11 @@ async fn run() -> i32 {
                  "gossipPolicy" => POLICY_STOCK, "listen" => node.listen, "control" => control_url, "pid" => std::process::id()},
     );
     let swarm_task = tokio::spawn(node.run(rx));
+    if let Some(at) = cfg.duties.subscribe_at_ms {
+        tokio::spawn(duties::subscribe_at(at, genesis_rx.clone(), tx.clone()));
+    }
     tokio::spawn(duties::run(cfg.duties.clone(), genesis_rx, tx.clone()));
-    if !subscribe_delay.is_zero() {
+    if !subscribe_delay.is_zero() && cfg.duties.subscribe_at_ms.is_none() {
         // legs, streams and publishing (through fanout) work before it
         let tx = tx.clone();
         tokio::spawn(async move {

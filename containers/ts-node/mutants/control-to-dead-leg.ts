@@ -7,12 +7,6 @@
  * the peer's mesh is full enough. The correct node re-sends the GRAFT/PRUNE
  * written on a stream shortly before its close on the reopened stream
  * (leg-discipline.ts); this mutant drops exactly those re-sends.
- *
- * NOT in the list (index.ts) yet: its fixture catches it only when B's late
- * subscribe lands inside the stall, and that subscribe is timed from B's
- * start, not from genesis (`meshflap power --seeds 5`: caught 3/5, the two
- * escapes subscribed before the stall and after the close). MUTANTS.md says
- * what it waits for.
  */
 // a symbol from a module without imports: the harness reads this list without loading libp2p
 import { RESENT_CONTROL } from '../recent-sends.ts'

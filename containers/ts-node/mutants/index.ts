@@ -8,13 +8,15 @@ import { wipeInterestOnLegClose } from './wipe-interest-on-leg-close.ts'
 import { dropEarlySubscribe } from './drop-early-subscribe.ts'
 import { closeDuplicateRedial } from './close-duplicate-redial.ts'
 import { simultaneousDialDeadlock } from './simultaneous-dial-deadlock.ts'
+import { controlToDeadLeg } from './control-to-dead-leg.ts'
 
 export const MUTANTS: readonly Mutant[] = [
   teardownOnAnyLegClose,
   wipeInterestOnLegClose,
   dropEarlySubscribe,
   closeDuplicateRedial,
-  simultaneousDialDeadlock
+  simultaneousDialDeadlock,
+  controlToDeadLeg
 ]
 
 export const MUTANT_NAMES: readonly string[] = MUTANTS.map(m => m.name)
