@@ -115,6 +115,12 @@ export class LegBook {
     return true
   }
 
+  /** Aborts a leg this node judged unusable (leg-liveness.ts); `reason` becomes its leg_close reason. */
+  abortLeg (conn: Connection, reason: string): void {
+    this.closeReasons.set(conn.id, reason)
+    conn.abort(new Error(reason))
+  }
+
   stop (): void {
     this.stopped = true
     for (const s of this.peers.values()) clearTimeout(s.timer)
@@ -166,7 +172,7 @@ export class LegBook {
     })
     conn.addEventListener('close', evt => {
       const error = (evt as Event & { error?: Error }).error
-      if (error != null) this.closeReasons.set(conn.id, `error: ${error.message}`)
+      if (error != null && !this.closeReasons.has(conn.id)) this.closeReasons.set(conn.id, `error: ${error.message}`)
     }, { once: true })
   }
 

@@ -19,6 +19,8 @@
  *     leg leaves us listing the peer in a mesh it does not list us in (a phantom
  *     mesh member, zig-libp2p class 1), and nothing else sends it again while the
  *     peer stays connected; a GRAFT or PRUNE the peer already had is a no-op;
+ *   - a leg that stays up but carries nothing (no round trip for 2 s) is aborted, so its
+ *     stream reopens on the other leg as above (wedge-probe.ts; zig-libp2p class 7);
  *   - an inbound stream failing while another leg survives does not drop the peer;
  *   - the peer is forgotten only when its last leg closes (the registrar's onDisconnect).
  */

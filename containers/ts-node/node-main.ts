@@ -47,6 +47,7 @@ export async function main (argv: string[]): Promise<void> {
       sched.stop()
       duties?.stop()
       node?.legs.stop()
+      node?.wedgeProbe?.stop()
       server?.closeAllConnections()
       server?.close()
       await Promise.resolve(node?.libp2p.stop()).catch(() => {})

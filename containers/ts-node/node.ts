@@ -1,7 +1,9 @@
 /**
  * Builds the libp2p node for one config: QUIC and/or TCP listeners, noise +
  * yamux on TCP, identify, @libp2p/gossipsub with StrictNoSign and the
- * content-addressed message id of the config's wire profile, and the chosen gossip policy.
+ * content-addressed message id of the config's wire profile, and the chosen gossip policy
+ * (leg-aware: the leg discipline and our own wedge probe in place of js-libp2p's
+ * connection monitor; stock: js-libp2p as shipped).
  */
 import { createLibp2p } from 'libp2p'
 import { quic } from '@chainsafe/libp2p-quic'
@@ -22,6 +24,7 @@ import type { EventLog } from './events.ts'
 import { LegBook } from './leg-book.ts'
 import { StreamObserver } from './stream-observer.ts'
 import { installLegDiscipline } from './leg-discipline.ts'
+import { WedgeProbe } from './wedge-probe.ts'
 import { internalsOf } from './gossip-internals.ts'
 import { installMutants } from './mutants/index.ts'
 import type { GossipInternals } from './gossip-internals.ts'
@@ -32,6 +35,8 @@ export interface MeshNode {
   internals: GossipInternals
   legs: LegBook
   observer: StreamObserver
+  /** leg-aware only: probes every leg and aborts a wedged one (stopped with the node) */
+  wedgeProbe?: WedgeProbe
   /** the devnet's wire profile's message id (config `wire`) */
   messageId: MessageIdFn
 }
@@ -60,6 +65,8 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
       denyDialPeer: () => false
     },
     connectionManager: { maxConnections: 1000 },
+    // leg-aware probes its legs itself, faster and with a verdict it reports (wedge-probe.ts)
+    ...(config.gossipPolicy === 'leg-aware' ? { connectionMonitor: { enabled: false } } : {}),
     services: {
       identify: identify(),
       pubsub: gossipsub({
@@ -85,9 +92,11 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
   const observer = new StreamObserver(internals, events)
   // mutants sit on the correct node: config.ts refuses them with any other policy
   const mutants = config.mutants ?? []
-  const ctx = { libp2p, gossip: internals, legs, observer, events }
+  const wedgeProbe = config.gossipPolicy === 'leg-aware' ? new WedgeProbe(libp2p, legs, events) : undefined
+  const ctx = { libp2p, gossip: internals, legs, observer, events, wedgeProbe }
   installMutants(mutants, 'before-discipline', ctx)
   if (config.gossipPolicy === 'leg-aware') installLegDiscipline(internals, legs, observer, events)
   installMutants(mutants, 'after-discipline', ctx)
-  return { libp2p, gossip, internals, legs, observer, messageId }
+  wedgeProbe?.start()
+  return { libp2p, gossip, internals, legs, observer, wedgeProbe, messageId }
 }

@@ -4,7 +4,10 @@
  * a `stall` keeps the leg up (no leg_close, the stream keeps its id) while
  * nothing of its direction's gossip arrives, and everything flows again after
  * the heal; a `burst-loss` shorter than the idle timeout loses no leg and
- * stops no direction for good.
+ * stops no direction for good. The stall is watched on nodes without the
+ * wedge probe (mutant `wedged-stream-never-reopened`): the correct leg-aware
+ * node aborts a leg that gives no round trip for 2 s, on purpose, which is
+ * the fixture of that name's business, not the fault primitive's.
  */
 import { expect } from 'chai'
 import { mkdtemp } from 'node:fs/promises'
@@ -54,6 +57,7 @@ describe('stall and burst-loss on real nodes', function () {
       const idleMs = 1000
       const scenario = pairScenario(transport, { idleMs, slotMs: 250 })
       scenario.quic.keepAliveIntervalMs = 200
+      for (const n of scenario.nodes) n.mutants = ['wedged-stream-never-reopened']
       const devnet = await Devnet.start(scenario, { dir: await tmp(), runtime })
       try {
         // A's outbound gossip stream rides A>B (outbound-preferred), wait until it does and carries

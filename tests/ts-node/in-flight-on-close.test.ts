@@ -59,8 +59,12 @@ for (const transport of ['tcp', 'quic'] as const) {
     })
 
     it('messages published while the reopen cannot complete are held, retried and delivered', async () => {
-      // the survivor must outlive a failed stream negotiation (libp2p gives up after 10 s)
-      await using devnet = await Devnet.start(pairScenario(transport, { idleMs: 20_000 }), { dir: await tmp() })
+      // the survivor must outlive a failed stream negotiation (libp2p gives up after 10 s). The correct node's
+      // wedge probe would abort the blackholed survivor after 2 s, long before: this test switches it off
+      // (mutant wedged-stream-never-reopened), so the slow failure the hold and retry exist for happens
+      const scenario = pairScenario(transport, { idleMs: 20_000 })
+      for (const n of scenario.nodes) n.mutants = ['wedged-stream-never-reopened']
+      await using devnet = await Devnet.start(scenario, { dir: await tmp() })
       await Promise.all(['A', 'B'].map(async n => { await devnet.node(n).client.setRedial(false) }))
       const bearing = await bearingOfB(devnet)
       await devnet.leg(bearing.survivor).blackhole('both')

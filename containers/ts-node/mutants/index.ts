@@ -9,6 +9,7 @@ import { dropEarlySubscribe } from './drop-early-subscribe.ts'
 import { closeDuplicateRedial } from './close-duplicate-redial.ts'
 import { simultaneousDialDeadlock } from './simultaneous-dial-deadlock.ts'
 import { controlToDeadLeg } from './control-to-dead-leg.ts'
+import { wedgedStreamNeverReopened } from './wedged-stream-never-reopened.ts'
 
 export const MUTANTS: readonly Mutant[] = [
   teardownOnAnyLegClose,
@@ -16,7 +17,8 @@ export const MUTANTS: readonly Mutant[] = [
   dropEarlySubscribe,
   closeDuplicateRedial,
   simultaneousDialDeadlock,
-  controlToDeadLeg
+  controlToDeadLeg,
+  wedgedStreamNeverReopened
 ]
 
 export const MUTANT_NAMES: readonly string[] = MUTANTS.map(m => m.name)

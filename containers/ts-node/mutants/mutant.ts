@@ -11,6 +11,7 @@ import type { Libp2p } from '@libp2p/interface'
 import type { EventLog } from '../events.ts'
 import type { GossipInternals } from '../gossip-internals.ts'
 import type { LegBook } from '../leg-book.ts'
+import type { WedgeProbe } from '../wedge-probe.ts'
 import type { StreamObserver } from '../stream-observer.ts'
 
 /** What a mutant may wrap: the same parts the leg discipline wraps. */
@@ -20,6 +21,8 @@ export interface MutantContext {
   legs: LegBook
   observer: StreamObserver
   events: EventLog
+  /** the wedge probe (leg-aware: always there; mutants only run on leg-aware) */
+  wedgeProbe?: WedgeProbe
 }
 
 /**
