@@ -3,7 +3,9 @@
  * (issue 12: every cell with a Rust node over at least 5 seeds), breadth first:
  * seed 1 of every cell, then seed 2 of every cell, ... so that a run stopped
  * early still covers every cell. Each finished run is appended as one JSON line
- * to <out>/cells.ndjson at once (a long run that is stopped keeps what it did);
+ * to <out>/cells.ndjson at once (a long run that is stopped keeps what it did, and
+ * a run started again on the same <out> skips every run already in it: the four
+ * hours of a 5-seed characterisation can be spread over several sittings);
  * `--table` prints cell -> passes/runs from that file, each run judged again from its
  * history with the current oracles (what `meshflap report <run-dir>` does, without writing).
  *
@@ -56,9 +58,11 @@ if (values.table !== undefined) {
   const involved = cells.filter(c => c.impls.includes(values.involving as ImplName))
   // breadth first: the i-th seed of every cell before the (i+1)-th of any; the 8-node scenario last in each round
   const order = (c: MatrixCell): number => (c.seed - c.scenario.seed) * 10 + (c.scenario.nodes.length > 4 ? 1 : 0)
-  const planned = [...involved].sort((a, b) => order(a) - order(b))
   await mkdir(values.out, { recursive: true })
   const log = join(values.out, 'cells.ndjson')
+  const done = await doneKeys(log)
+  const planned = [...involved].filter(c => !done.has(c.key)).sort((a, b) => order(a) - order(b))
+  if (done.size > 0) process.stderr.write(`${done.size} run(s) already in ${log}: skipped\n`)
   const known = await loadKnownFailures(join(PROJECT_ROOT, 'fixtures', 'known-failures.yaml'))
   process.stderr.write(`${planned.length} run(s) planned (${planned.filter(c => c.skip !== undefined).length} not applicable); log ${log}\n`)
   const started = Date.now()
@@ -69,6 +73,12 @@ if (values.table !== undefined) {
     onCellStart: (cell, i, n) => { process.stderr.write(`[${i + 1}/${n}] ${cell.key} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`) },
     onCellDone: r => { void appendFile(log, JSON.stringify(r) + '\n') }
   })
+}
+
+/** The keys of the runs a previous sitting finished (none when there was none). */
+async function doneKeys (log: string): Promise<Set<string>> {
+  const text = await readFile(log, 'utf8').catch(() => '')
+  return new Set(text.split('\n').filter(l => l.trim() !== '').map(l => (JSON.parse(l) as MatrixCellResult).key))
 }
 
 /** cell (seed left out) -> passes / runs, the statuses and the classes seen */
