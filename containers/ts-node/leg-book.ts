@@ -115,7 +115,7 @@ export class LegBook {
     return true
   }
 
-  /** Aborts a leg this node judged unusable (leg-liveness.ts); `reason` becomes its leg_close reason. */
+  /** Aborts a leg this node judged unusable (wedge-probe.ts); `reason` becomes its leg_close reason. */
   abortLeg (conn: Connection, reason: string): void {
     this.closeReasons.set(conn.id, reason)
     conn.abort(new Error(reason))

@@ -92,7 +92,7 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
   const observer = new StreamObserver(internals, events)
   // mutants sit on the correct node: config.ts refuses them with any other policy
   const mutants = config.mutants ?? []
-  const wedgeProbe = config.gossipPolicy === 'leg-aware' ? new WedgeProbe(libp2p, legs, events) : undefined
+  const wedgeProbe = config.gossipPolicy === 'leg-aware' ? new WedgeProbe(legs, events) : undefined
   const ctx = { libp2p, gossip: internals, legs, observer, events, wedgeProbe }
   installMutants(mutants, 'before-discipline', ctx)
   if (config.gossipPolicy === 'leg-aware') installLegDiscipline(internals, legs, observer, events)

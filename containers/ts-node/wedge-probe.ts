@@ -23,7 +23,7 @@
  * judges nothing. The `stock` policy keeps js-libp2p's connection monitor
  * (a ping every 10 s, 5-60 s adaptive timeout) instead.
  */
-import type { Connection, Libp2p } from '@libp2p/interface'
+import type { Connection } from '@libp2p/interface'
 import type { EventLog } from './events.ts'
 import type { LegBook } from './leg-book.ts'
 
@@ -42,7 +42,6 @@ export interface ProbeTiming {
 export const PROBE_TIMING: ProbeTiming = { everyMs: 1000, wedgedAfterMs: 2000, lateMs: 250 }
 
 export class WedgeProbe {
-  private readonly libp2p: Libp2p
   private readonly legs: LegBook
   private readonly events: EventLog
   private readonly timing: ProbeTiming
@@ -50,8 +49,7 @@ export class WedgeProbe {
   private timer?: NodeJS.Timeout
   private stopped = false
 
-  constructor (libp2p: Libp2p, legs: LegBook, events: EventLog, timing: ProbeTiming = PROBE_TIMING) {
-    this.libp2p = libp2p
+  constructor (legs: LegBook, events: EventLog, timing: ProbeTiming = PROBE_TIMING) {
     this.legs = legs
     this.events = events
     this.timing = timing
@@ -69,7 +67,7 @@ export class WedgeProbe {
   }
 
   private probeAll (): void {
-    for (const conn of this.libp2p.getConnections()) {
+    for (const conn of this.legs.legs()) {
       if (conn.status === 'open' && !this.probing.has(conn.id)) void this.probe(conn)
     }
   }
