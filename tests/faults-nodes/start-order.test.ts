@@ -12,12 +12,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Devnet } from '../../harness/devnet/devnet.ts'
 import type { NodeEntry } from '../../harness/history/types.ts'
-import type { NodeImpl } from '../../harness/scenario/types.ts'
+import type { NodeImpl, Scenario } from '../../harness/scenario/types.ts'
 import { pairScenario } from '../support/pair-scenario.ts'
 import { waitFor } from '../support/wait-for.ts'
 
 const readyAt = (devnet: Devnet, node: string): number =>
   (devnet.history().find((e): e is NodeEntry => e.kind === 'node' && e.node === node && e.type === 'ready') as NodeEntry).ts
+
+/** A QUIC pair whose B runs `impl` (the Go and Rust peers have only stock) with one subscribe setting. */
+function pairWithB (impl: NodeImpl, name: string, subscribe: { subscribeDelayMs: number } | { subscribeAtMs: number }): Scenario {
+  const scenario = pairScenario('quic', { name })
+  const b = scenario.nodes[1]!
+  b.impl = impl
+  b.gossipPolicy = impl === 'go' || impl === 'rust' ? 'stock' : b.gossipPolicy
+  Object.assign(b, subscribe)
+  return scenario
+}
 
 describe('start order and timing on real nodes', function () {
   this.timeout(180_000)
@@ -26,11 +36,7 @@ describe('start order and timing on real nodes', function () {
     it(`${impl}: subscribe delay 15 s: B lists no topic and A sees B subscribe to nothing until 15 s after B was ready, then all four`, async () => {
       // long enough that the devnet is up (meshed) well before it ends, on a loaded machine too
       const delayMs = 15_000
-      const scenario = pairScenario('quic', { name: `subscribe-delay-${impl}` })
-      const b = scenario.nodes[1]!
-      b.impl = impl
-      b.gossipPolicy = impl === 'go' || impl === 'rust' ? 'stock' : b.gossipPolicy
-      b.subscribeDelayMs = delayMs
+      const scenario = pairWithB(impl, `subscribe-delay-${impl}`, { subscribeDelayMs: delayMs })
       const devnet = await Devnet.start(scenario, { dir: await mkdtemp(join(tmpdir(), 'meshflap-order-')) })
       try {
         const bReady = readyAt(devnet, 'B')
@@ -62,11 +68,7 @@ describe('start order and timing on real nodes', function () {
   for (const impl of ['ts', 'go', 'rust'] as NodeImpl[]) {
     it(`${impl}: subscribe at 3 s after genesis: B lists no topic before it, all four soon after`, async () => {
       const atMs = 3000
-      const scenario = pairScenario('quic', { name: `subscribe-at-${impl}` })
-      const b = scenario.nodes[1]!
-      b.impl = impl
-      b.gossipPolicy = impl === 'go' || impl === 'rust' ? 'stock' : b.gossipPolicy
-      b.subscribeAtMs = atMs
+      const scenario = pairWithB(impl, `subscribe-at-${impl}`, { subscribeAtMs: atMs })
       const devnet = await Devnet.start(scenario, { dir: await mkdtemp(join(tmpdir(), 'meshflap-order-')) })
       try {
         const due = devnet.genesisMs + atMs
