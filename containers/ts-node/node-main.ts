@@ -14,6 +14,7 @@ import { statusOf } from './status.ts'
 import { NodeMetrics } from './metrics.ts'
 import { startControlApi } from './control-api.ts'
 import { SchedProbe } from './sched-probe.ts'
+import { installUpstreamGuards } from './upstream-guards.ts'
 import type { Server } from 'node:http'
 
 export const EXIT_BAD_CONFIG = 2
@@ -33,6 +34,7 @@ export async function main (argv: string[]): Promise<void> {
 
   let metrics: NodeMetrics | undefined
   const events = new EventLog({ write: line => { process.stdout.write(line) } })
+  installUpstreamGuards(events)
   events.onEmit(e => { metrics?.observe(e) })
   // timer lateness, one `sched` event per window: the history then shows when this process was not scheduled
   const sched = new SchedProbe(w => { events.emit('sched', w) })
