@@ -19,7 +19,7 @@
  */
 import { legDeaths, type LegDeathEnd } from './leg-death.ts'
 import { healthFindings } from './node-health.ts'
-import { slotAt, slotStart, type RunIndex } from './run-index.ts'
+import { quicDetectionBoundMs, slotAt, slotStart, type RunIndex } from './run-index.ts'
 import { MAX_FINDINGS } from './verdict-parts.ts'
 import type { Finding, Verdict } from './verdict.ts'
 
@@ -34,9 +34,7 @@ export interface SlowLegDeath {
 
 /** Twice the scenario's configured QUIC idle timeout, or undefined when the history does not record it. */
 export function detectionBoundMs (ix: RunIndex): number | undefined {
-  // run_start.resolved is the Scenario as run (unknown-typed in the history: read only what is needed)
-  const idle = (ix.start.resolved as { quic?: { maxIdleTimeoutMs?: unknown } } | undefined)?.quic?.maxIdleTimeoutMs
-  return typeof idle === 'number' && idle > 0 ? idle * 2 : undefined
+  return quicDetectionBoundMs(ix.start)
 }
 
 /**

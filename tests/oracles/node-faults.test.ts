@@ -10,7 +10,7 @@ import { coverageQuorum } from '../../harness/oracles/coverage-quorum.ts'
 import { deliveryGap } from '../../harness/oracles/delivery-gap.ts'
 import { noDecay } from '../../harness/oracles/no-decay.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
-import { faultWindows } from '../../harness/oracles/fault-windows.ts'
+import { faultWindows, type FaultWindow } from '../../harness/oracles/fault-windows.ts'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
 import { healthFindings } from '../../harness/oracles/node-health.ts'
 import { indexHistory } from '../../harness/oracles/run-index.ts'
@@ -52,6 +52,22 @@ describe('oracles: node faults', () => {
       ['pause', 'A>C', 1000, 3500, false, true],
       ['kill', 'B>D', 2000, 9000, true, true]
     ])
+  })
+
+  it('fault windows: a rebind lasts rebindEffectMs (the QUIC detection bound), an instant without it; a close is always an instant', () => {
+    const faults: FaultEntry[] = [
+      { kind: 'fault', ts: 1000, fault: 'f0', action: 'rebind', phase: 'apply', leg: 'A>B' },
+      { kind: 'fault', ts: 1000, fault: 'f1', action: 'close', phase: 'apply', leg: 'B>A' },
+      { kind: 'fault', ts: 8500, fault: 'f2', action: 'rebind', phase: 'apply', leg: 'C>D' }
+    ]
+    const row = (w: FaultWindow): unknown[] => [w.action, w.leg, w.fromMs, w.toMs, w.instant, w.blocking]
+    expect(faultWindows(faults, 9000, { rebindEffectMs: 4000 }).map(row)).to.deep.equal([
+      ['rebind', 'A>B', 1000, 5000, true, false],
+      ['close', 'B>A', 1000, 1000, true, false],
+      // cut at the end of the history
+      ['rebind', 'C>D', 8500, 9000, true, false]
+    ])
+    expect(faultWindows(faults, 9000).map(w => w.toMs)).to.deep.equal([1000, 1000, 8500])
   })
 
   it('delivery-gap excuses the paused node\'s own directions (the control without the pause fails exactly those)', () => {

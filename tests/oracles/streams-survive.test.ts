@@ -89,4 +89,26 @@ describe('oracles: streams-survive', () => {
     expect(all.status).to.equal('unknown')
     expect(all.summary).to.include('node C reports legs but no gossip stream events (optional in the contract), nor do its peers')
   })
+
+  // a rebind on a QUIC stack that refuses path migration kills its leg at the idle timeout
+  // (measured in tests/faults-nodes/leg-faults.test.ts): a stream closing on that leg by then is the fault's doing
+  const rebound = (idleMs: number | undefined): History => {
+    const history = loadHistory('non-bearing-stream-killed').map(e => e.kind === 'run_start'
+      ? { ...e, resolved: idleMs === undefined ? undefined : { quic: { maxIdleTimeoutMs: idleMs } } }
+      : e) as History
+    const rebind = { kind: 'fault', ts: GENESIS + 1500, fault: 'faults[1]', action: 'rebind', phase: 'apply', leg: 'A>B', selector: 'random (any leg)' }
+    return [...history, rebind as unknown as History[number]].sort((a, b) => a.ts - b.ts)
+  }
+
+  it('a rebind explains a close on its own leg up to twice the QUIC idle timeout later; recorded without the timeout, it is an instant', () => {
+    // A>B rebound at +1.5 s, A's stream on it closes at +2.7 s: within 2 x 1000 ms
+    const v = streamsSurvive(rebound(1000), { kind: 'streams-survive', graceMs: 200 })
+    expect(v.findings.filter(f => f.leg === 'A>B'), v.summary).to.deep.equal([])
+    // the control: no idle timeout in the history, so the rebind ends at +1.5 s (+200 ms grace) and the close is a finding
+    const control = streamsSurvive(rebound(undefined), { kind: 'streams-survive', graceMs: 200 })
+    expect(control.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+    // and a timeout too short to reach the close: 2 x 500 ms ends at +2.5 s
+    const short = streamsSurvive(rebound(500), { kind: 'streams-survive', graceMs: 100 })
+    expect(short.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+  })
 })
