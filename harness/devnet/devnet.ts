@@ -38,6 +38,7 @@ import { applyAction } from './apply-fault.ts'
 import { NodeFaults } from './node-faults.ts'
 import { restartNode } from './restart-node.ts'
 import { simultaneousDial } from './simultaneous-dial.ts'
+import { closeCurrentLeg } from './close-current-leg.ts'
 import type { DialEnd, SimultaneousDialResult } from './simultaneous-dial.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { DEFAULTS } from '../scenario/defaults.ts'
@@ -326,7 +327,10 @@ export class Devnet implements AsyncDisposable {
         // placement staging (latency while the legs are dialed) is set-up, not a fault of the run
         record: entry => { if (!this.staging) this.recorder.append(entry) },
         // looked up when used: a restarted node has a new control client
-        closeVia: async () => { await this.closeCurrentLeg(this.node(l.dialer), this.node(l.listener)) }
+        closeVia: async () => {
+          const listener = this.node(l.listener)
+          return await closeCurrentLeg({ name: l.dialer, client: this.node(l.dialer).client }, { name: l.listener, peerId: listener.running.peerId })
+        }
       }))
       runLegs.push({ name: l.name, dialer: l.dialer, listener: l.listener, transport: l.transport, proxyAddr: multiaddrOf(proxy.listen, l.transport), upstreamAddr: listenAddr, proxy: proxy.name })
     }))
@@ -487,14 +491,6 @@ export class Devnet implements AsyncDisposable {
   private async quietly (work: () => Promise<void>): Promise<void> {
     this.staging = true
     try { await work() } finally { this.staging = false }
-  }
-
-  /** Closes the dialer's current connection of a leg through the dialer's control API. */
-  private async closeCurrentLeg (dialer: DevnetNode, listener: DevnetNode): Promise<void> {
-    const status = await dialer.client.status()
-    const conn = status.legs.find(l => l.direction === 'outbound' && l.peer === listener.running.peerId)
-    if (conn == null) throw new Error(`leg ${dialer.spec.name}>${listener.spec.name} has no open connection to close`)
-    await dialer.client.closeLeg(conn.id)
   }
 
   private async waitUntilMeshed (timeoutMs: number, signal?: AbortSignal): Promise<void> {

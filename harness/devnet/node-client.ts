@@ -6,6 +6,13 @@ import type { NodeStatus } from '../contract/node-status.ts'
 
 export class NodeApiError extends Error {
   override name = 'NodeApiError'
+  /** the HTTP status when the node answered with an error; undefined when it did not answer */
+  readonly status: number | undefined
+
+  constructor (message: string, status?: number) {
+    super(message)
+    this.status = status
+  }
 }
 
 export class NodeClient {
@@ -56,7 +63,7 @@ export class NodeClient {
       throw new NodeApiError(`node ${this.name}: ${method} ${path} got no answer within ${timeoutMs} ms (${(err as Error).message})`)
     }
     const json = await res.json().catch(() => ({})) as { error?: string }
-    if (!res.ok) throw new NodeApiError(`node ${this.name}: ${method} ${path} -> HTTP ${res.status}: ${json.error ?? 'no error text'}`)
+    if (!res.ok) throw new NodeApiError(`node ${this.name}: ${method} ${path} -> HTTP ${res.status}: ${json.error ?? 'no error text'}`, res.status)
     return json
   }
 }

@@ -48,13 +48,19 @@ export interface LegOptions {
   transport: TransportName
   /** the engine proxy of this leg (toxiproxy-node-client), as created */
   proxy: Proxy
-  /** asks a node's control API to close the leg (for close()) */
-  closeVia?: () => Promise<void>
+  /** asks a node's control API to close the leg (for close()); may say when it asked and how long it waited for the leg */
+  closeVia?: () => Promise<ClosedVia | void>
   /** appends to the run history */
   record: (entry: FaultEntry) => void
   clock?: LegClock
   /** default FaultEntry.fault, default "manual" */
   label?: string
+}
+
+/** What a closeVia did: when it asked the node to close, after waiting how long for a connection. */
+export interface ClosedVia {
+  at: number
+  waitedMs: number
 }
 
 /** A fault this leg's transport/engine cannot do (loss on TCP, reset on QUIC, ...). */
@@ -94,7 +100,7 @@ export class Leg {
   readonly listener: string
   readonly transport: TransportName
   private proxy: Proxy
-  private readonly closeVia: (() => Promise<void>) | undefined
+  private readonly closeVia: (() => Promise<ClosedVia | void>) | undefined
   private readonly record: (entry: FaultEntry) => void
   private readonly clock: LegClock
   private readonly label: string
@@ -269,8 +275,9 @@ export class Leg {
   async close (tag: FaultTag = {}): Promise<void> {
     const since = this.clock.now()
     if (this.closeVia === undefined) throw new Error(`leg ${this.name} has no closeVia: the harness did not give it a node control API`)
-    await this.closeVia()
-    this.emit('close', 'apply', tag, undefined, since)
+    const closed: ClosedVia | undefined = (await this.closeVia()) ?? undefined
+    // a close that first waited for the leg's redial happened when it was asked, not when it was due
+    this.emit('close', 'apply', tag, closed !== undefined && closed.waitedMs > 0 ? { waitedForRedialMs: closed.waitedMs } : undefined, closed?.at ?? since)
   }
 
   /** Removes every toxic of the leg's proxy and enables it. */
