@@ -5,6 +5,7 @@
  * recorded in the history by the Leg handles themselves.
  *
  *   genesis + atMs ──> devnet.snapshot() ──resolveTarget──> legs ──Leg.down()/flap()/...──> history
+ *                        (a selector left unresolved: decided once more 500 ms after its time)
  *   (node faults)  ──> decideNodeTarget ──> nodes ──devnet.nodeFaults.apply(kill/pause/resume/restart)──> history
  *   (pair faults)  ──> the pair action's apply (simultaneous-dial) ──> history
  *                                 └──streamsOnLeg──> the streams each leg carried (FaultEntry.hit)
@@ -19,12 +20,15 @@ import { resolveTarget } from '../scenario/resolve-target.ts'
 import { decideNodeTarget, isNodeTarget, needsStatus, nodeSelectorText } from '../scenario/resolve-node-target.ts'
 import { pairAction } from '../faults/actions/index.ts'
 import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
-import type { TargetedLeg } from '../scenario/resolve-target.ts'
+import type { TargetResolution, TargetedLeg } from '../scenario/resolve-target.ts'
+import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
 import { seededRng } from '../scenario/seeded-rng.ts'
 import { streamsOnLeg } from '../scenario/streams-on-leg.ts'
 
 /** How long before its time a fault's selector is resolved from live status. */
 const RESOLVE_AHEAD_MS = 250
+/** A selector left unresolved is decided once more this long after the fault's time (a reopen takes about this long). */
+const REDECIDE_AFTER_MS = 500
 
 export interface FaultSchedulerOptions {
   signal: AbortSignal
@@ -82,10 +86,16 @@ export class FaultScheduler {
       this.devnet.recordFaultFailed({ fault: planned.id, action: planned.action.kind, reason, where, ...(selector !== undefined ? { selector } : {}), ...(leg !== undefined ? { leg: leg.leg } : {}) })
     }
     try {
-      const snapshot = await this.devnet.snapshot()
-      const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
+      let snapshot = await this.devnet.snapshot()
+      let resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
       this.devnet.logResolution(planned.target as Target, resolution, planned.id)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
+      if (resolution.unresolved.length > 0) {
+        // a stream-placement selector can miss a moment of churn (the stream it names is being
+        // reopened after an earlier fault): decided once more from fresh status, same seed
+        const again = await this.redecide(planned, due)
+        if (again.resolution.unresolved.length < resolution.unresolved.length) ({ snapshot, resolution } = again)
+      }
       for (const u of resolution.unresolved) failed(u.reason, u.selector)
       if (resolution.legs.length === 0 && resolution.unresolved.length === 0) failed('the selector resolved to no leg')
       this.applied++
@@ -104,6 +114,15 @@ export class FaultScheduler {
     } catch (err) {
       failed((err as Error).message)
     }
+  }
+
+  /** The target decided again from status taken after a short wait (same seed, so the same choice on the same status). */
+  private async redecide (planned: PlannedFault, due: number): Promise<{ snapshot: StatusSnapshot, resolution: TargetResolution }> {
+    await sleep(Math.max(0, due + REDECIDE_AFTER_MS - Date.now()), undefined, { signal: this.options.signal })
+    const snapshot = await this.devnet.snapshot()
+    const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
+    this.devnet.logResolution(planned.target as Target, resolution, `${planned.id} (decided again)`)
+    return { snapshot, resolution }
   }
 
   /**
