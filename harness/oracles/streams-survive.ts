@@ -5,15 +5,21 @@
  * heal + graceMs), is a finding: the PR #278 bug exactly (flapping the
  * non-bearing leg destroyed the live stream on the surviving one).
  *
+ * A leg counts as faulted a little past its heal when the fault blocked it:
+ * retransmissions backed off during the outage reach the peer up to about as
+ * long after the heal as the outage lasted (fault-windows.ts recoveryTailMs,
+ * capped at the QUIC idle timeout), and a node that gives such a leg up then
+ * (a probe with no answer) acts on the fault, not on another leg's.
+ *
  * Only the judged window counts: genesis... the end of the last slot, and
  * nothing after a node was asked to stop (shutdown closes everything).
  */
 import type { History, LegName } from '../history/types.ts'
 import type { StreamsSurviveExpectation } from './expectation.ts'
 import { faultHits, untouchedNote } from './fault-hits.ts'
-import type { FaultWindow } from './fault-windows.ts'
+import { recoveryTailMs, type FaultWindow } from './fault-windows.ts'
 import { healthFindings } from './node-health.ts'
-import { indexHistory, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
+import { indexHistory, quicDetectionBoundMs, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
 
@@ -56,6 +62,12 @@ function describeWindow (ix: RunIndex, w: FaultWindow, closeMs: number): string 
   return `${w.fault} (${w.action} on ${w.leg}${w.selector !== undefined ? `, ${w.selector}` : ''}) was ${state}, ${span(ix, w.fromMs, w.toMs)}`
 }
 
+/** The scenario's QUIC idle timeout, as the run recorded it. */
+function idleTimeoutMs (ix: RunIndex): number | undefined {
+  const bound = quicDetectionBoundMs(ix.start)
+  return bound === undefined ? undefined : bound / 2
+}
+
 export function streamsSurvive (history: History, params: StreamsSurviveExpectation, ix: RunIndex = indexHistory(history)): Verdict {
   const until = judgedUntil(ix)
   const windows = ix.faultWindows.filter(w => w.fromMs < until)
@@ -63,6 +75,9 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
   const unknown: string[] = []
   let closesInWindows = 0
   const inForce = (t: number): FaultWindow[] => windows.filter(w => w.fromMs <= t && t <= w.toMs + params.graceMs)
+  // a leg still recovering from a blocking fault (retransmissions backed off) counts as faulted, never as a cause elsewhere
+  const idleMs = idleTimeoutMs(ix)
+  const recovering = (t: number): FaultWindow[] => windows.filter(w => t > w.toMs + params.graceMs && t <= w.toMs + params.graceMs + recoveryTailMs(w, idleMs))
   for (const s of ix.streams) {
     if (s.closeMs === undefined || s.closeMs > until) continue
     const active = inForce(s.closeMs)
@@ -75,7 +90,7 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
       unknown.push(`${describeStream(s)} closed at ${when(ix, s.closeMs)} on connection ${s.connection}, which no leg_open names`)
       continue
     }
-    const faultedLegs = new Set<LegName>(active.map(w => w.leg))
+    const faultedLegs = new Set<LegName>([...active, ...recovering(s.closeMs)].map(w => w.leg))
     if (faultedLegs.has(s.leg)) continue
     const closeMs = s.closeMs
     const blamed = explainingFaults(s.leg, closeMs, active)

@@ -111,4 +111,29 @@ describe('oracles: streams-survive', () => {
     const short = streamsSurvive(rebound(500), { kind: 'streams-survive', graceMs: 100 })
     expect(short.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
   })
+
+  // a QUIC or TCP leg blocked for d ms retransmits on a backed-off timer: it may carry nothing for up to ~d after the heal
+  const recovering = (idleMs: number | undefined, action = 'down'): History => {
+    const history = loadHistory('non-bearing-stream-killed').map(e => e.kind === 'run_start'
+      ? { ...e, resolved: idleMs === undefined ? undefined : { quic: { maxIdleTimeoutMs: idleMs } } }
+      : e) as History
+    const apply = { kind: 'fault', ts: GENESIS + 1000, fault: 'faults[9]', action, phase: 'apply', leg: 'A>B', selector: 'random (any leg)' }
+    const heal = { kind: 'fault', ts: GENESIS + 2000, fault: 'faults[9]', action: action === 'down' ? 'up' : action, phase: 'heal', leg: 'A>B' }
+    return [...history, ...[apply, heal] as unknown as History].sort((a, b) => a.ts - b.ts)
+  }
+
+  it('a leg blocked for d ms counts as faulted up to min(d, idle timeout) past its heal and grace; not for an instant, nor without the timeout', () => {
+    // A>B down +1.0..+2.0 s; its stream closes at +2.7 s while B>A's down (another fault) is in force: within 2.0 + 1.0 + 0.2
+    const v = streamsSurvive(recovering(2000), { kind: 'streams-survive', graceMs: 200 })
+    expect(v.findings.filter(f => f.leg === 'A>B'), v.summary).to.deep.equal([])
+    // a 300 ms idle timeout caps the tail: 2.0 + 0.3 + 0.2 = +2.5 s, the close at +2.7 s is a finding
+    const capped = streamsSurvive(recovering(300), { kind: 'streams-survive', graceMs: 200 })
+    expect(capped.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+    // no idle timeout recorded: no tail
+    const unrecorded = streamsSurvive(recovering(undefined), { kind: 'streams-survive', graceMs: 200 })
+    expect(unrecorded.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+    // latency does not block the leg: no tail either
+    const slowed = streamsSurvive(recovering(2000, 'latency'), { kind: 'streams-survive', graceMs: 200 })
+    expect(slowed.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+  })
 })
