@@ -107,6 +107,7 @@ export function buildProgram (): Command {
     .option('--mutant <names>', 'only these mutants, e.g. drop-early-subscribe,close-duplicate-redial', listArg('--mutant', allMutantNames()))
     .option('--judged-only', 'only the cells the exit rule judges: the correct node on every fixture, each mutant on its own (no stock, no cross cells)', false)
     .option('--out <dir>', 'parent folder of the power folder', 'runs')
+    .option('--resume <dir>', 'carry on an interrupted power run in its folder: cells its power.json lists are kept, the rest run (more --seeds extend it)')
     .action(async (files: string[], opts) => { process.exitCode = await powerCommand(files, opts) })
 
   program.command('gate')

@@ -8,6 +8,7 @@ import type { RuntimeName } from '../runtime/runtime.ts'
 import { allMutants } from '../impls/index.ts'
 import { judgedCells, missingFixtures, planPower, powerVariants } from '../power/plan.ts'
 import { runPower } from '../power/run-power.ts'
+import { PowerResumeError, readPowerProgress, type PowerProgress } from '../power/resume.ts'
 import { powerTableText } from '../power/power-table.ts'
 import { collectVersions } from '../runner/versions.ts'
 import { EXIT } from './exit-codes.ts'
@@ -24,6 +25,8 @@ export interface PowerFlags {
   mutant?: string[]
   /** only the cells the exit rule judges (correct node everywhere, each mutant on its own fixture) */
   judgedOnly?: boolean
+  /** the folder of an earlier, interrupted power run to carry on (harness/power/resume.ts) */
+  resume?: string
 }
 
 export async function powerCommand (files: string[], flags: PowerFlags): Promise<number> {
@@ -39,12 +42,24 @@ export async function powerCommand (files: string[], flags: PowerFlags): Promise
   if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
   const planned = planPower(scenarios, variants, flags.seeds)
   const cells = flags.judgedOnly === true ? judgedCells(planned) : planned
-  const out = join(flags.out, `power-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  let done: PowerProgress | undefined
+  if (flags.resume !== undefined) {
+    try {
+      done = await readPowerProgress(flags.resume, flags.runtime)
+    } catch (err) {
+      if (!(err instanceof PowerResumeError)) throw err
+      process.stderr.write(err.message + '\n')
+      return EXIT.badInput
+    }
+  }
+  const out = flags.resume ?? join(flags.out, `power-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  if (done !== undefined) process.stderr.write(`resume: ${cells.filter(c => done.cells.has(c.key)).length} of ${cells.length} cell(s) already measured in ${out}\n`)
   const { signal, dispose } = interruptSignal()
   const progress = new CountProgress(process.stderr, 'power', cells.length)
   try {
     const result = await runPower(cells, {
       dir: out, runtime: flags.runtime, seeds: flags.seeds, variants, signal, versions: await collectVersions(),
+      ...(done !== undefined ? { done } : {}),
       onCellStart: cell => { progress.start(cell.key) },
       onNote: message => { process.stderr.write(message + '\n') },
       onCellDone: r => { progress.done(r.variant.kind === 'correct' && r.status !== 'pass' ? `${r.key}: the correct node did not pass (${r.summary})` : undefined) }
@@ -53,7 +68,10 @@ export async function powerCommand (files: string[], flags: PowerFlags): Promise
     process.stdout.write(powerTableText(result.entries, result.variants, result.fixtures) + '\n')
     for (const p of result.problems) process.stdout.write(`PROBLEM ${p.message}\n`)
     process.stdout.write(`${result.red ? 'RED' : 'GREEN'}: ${result.cells.length} run(s) in ${(result.wallMs / 1000).toFixed(0)} s; power.json, junit.xml, power.html in ${out}\n`)
-    if (result.interrupted) return EXIT.interrupted
+    if (result.interrupted) {
+      process.stderr.write(`interrupted: carry on with the same command and --resume ${out}\n`)
+      return EXIT.interrupted
+    }
     return result.red ? EXIT.verdictFailed : EXIT.pass
   } finally {
     progress.stop()

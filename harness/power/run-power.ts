@@ -7,6 +7,9 @@
  *   junit.xml    one testcase per (variant, fixture)
  *   power.html   variants x fixtures, "caught k/N", each cell linking a run's report.html
  *   runs/        one run directory per cell, as `meshflap run` writes them
+ *
+ * The three files are rewritten after every cell, so an interrupted measurement
+ * leaves a table of what it did and `--resume` (resume.ts) carries on from it.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -19,6 +22,7 @@ import { powerProblems, powerTable, unmeasuredMutants } from './power-table.ts'
 import type { PowerCellResult, PowerEntry, PowerProblem } from './power-table.ts'
 import { variantOverrides } from './plan.ts'
 import type { PowerCell, PowerVariant } from './plan.ts'
+import type { PowerProgress } from './resume.ts'
 
 export interface PowerResult {
   red: boolean
@@ -44,6 +48,8 @@ export interface RunPowerOptions {
   onCellStart?: (cell: PowerCell, index: number, total: number) => void
   onCellDone?: (result: PowerCellResult, index: number, total: number) => void
   onNote?: (message: string) => void
+  /** cells measured by an earlier, interrupted run into the same folder (resume.ts): kept, not run again */
+  done?: PowerProgress
 }
 
 async function runOnce (cell: PowerCell, options: RunPowerOptions): Promise<EnvironmentRerun> {
@@ -61,55 +67,75 @@ export async function runPower (cells: readonly PowerCell[], options: RunPowerOp
   await mkdir(options.dir, { recursive: true })
   const results: PowerCellResult[] = []
   const aborted = (): boolean => options.signal?.aborted === true
+  const done = options.done?.cells ?? new Map<string, PowerCellResult>()
+  const dropped = [...done.keys()].filter(k => !cells.some(c => c.key === k))
+  if (dropped.length > 0) options.onNote?.(`resume: ${dropped.length} earlier cell(s) are not in this plan and are left out: ${dropped.slice(0, 3).join('; ')}${dropped.length > 3 ? '; ...' : ''}`)
+  const summarise = (complete: boolean): PowerResult => summary(cells, results, options, complete, (options.done?.wallMs ?? 0) + Date.now() - started)
   for (const [i, cell] of cells.entries()) {
     if (aborted()) break
-    options.onCellStart?.(cell, i, cells.length)
-    const base = { key: cell.key, fixture: cell.scenario.name, variant: cell.variant, seed: cell.seed }
-    let result: PowerCellResult
-    try {
-      const outcome = await runOnce(cell, options).catch(async (err: unknown) => {
-        // a node that did not come up in time on a loaded machine says nothing about the variant: one more try
-        if (aborted()) throw err
-        options.onNote?.(`${cell.key}: set-up failed (${(err as Error).message.split('\n')[0] ?? ''}); trying once more`)
-        return await runOnce(cell, options)
-      })
-      const run = outcome.result
-      const failed = run.verdicts.filter(v => v.status !== 'pass')
-      result = {
-        ...base,
-        status: run.status,
-        summary: failed.length === 0 ? (run.status === 'pass' ? 'every verdict passed' : `${run.status} (${run.endReason})`)
-          : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
-            : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
-        dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
-      }
-    } catch (err) {
-      // a devnet that cannot start is not a verdict: unknown (for a mutant: not a catch)
-      if (aborted()) break
-      result = { ...base, status: 'unknown', summary: `set-up failed: ${(err as Error).message.split('\n')[0] ?? ''}`, dir: '', reproduce: '', wallMs: 0 }
+    const earlier = done.get(cell.key)
+    if (earlier !== undefined) {
+      results.push(earlier)
+      options.onCellDone?.(earlier, i, cells.length)
+      continue
     }
+    options.onCellStart?.(cell, i, cells.length)
+    const result = await runCell(cell, options)
+    // a cell cut short by Ctrl-C measured nothing: left out, so a resume runs it again
+    if (aborted()) break
     results.push(result)
     options.onCellDone?.(result, i, cells.length)
+    await writePowerFiles(summarise(false))
   }
+  const power = summarise(results.length === cells.length)
+  await writePowerFiles(power)
+  return power
+}
+
+/** One cell through the environment-rerun runner; a devnet that cannot start is unknown, not a verdict. */
+async function runCell (cell: PowerCell, options: RunPowerOptions): Promise<PowerCellResult> {
+  const aborted = (): boolean => options.signal?.aborted === true
+  const base = { key: cell.key, fixture: cell.scenario.name, variant: cell.variant, seed: cell.seed }
+  try {
+    const outcome = await runOnce(cell, options).catch(async (err: unknown) => {
+      // a node that did not come up in time on a loaded machine says nothing about the variant: one more try
+      if (aborted()) throw err
+      options.onNote?.(`${cell.key}: set-up failed (${(err as Error).message.split('\n')[0] ?? ''}); trying once more`)
+      return await runOnce(cell, options)
+    })
+    const run = outcome.result
+    const failed = run.verdicts.filter(v => v.status !== 'pass')
+    return {
+      ...base,
+      status: run.status,
+      summary: failed.length === 0 ? (run.status === 'pass' ? 'every verdict passed' : `${run.status} (${run.endReason})`)
+        : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
+          : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
+      dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
+    }
+  } catch (err) {
+    // for a mutant: not a catch. Interrupted: the caller drops it
+    return { ...base, status: 'unknown', summary: `set-up failed: ${(err as Error).message.split('\n')[0] ?? ''}`, dir: '', reproduce: '', wallMs: 0 }
+  }
+}
+
+function summary (cells: readonly PowerCell[], results: PowerCellResult[], options: RunPowerOptions, complete: boolean, wallMs: number): PowerResult {
   const entries = powerTable(results)
-  const interrupted = results.length < cells.length
   const mutants = options.variants.filter(v => v.kind === 'mutant').map(v => v.name)
-  const problems = [...powerProblems(entries), ...(interrupted ? [] : unmeasuredMutants(entries, mutants.filter(m => cells.some(c => c.variant.name === m))))]
-  const power: PowerResult = {
+  const problems = [...powerProblems(entries), ...(complete ? unmeasuredMutants(entries, mutants.filter(m => cells.some(c => c.variant.name === m))) : [])]
+  return {
     red: problems.length > 0,
-    interrupted,
-    cells: results,
+    interrupted: !complete,
+    cells: [...results],
     entries,
     problems,
     variants: options.variants.map(v => v.name),
     fixtures: [...new Set(cells.map(c => c.scenario.name))],
     seeds: options.seeds,
     runtime: options.runtime,
-    wallMs: Date.now() - started,
+    wallMs,
     dir: options.dir
   }
-  await writePowerFiles(power)
-  return power
 }
 
 async function writePowerFiles (p: PowerResult): Promise<void> {
