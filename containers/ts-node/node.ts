@@ -64,7 +64,11 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
       denyDialMultiaddr: (ma: Multiaddr) => !allowDial(ma.toString()),
       denyDialPeer: () => false
     },
-    connectionManager: { maxConnections: 1000 },
+    // Every leg reaches us through a fault proxy, so every peer dials from the proxy's one host. js-libp2p
+    // refuses a host's 6th inbound connection within a second (inboundConnectionThreshold 5): at boot, and
+    // in a storm of redials, it closed legs that in the field come from as many hosts as there are peers
+    // (an 8-node devnet: 26 legs closed before genesis). The limits below only keep a runaway bounded.
+    connectionManager: { maxConnections: 1000, inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 100 },
     // leg-aware probes its legs itself, faster and with a verdict it reports (wedge-probe.ts)
     ...(config.gossipPolicy === 'leg-aware' ? { connectionMonitor: { enabled: false } } : {}),
     services: {
