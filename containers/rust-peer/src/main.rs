@@ -176,6 +176,12 @@ async fn run() -> i32 {
             .await;
     });
 
+    // before `ready`: a harness may stop the node the moment it is ready, and a SIGTERM that arrives
+    // before the handlers exist kills the process by signal instead of a clean exit 0
+    let (mut term, mut int) = match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        (Ok(t), Ok(i)) => (t, i),
+        _ => return start_failure(file, "cannot install signal handlers".into()),
+    };
     events.emit(
         "ready",
         fields! {"name" => cfg.name, "peerId" => node.swarm.local_peer_id().to_string(), "impl" => swarm_build::IMPL,
@@ -206,10 +212,6 @@ async fn run() -> i32 {
         let mut stdin = tokio::io::stdin();
         let mut buf = [0u8; 1024];
         while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
-    };
-    let (mut term, mut int) = match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-        (Ok(t), Ok(i)) => (t, i),
-        _ => return start_failure(file, "cannot install signal handlers".into()),
     };
     tokio::select! {
         _ = term.recv() => {}
