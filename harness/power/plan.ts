@@ -5,6 +5,9 @@
  *
  *   fixtures [teardown-on-any-leg-close, drop-early-subscribe]
  *   variants [correct, ~teardown-on-any-leg-close, ~drop-early-subscribe, stock]  x seeds 5  -> 40 cells
+ *
+ * A mutant's own fixtures are the one named after its bug class and any whose `catches:` lists
+ * it (or says every-mutant, the field-shaped fixture): there it must be caught on every seed.
  */
 import type { ScenarioOverrides } from '../runner/overrides.ts'
 import type { Scenario } from '../scenario/types.ts'
@@ -21,6 +24,17 @@ export interface PowerCell {
   scenario: Scenario
   variant: PowerVariant
   seed: number
+  /** a mutant on a fixture that must catch it (ownFixture): the exit rule judges this cell */
+  own: boolean
+}
+
+/**
+ * Whether the fixture must catch the mutant: it is named after the mutant's bug class, or its
+ * `catches:` lists the mutant (or says every-mutant), as a field-shaped fixture does.
+ */
+export function ownFixture (v: PowerVariant, scenario: Pick<Scenario, 'name' | 'catches'>): boolean {
+  if (v.kind !== 'mutant') return false
+  return v.fixture === scenario.name || scenario.catches === 'every-mutant' || (scenario.catches ?? []).includes(v.name)
 }
 
 export function powerVariants (mutants: readonly MutantInfo[]): PowerVariant[] {
@@ -48,7 +62,7 @@ export function planPower (scenarios: readonly Scenario[], variants: readonly Po
     for (const variant of variants) {
       for (let i = 0; i < seeds; i++) {
         const seed = scenario.seed + i
-        cells.push({ key: `${scenario.name} ${variantLabel(variant)} seed ${seed}`, scenario, variant, seed })
+        cells.push({ key: `${scenario.name} ${variantLabel(variant)} seed ${seed}`, scenario, variant, seed, own: ownFixture(variant, scenario) })
       }
     }
   }
@@ -57,14 +71,15 @@ export function planPower (scenarios: readonly Scenario[], variants: readonly Po
 
 /**
  * Only the cells the exit rule judges: the correct node on every fixture and each mutant on
- * the fixture named after its bug class (a quick check; the full table is the benchmark).
+ * the fixtures that must catch it (a quick check; the full table is the benchmark).
  */
 export function judgedCells (cells: readonly PowerCell[]): PowerCell[] {
-  return cells.filter(c => c.variant.kind === 'correct' || (c.variant.kind === 'mutant' && c.variant.fixture === c.scenario.name))
+  return cells.filter(c => c.variant.kind === 'correct' || c.own)
 }
 
-/** Fixtures a mutant names that are not among the scenarios: its power cannot be measured (exit 2). */
+/** Mutants no given scenario must catch (neither named after them nor listing them): their power cannot be measured (exit 2). */
 export function missingFixtures (scenarios: readonly Scenario[], variants: readonly PowerVariant[]): string[] {
-  const names = new Set(scenarios.map(s => s.name))
-  return variants.flatMap(v => v.kind === 'mutant' && !names.has(v.fixture) ? [`mutant ${v.name} names fixture ${v.fixture}, which is not among the scenarios`] : [])
+  return variants.flatMap(v => v.kind === 'mutant' && !scenarios.some(s => ownFixture(v, s))
+    ? [`mutant ${v.name} names fixture ${v.fixture}, which is not among the scenarios (nor does any of them list it in catches:)`]
+    : [])
 }

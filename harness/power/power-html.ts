@@ -49,7 +49,7 @@ td.good { background: #dff0d8; } td.bad { background: #f2dede; } td.info { backg
 .problems li { color: #a00; } .ok { color: #070; }
 </style></head><body>
 <h1>${esc(page.title)}</h1>
-<p>${page.seeds} seed(s) per cell, ${esc(page.runtime)} runtime, ${(page.wallMs / 1000).toFixed(0)} s. Rows: the correct node (must pass), each mutant (the correct node plus one field bug, containers/ts-node/MUTANTS.md), stock gossipsub. An outlined cell is the fixture named after the mutant's bug class: it must catch the mutant on every seed. Unknown runs count neither as caught nor as passed.</p>
+<p>${page.seeds} seed(s) per cell, ${esc(page.runtime)} runtime, ${(page.wallMs / 1000).toFixed(0)} s. Rows: the correct node (must pass), each mutant (the correct node plus one field bug, containers/ts-node/MUTANTS.md), stock gossipsub. An outlined cell is a fixture that must catch the mutant on every seed: the one named after its bug class, or one whose <code>catches:</code> lists it. Unknown runs count neither as caught nor as passed.</p>
 ${problems}
 <table><thead><tr><th>variant \\ fixture</th>${page.fixtures.map(f => `<th>${esc(f)}</th>`).join('')}</tr></thead>
 <tbody>

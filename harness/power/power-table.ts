@@ -27,13 +27,15 @@ export interface PowerCellResult {
   dir: string
   reproduce: string
   wallMs: number
+  /** a mutant on a fixture that must catch it (plan.ts ownFixture); absent in tables written before `catches:` */
+  own?: boolean
 }
 
 export interface PowerEntry {
   fixture: string
   variant: string
   kind: PowerVariant['kind']
-  /** this is the mutant's own fixture (the one named after its bug class) */
+  /** this is one of the mutant's own fixtures (named after its bug class, or listing it in catches:) */
   own: boolean
   seeds: number
   failed: number
@@ -57,7 +59,7 @@ export function powerTable (cells: readonly PowerCellResult[]): PowerEntry[] {
     const key = `${c.variant.name}\u0000${c.fixture}`
     const e = entries.get(key) ?? {
       fixture: c.fixture, variant: c.variant.name, kind: c.variant.kind,
-      own: c.variant.kind === 'mutant' && c.variant.fixture === c.fixture,
+      own: c.own ?? (c.variant.kind === 'mutant' && c.variant.fixture === c.fixture),
       seeds: 0, failed: 0, passed: 0, unknown: 0
     }
     e.seeds++
@@ -115,5 +117,5 @@ export function powerTableText (entries: readonly PowerEntry[], variants: readon
   const colWidth = Math.max(14, ...fixtures.map(f => f.length), ...variants.flatMap(v => fixtures.map(f => text(v, f).length)))
   const lines = [`${'variant'.padEnd(width)}  ${fixtures.map(f => f.padEnd(colWidth)).join('  ')}`]
   for (const v of variants) lines.push(`${v.padEnd(width)}  ${fixtures.map(f => text(v, f).padEnd(colWidth)).join('  ')}`)
-  return lines.join('\n') + '\n(* = the fixture named after the mutant\'s bug class: must be caught on every seed)'
+  return lines.join('\n') + '\n(* = a fixture that must catch the mutant, named after its bug class or listing it in catches:, on every seed)'
 }

@@ -95,7 +95,7 @@ export async function runPower (cells: readonly PowerCell[], options: RunPowerOp
 /** One cell through the environment-rerun runner; a devnet that cannot start is unknown, not a verdict. */
 async function runCell (cell: PowerCell, options: RunPowerOptions): Promise<PowerCellResult> {
   const aborted = (): boolean => options.signal?.aborted === true
-  const base = { key: cell.key, fixture: cell.scenario.name, variant: cell.variant, seed: cell.seed }
+  const base = { key: cell.key, fixture: cell.scenario.name, variant: cell.variant, seed: cell.seed, own: cell.own }
   try {
     const outcome = await runOnce(cell, options).catch(async (err: unknown) => {
       // a node that did not come up in time on a loaded machine says nothing about the variant: one more try

@@ -5,6 +5,7 @@
  * can locate them all in the file at once.
  */
 import { DEFAULTS } from './defaults.ts'
+import { allMutantNames } from '../impls/index.ts'
 import { resolveExpectations } from './resolve-expectations.ts'
 import { resolveFaults, transportIssues } from './resolve-faults.ts'
 import { ACTION_RULES } from '../faults/action-rules.ts'
@@ -74,6 +75,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       }
     }
   }
+  issues.push(...catchesIssues(file.catches))
   if (issues.length > 0) return { scenario: undefined, issues }
   return {
     issues,
@@ -99,9 +101,17 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       faults,
       expectations,
       ...(placement.length > 0 ? { placement } : {}),
-      ...(file.matrix !== undefined ? { matrixTransports: [...file.matrix.transports] } : {})
+      ...(file.matrix !== undefined ? { matrixTransports: [...file.matrix.transports] } : {}),
+      ...(file.catches !== undefined ? { catches: file.catches === 'every-mutant' ? 'every-mutant' : [...file.catches] } : {})
     }
   }
+}
+
+/** `catches:` names only mutants some implementation has. */
+function catchesIssues (catches: ScenarioFile['catches']): FieldIssue[] {
+  if (catches === undefined || catches === 'every-mutant') return []
+  const known = allMutantNames()
+  return catches.flatMap((name, j): FieldIssue[] => known.includes(name) ? [] : [{ path: ['catches', j], message: `unknown mutant "${name}"`, expected: `one of ${known.join(', ')}, or catches: every-mutant` }])
 }
 
 /** The peering pairs of `peers: { degree }` (undefined for full, or when the degree is refused). */

@@ -126,5 +126,6 @@ export interface ScenarioFile {
   placement?: PlacementFile[]
   /** what `meshflap matrix` runs it on (absent: only the transport it is written for) */
   matrix?: { transports: Array<'quic' | 'tcp'> }
+  catches?: 'every-mutant' | string[]
   expectations: ExpectationFile[]
 }

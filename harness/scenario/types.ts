@@ -174,4 +174,9 @@ export interface Scenario {
    * `matrix.transports`); absent: the matrix runs it only as written (its own, possibly mixed, legs)
    */
   matrixTransports?: TransportName[]
+  /**
+   * mutants this fixture must catch besides the one named after it (file `catches`), each a known
+   * mutant name, or every mutant; `meshflap power` judges them here as on their own fixture
+   */
+  catches?: 'every-mutant' | string[]
 }

@@ -42,7 +42,38 @@ describe('power: plan, table and exit rule (pure)', () => {
     // --judged-only: the correct node everywhere, each mutant on its own fixture only
     const other = powerVariants([{ name: 'm2', summary: '', fixture: 'elsewhere' }])
     expect(judgedCells(planPower([s], [...variants, other[1]!], 1)).map(c => c.variant.name)).to.deep.equal(['correct', 'm1'])
-    expect(missingFixtures([s], powerVariants([{ name: 'm9', summary: '', fixture: 'nope' }]))).to.deep.equal(['mutant m9 names fixture nope, which is not among the scenarios'])
+    expect(missingFixtures([s], powerVariants([{ name: 'm9', summary: '', fixture: 'nope' }]))).to.deep.equal(['mutant m9 names fixture nope, which is not among the scenarios (nor does any of them list it in catches:)'])
+  })
+
+  it('a fixture whose catches: lists a mutant (or says every-mutant) is one of its own fixtures: judged, and enough to measure it', () => {
+    const text = (catches: string): string => `
+name: field-like
+description: a fixture that must catch more than its own bug
+seed: 5
+validators: 4
+nodes: { count: 2 }
+slotMs: 500
+slots: 2
+${catches}
+expectations: [coverage]
+`
+    const listed = parseScenario(text('catches: [drop-early-subscribe]'), 'listed.yaml')
+    const every = parseScenario(text('catches: every-mutant'), 'every.yaml')
+    const none = parseScenario(text(''), 'none.yaml')
+    expect(listed.catches).to.deep.equal(['drop-early-subscribe'])
+    expect(every.catches).to.equal('every-mutant')
+    const variants = powerVariants([{ name: 'drop-early-subscribe', summary: '', fixture: 'drop-early-subscribe' }, { name: 'close-duplicate-redial', summary: '', fixture: 'close-duplicate-redial' }])
+    expect(judgedCells(planPower([listed], variants, 1)).map(c => c.variant.name)).to.deep.equal(['correct', 'drop-early-subscribe'])
+    expect(judgedCells(planPower([every], variants, 1)).map(c => c.variant.name)).to.deep.equal(['correct', 'drop-early-subscribe', 'close-duplicate-redial'])
+    expect(judgedCells(planPower([none], variants, 1)).map(c => c.variant.name)).to.deep.equal(['correct'])
+    expect(missingFixtures([listed], variants)).to.deep.equal(['mutant close-duplicate-redial names fixture close-duplicate-redial, which is not among the scenarios (nor does any of them list it in catches:)'])
+    expect(missingFixtures([every], variants)).to.deep.equal([])
+    // the table judges such a cell like an own fixture: an escape there is red
+    const planned = planPower([every], variants, 1)
+    const results = planned.map(c => ({ ...cell(c.scenario.name, c.variant, c.seed, c.variant.kind === 'correct' ? 'pass' : c.variant.name === 'drop-early-subscribe' ? 'fail' : 'pass'), own: c.own }))
+    expect(powerProblems(powerTable(results)).map(p => p.message)).to.deep.equal(['mutant close-duplicate-redial escaped its own fixture field-like on 1 of 1 seed(s) (1 passed, 0 unknown)'])
+    // an unknown name is bad input, naming the field
+    expect(() => parseScenario(text('catches: [nope]'), 'bad.yaml')).to.throw(/catches\[0\]|catches\/0|catches.*unknown mutant "nope"/)
   })
 
   it('every shipped mutant names a fixture that exists and is named after it', async () => {
