@@ -15,6 +15,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { NodeStatus } from '../contract/node-status.ts'
+import type { ClosedVia } from '../faults/leg.ts'
 import { NodeApiError } from './node-client.ts'
 
 /** Longer than the default redial backoff's ceiling (1 s) with room for the handshake on a loaded machine. */
@@ -31,13 +32,9 @@ export interface CloseOptions {
   signal?: AbortSignal
 }
 
-export interface LegClosed {
-  /** the connection closed */
+/** What Leg.close records (`at`: when the node was asked; `waitedMs`: 0 when the leg was open), and the connection closed. */
+export interface LegClosed extends ClosedVia {
   connId: string
-  /** when the close was asked (the fault's time in the history) */
-  at: number
-  /** how long the fault waited for the leg to be redialed (0: it was open) */
-  waitedMs: number
 }
 
 /** Closes `dialer`'s outbound connection to `listener`, waiting for a redial when it has none. */

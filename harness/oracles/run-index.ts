@@ -204,14 +204,20 @@ export function indexHistory (history: History): RunIndex {
   }
 }
 
+/** The scenario's configured QUIC idle timeout, or undefined when the history does not record it. */
+export function quicIdleTimeoutMs (start: RunStart): number | undefined {
+  // run_start.resolved is the Scenario as run (unknown-typed in the history: read only what is needed)
+  const idle = (start.resolved as { quic?: { maxIdleTimeoutMs?: unknown } } | undefined)?.quic?.maxIdleTimeoutMs
+  return typeof idle === 'number' && idle > 0 ? idle : undefined
+}
+
 /**
  * Twice the scenario's configured QUIC idle timeout (the bound within which a node must notice a
  * dead QUIC leg), or undefined when the history does not record it.
  */
 export function quicDetectionBoundMs (start: RunStart): number | undefined {
-  // run_start.resolved is the Scenario as run (unknown-typed in the history: read only what is needed)
-  const idle = (start.resolved as { quic?: { maxIdleTimeoutMs?: unknown } } | undefined)?.quic?.maxIdleTimeoutMs
-  return typeof idle === 'number' && idle > 0 ? idle * 2 : undefined
+  const idle = quicIdleTimeoutMs(start)
+  return idle === undefined ? undefined : idle * 2
 }
 
 /** Start of slot s, unix ms. */

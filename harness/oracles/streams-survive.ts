@@ -19,7 +19,7 @@ import type { StreamsSurviveExpectation } from './expectation.ts'
 import { faultHits, untouchedNote } from './fault-hits.ts'
 import { recoveryTailMs, type FaultWindow } from './fault-windows.ts'
 import { healthFindings } from './node-health.ts'
-import { indexHistory, quicDetectionBoundMs, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
+import { indexHistory, quicIdleTimeoutMs, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
 
@@ -62,12 +62,6 @@ function describeWindow (ix: RunIndex, w: FaultWindow, closeMs: number): string 
   return `${w.fault} (${w.action} on ${w.leg}${w.selector !== undefined ? `, ${w.selector}` : ''}) was ${state}, ${span(ix, w.fromMs, w.toMs)}`
 }
 
-/** The scenario's QUIC idle timeout, as the run recorded it. */
-function idleTimeoutMs (ix: RunIndex): number | undefined {
-  const bound = quicDetectionBoundMs(ix.start)
-  return bound === undefined ? undefined : bound / 2
-}
-
 export function streamsSurvive (history: History, params: StreamsSurviveExpectation, ix: RunIndex = indexHistory(history)): Verdict {
   const until = judgedUntil(ix)
   const windows = ix.faultWindows.filter(w => w.fromMs < until)
@@ -76,7 +70,7 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
   let closesInWindows = 0
   const inForce = (t: number): FaultWindow[] => windows.filter(w => w.fromMs <= t && t <= w.toMs + params.graceMs)
   // a leg still recovering from a blocking fault (retransmissions backed off) counts as faulted, never as a cause elsewhere
-  const idleMs = idleTimeoutMs(ix)
+  const idleMs = quicIdleTimeoutMs(ix.start)
   const recovering = (t: number): FaultWindow[] => windows.filter(w => t > w.toMs + params.graceMs && t <= w.toMs + params.graceMs + recoveryTailMs(w, idleMs))
   for (const s of ix.streams) {
     if (s.closeMs === undefined || s.closeMs > until) continue

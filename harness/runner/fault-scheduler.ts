@@ -86,14 +86,13 @@ export class FaultScheduler {
       this.devnet.recordFaultFailed({ fault: planned.id, action: planned.action.kind, reason, where, ...(selector !== undefined ? { selector } : {}), ...(leg !== undefined ? { leg: leg.leg } : {}) })
     }
     try {
-      let snapshot = await this.devnet.snapshot()
-      let resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
-      this.devnet.logResolution(planned.target as Target, resolution, planned.id)
+      let { snapshot, resolution } = await this.decide(planned, planned.id)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       if (resolution.unresolved.length > 0) {
         // a stream-placement selector can miss a moment of churn (the stream it names is being
         // reopened after an earlier fault): decided once more from fresh status, same seed
-        const again = await this.redecide(planned, due)
+        await sleep(REDECIDE_AFTER_MS, undefined, { signal })
+        const again = await this.decide(planned, `${planned.id} (decided again)`)
         if (again.resolution.unresolved.length < resolution.unresolved.length) ({ snapshot, resolution } = again)
       }
       for (const u of resolution.unresolved) failed(u.reason, u.selector)
@@ -116,12 +115,11 @@ export class FaultScheduler {
     }
   }
 
-  /** The target decided again from status taken after a short wait (same seed, so the same choice on the same status). */
-  private async redecide (planned: PlannedFault, due: number): Promise<{ snapshot: StatusSnapshot, resolution: TargetResolution }> {
-    await sleep(Math.max(0, due + REDECIDE_AFTER_MS - Date.now()), undefined, { signal: this.options.signal })
+  /** The target decided from live status (same seed, so the same choice on the same status). */
+  private async decide (planned: PlannedFault, label: string): Promise<{ snapshot: StatusSnapshot, resolution: TargetResolution }> {
     const snapshot = await this.devnet.snapshot()
     const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
-    this.devnet.logResolution(planned.target as Target, resolution, `${planned.id} (decided again)`)
+    this.devnet.logResolution(planned.target as Target, resolution, label)
     return { snapshot, resolution }
   }
 
