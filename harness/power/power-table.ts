@@ -13,7 +13,7 @@
  * folded into either.
  */
 import type { VerdictStatus } from '../oracles/verdict.ts'
-import type { PowerVariant } from './plan.ts'
+import { ownFixture, type PowerVariant } from './plan.ts'
 
 export interface PowerCellResult {
   key: string
@@ -59,7 +59,8 @@ export function powerTable (cells: readonly PowerCellResult[]): PowerEntry[] {
     const key = `${c.variant.name}\u0000${c.fixture}`
     const e = entries.get(key) ?? {
       fixture: c.fixture, variant: c.variant.name, kind: c.variant.kind,
-      own: c.own ?? (c.variant.kind === 'mutant' && c.variant.fixture === c.fixture),
+      // a table written before `catches:` has no `own`: the fixture named after the bug is the own one
+      own: c.own ?? ownFixture(c.variant, { name: c.fixture }),
       seeds: 0, failed: 0, passed: 0, unknown: 0
     }
     e.seeds++
