@@ -57,6 +57,11 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     if (n.subscribeAtMs !== undefined && n.subscribeAtMs >= slots * slotMs) {
       issues.push({ path: ['nodes', i, 'subscribe', 'atMs'], message: `atMs ${n.subscribeAtMs} is after the last slot ends (${slots} slots x ${slotMs} ms = ${slots * slotMs} ms)`, expected: `atMs < ${slots * slotMs}` })
     }
+    // genesis is set genesisDelayMs after the devnet connected: a subscribe before that has no genesis to be timed from
+    const genesisDelayMs = file.genesisDelayMs ?? DEFAULTS.genesisDelayMs
+    if (n.subscribeAtMs !== undefined && n.subscribeAtMs < -genesisDelayMs) {
+      issues.push({ path: ['nodes', i, 'subscribe', 'atMs'], message: `atMs ${n.subscribeAtMs} is before genesis is set (genesisDelayMs ${genesisDelayMs} ms before it, once the devnet has connected)`, expected: `atMs >= -${genesisDelayMs}` })
+    }
   })
   const expectations = resolveExpectations(file.expectations, { slotMs, heartbeatMs: gossip.heartbeatMs, slots, validatorCount, blocks: traffic.blocks !== undefined }, issues)
   const placement = resolvePlacement(file.placement ?? [], nodes, issues, legs)

@@ -3,7 +3,7 @@
  * duties.subscribeDelayMs) holds a node's SUBSCRIBE back while its legs and
  * streams are up, so its peer learns of it only after the delay, for the TS
  * node, the Go peer and the Rust peer; `subscribe: { atMs }` (duties.subscribeAtMs) times
- * that subscribe from genesis instead, as faults are timed; `start: { delayMs }` starts a
+ * that subscribe from genesis instead, as faults are timed (negative: before genesis); `start: { delayMs }` starts a
  * node that long after the others are ready.
  */
 import { expect } from 'chai'
@@ -65,10 +65,13 @@ describe('start order and timing on real nodes', function () {
     })
   }
 
-  for (const impl of ['ts', 'go', 'rust'] as NodeImpl[]) {
-    it(`${impl}: subscribe at 3 s after genesis: B lists no topic before it, all four soon after`, async () => {
-      const atMs = 3000
+  // 3 s after genesis; and 3 s before it (negative atMs: 1 s after the devnet connected, genesis 4 s after that),
+  // which a node that clamps atMs at 0 or drops its sign misses by 3 s or more
+  const timings = [{ atMs: 3000, genesisDelayMs: undefined }, { atMs: -3000, genesisDelayMs: 4000 }]
+  for (const impl of ['ts', 'go', 'rust'] as NodeImpl[]) for (const { atMs, genesisDelayMs } of timings) {
+    it(`${impl}: subscribe at ${atMs} ms from genesis: B lists no topic before it, all four soon after`, async () => {
       const scenario = pairWithB(impl, `subscribe-at-${impl}`, { subscribeAtMs: atMs })
+      if (genesisDelayMs !== undefined) scenario.genesisDelayMs = genesisDelayMs
       const devnet = await Devnet.start(scenario, { dir: await mkdtemp(join(tmpdir(), 'meshflap-order-')) })
       try {
         const due = devnet.genesisMs + atMs
@@ -81,7 +84,7 @@ describe('start order and timing on real nodes', function () {
           if (topics === 0) lastBare = sent
           if (topics === 4 && firstFull === 0) firstFull = Date.now()
           return firstFull > 0
-        }, atMs + 20_000, 'B subscribed', 50)
+        }, Math.max(0, atMs) + 20_000, 'B subscribed', 50)
         console.log(`      ${impl}: genesis + ${atMs} ms -> B bare until ${lastBare - due} ms, subscribed by ${firstFull - due} ms`)
         expect(lastBare, 'B had no topic until shortly before genesis + atMs (polled every 50 ms)').to.be.at.least(due - 1000)
         // loose bounds on purpose: a subscribe timed from the node's start (or at once) is seconds early

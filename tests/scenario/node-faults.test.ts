@@ -1,6 +1,7 @@
 /** Node faults in a scenario: parsed, checked and resolved to nodes (pure; the real-node tests are in tests/faults-nodes/). */
 import { expect } from 'chai'
 import { parseScenario } from '../../harness/scenario/load-scenario.ts'
+import { ScenarioError } from '../../harness/scenario/scenario-error.ts'
 import { planFaults } from '../../harness/scenario/plan-faults.ts'
 import { decideNodeTarget, nodeSelectorText, resolveNodeTarget } from '../../harness/scenario/resolve-node-target.ts'
 import { statusSnapshot, type LegView, type StatusView } from '../../harness/scenario/status-snapshot.ts'
@@ -40,6 +41,19 @@ describe('scenario: node faults and start order', () => {
     expect(resolveNodeTarget({ kind: 'random-nodes', count: 2 }, s.nodes, seededRng(random.rngSeed))).to.deep.equal(picked)
     const draws = new Set(Array.from({ length: 40 }, (_, i) => resolveNodeTarget({ kind: 'random-nodes', count: 2 }, s.nodes, seededRng(i)).join()))
     expect(draws.size, 'different seeds pick different pairs').to.be.greaterThan(2)
+  })
+
+  it('subscribe atMs may be negative (before genesis), down to -genesisDelayMs: genesis is set that long after the devnet connected', () => {
+    const at = (atMs: number): string => yaml('  - { slot: 1, action: kill, target: { node: C } }')
+      .replace('subscribe: { delayMs: 2000 }', `subscribe: { atMs: ${atMs} }`)
+    expect(parseScenario(at(-1500), 'nf.yaml').nodes[1]?.subscribeAtMs).to.equal(-1500)
+    try {
+      parseScenario(at(-1501), 'early.yaml')
+      expect.fail('atMs -1501 validated with the default genesisDelayMs 1500')
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err
+      expect(err.message).to.match(/early\.yaml:\d+:\d+: nodes\[1\]\.subscribe\.atMs: atMs -1501 is before genesis is set .*\(expected atMs >= -1500\)/)
+    }
   })
 
   it('restart: after as a span (slots or ms, default at once), on any node target', async () => {

@@ -87,9 +87,9 @@ pub struct Duties {
     /// subscribe this many ms after start instead of at once (absent or 0: at once)
     #[serde(default)]
     pub subscribe_delay_ms: u64,
-    /// subscribe this many ms after genesis (absent: see subscribe_delay_ms; wins over it)
+    /// subscribe this many ms after genesis, before it when negative (absent: see subscribe_delay_ms; wins over it)
     #[serde(default)]
-    pub subscribe_at_ms: Option<u64>,
+    pub subscribe_at_ms: Option<i64>,
     /// the attestation subnets to subscribe to (absent: all of them)
     #[serde(default)]
     pub subscribe_subnets: Option<Vec<u64>>,

@@ -51,10 +51,11 @@ pub async fn run(d: Duties, mut genesis: watch::Receiver<u64>, tx: mpsc::Unbound
     }
 }
 
-/// Subscribes `at_ms` after genesis (duties.subscribeAtMs), once; a genesis move before then re-times it.
-pub async fn subscribe_at(at_ms: u64, mut genesis: watch::Receiver<u64>, tx: mpsc::UnboundedSender<Command>) {
+/// Subscribes `at_ms` after genesis (duties.subscribeAtMs; negative: before it), once; a genesis move
+/// before then re-times it. A subscribe already due when genesis is set happens at once.
+pub async fn subscribe_at(at_ms: i64, mut genesis: watch::Receiver<u64>, tx: mpsc::UnboundedSender<Command>) {
     loop {
-        let due = *genesis.borrow_and_update() + at_ms;
+        let due = (*genesis.borrow_and_update() as i64).saturating_add(at_ms).max(0) as u64;
         let wait = Duration::from_millis(due.saturating_sub(now_ms()));
         tokio::select! {
             _ = tokio::time::sleep(wait) => {
