@@ -76,7 +76,10 @@ describe('shipped fixtures on the process runtime', function () {
   // so here one seed shows the shipped file runs green; more seeds are `meshflap run --repeat N`
   const primitiveFixtures = ['stall-bearing-leg', 'burst-loss-aggregator', 'pause-node', 'kill-node', 'restart-node', 'late-subscriber', 'simultaneous-dial-pair',
     'blocks-with-attestations', 'sparse-subnets']
-  const files = [...fieldBugFixtures, ...primitiveFixtures]
+  // every bug class on the field's devnet shape (8 nodes, 32 slots of random faults): one seed here, the
+  // mutants against it are `meshflap power`'s (its catches: every-mutant)
+  const fieldShaped = ['field-shaped']
+  const files = [...fieldBugFixtures, ...primitiveFixtures, ...fieldShaped]
   const seedsOf = (name: string): number => fieldBugFixtures.includes(name) ? SEEDS : 1
 
   it('runs every shipped fixture whose nodes are all TS nodes', async () => {
