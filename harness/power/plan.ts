@@ -7,7 +7,7 @@
  *   variants [correct, ~teardown-on-any-leg-close, ~drop-early-subscribe, stock]  x seeds 5  -> 40 cells
  *
  * A mutant's own fixtures are the one named after its bug class and any whose `catches:` lists
- * it (or says every-mutant, the field-shaped fixture): there it must be caught on every seed.
+ * it (or says every-mutant), as the field-shaped fixture does: there it must be caught on every seed.
  */
 import type { ScenarioOverrides } from '../runner/overrides.ts'
 import type { Scenario } from '../scenario/types.ts'
