@@ -13,6 +13,7 @@
  *   meshflap setup | init           build toxiproxy-server and the Go peer; write a starter into a client repository
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { RUNTIME_NAMES } from '../runtime/runtime.ts'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { GOSSIP_POLICIES } from '../contract/node-config.ts'
 import { DEFAULT_MATRIX_IMPLS, IMPL_NAMES } from '../impls/index.ts'
@@ -47,7 +48,7 @@ export function listArg (name: string, allowed: readonly string[]): (value: stri
   }
 }
 
-export const runtimeOption = (): Option => new Option('--runtime <runtime>', 'where nodes run').choices(['process', 'docker']).default('process')
+export const runtimeOption = (): Option => new Option('--runtime <runtime>', 'where nodes run').choices(RUNTIME_NAMES).default('process')
 
 export function buildProgram (): Command {
   const program = new Command('meshflap')
@@ -122,14 +123,14 @@ export function buildProgram (): Command {
   program.command('rerun')
     .description('replay a run directory (same resolved scenario, seed and fault schedule) and compare the verdicts')
     .argument('<run-dir>', 'a run directory')
-    .addOption(new Option('--runtime <runtime>', 'default: the run\'s own').choices(['process', 'docker']))
+    .addOption(new Option('--runtime <runtime>', 'default: the run\'s own').choices(RUNTIME_NAMES))
     .action(async (dir: string, opts: { runtime?: RuntimeName }) => { process.exitCode = await rerunCommand(dir, opts) })
 
   program.command('triage')
     .description('rerun a failed run with its seed and fresh seeds: deterministic, seed-dependent or flaky')
     .argument('<run-dir>', 'a failed run directory')
     .option('--runs <n>', 'runs with its own seed, and as many fresh seeds', intArg('--runs', 1), 5)
-    .addOption(new Option('--runtime <runtime>', 'default: the run\'s own').choices(['process', 'docker']))
+    .addOption(new Option('--runtime <runtime>', 'default: the run\'s own').choices(RUNTIME_NAMES))
     .action(async (dir: string, opts: { runs: number, runtime?: RuntimeName }) => { process.exitCode = await triageCommand(dir, opts) })
 
   program.command('doctor')

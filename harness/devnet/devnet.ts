@@ -57,7 +57,7 @@ export class DevnetSetupError extends Error {
 }
 
 export interface DevnetOptions {
-  /** 'process' (default), 'docker', or a runtime you constructed */
+  /** 'process' (default), 'docker', 'swarm', or a runtime you constructed */
   runtime?: RuntimeName | Runtime
   /** run directory for configs, logs and history.ndjson (default: a new folder under runs/) */
   dir?: string
@@ -581,6 +581,7 @@ function engineFor (transport: TransportName): EngineKind {
 async function createRuntime (name: RuntimeName, dir: string, runId: string, log: ((line: string) => void) | undefined, logger: Logger): Promise<Runtime> {
   if (name === 'process') return new ProcessRuntime({ dir })
   // loaded only when asked for: dockerode and testcontainers add start-up time a process run does not need
+  if (name === 'swarm') return new (await import('../runtime/swarm-runtime.ts')).SwarmRuntime({ dir, runId, logger, ...(log != null ? { log } : {}) })
   const { DockerRuntime } = await import('../runtime/docker-runtime.ts')
   return new DockerRuntime({ dir, runId, logger, ...(log != null ? { log } : {}) })
 }

@@ -48,7 +48,7 @@ export async function readSavedRun (dir: string): Promise<SavedRun> {
     dir,
     scenario,
     seed: start.seed,
-    runtime: start.runtime === 'docker' ? 'docker' : 'process',
+    runtime: start.runtime === 'docker' || start.runtime === 'swarm' ? start.runtime : 'process',
     statuses: results.verdicts.map(v => ({ expectation: v.expectation, title: v.title, status: v.status })),
     status: results.status
   }

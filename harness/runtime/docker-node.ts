@@ -29,6 +29,10 @@ export interface DockerNodeOptions {
   container: StartedRunContainer
   /** the port the control API listens on inside the container */
   controlPort: number
+  /** where the harness reaches the control API (default: the container's IP and controlPort; swarm: a published port) */
+  controlUrl?: string
+  /** what the harness needs when it cannot reach the control API (default: the docker runtime's) */
+  reachHint?: string
   readyTimeoutMs: number
   signal?: AbortSignal
 }
@@ -45,6 +49,7 @@ export class DockerNode implements RunningNode {
   controlUrl = ''
   listen: string[] = []
   private readonly docker: Docker
+  private readonly reachHint: string
   private readonly log: ContainerLog
   private readonly exitStatus: Promise<number | null>
   private readonly output: NodeOutput
@@ -58,7 +63,8 @@ export class DockerNode implements RunningNode {
     this.containerId = opts.container.id
     this.ip = opts.container.ip
     this.startMs = opts.container.startMs
-    this.controlUrl = `http://${this.ip}:${opts.controlPort}`
+    this.controlUrl = opts.controlUrl ?? `http://${this.ip}:${opts.controlPort}`
+    this.reachHint = opts.reachHint ?? 'the docker runtime needs the engine on this host, with container IPs routable from it'
     this.log = opts.container.log
     this.exitStatus = opts.container.exit
     this.logPath = this.log.path
@@ -135,7 +141,7 @@ export class DockerNode implements RunningNode {
       const res = await fetch(`${this.controlUrl}/v1/status`, { signal: AbortSignal.timeout(3000) })
       await res.body?.cancel()
     } catch (err) {
-      throw new DockerNodeError(`node ${this.name} is ready, but the harness cannot reach its control API at ${this.controlUrl} (${(err as Error).message}): the docker runtime needs the engine on this host, with container IPs routable from it`)
+      throw new DockerNodeError(`node ${this.name} is ready, but the harness cannot reach its control API at ${this.controlUrl} (${(err as Error).message}): ${this.reachHint}`)
     }
   }
 

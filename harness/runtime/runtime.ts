@@ -1,7 +1,8 @@
 /**
- * Where nodes and fault engines run. One interface, two rooms:
- * `process-runtime.ts` (local processes on 127.0.0.1, the fast default) and
- * `docker-runtime.ts` (one container per node/engine on the run's own network).
+ * Where nodes and fault engines run. One interface, three rooms:
+ * `process-runtime.ts` (local processes on 127.0.0.1, the fast default),
+ * `docker-runtime.ts` (one container per node/engine on the run's own network) and
+ * `swarm-runtime.ts` (one service per node/engine on the run's own overlay, over a swarm's hosts).
  *
  *   harness ──control API──> RunningNode        (controlUrl: reachable from the harness)
  *   dialer node ──proxyAddr──> FaultEngine proxy ──upstream──> listener node
@@ -14,7 +15,9 @@ import type { NodeEvent } from '../contract/node-events.ts'
 import type { EngineKind, FaultEngine } from '../faults/engine.ts'
 import type { ImplName } from '../impls/index.ts'
 
-export type RuntimeName = 'process' | 'docker'
+/** Every runtime, for the CLI's `--runtime` choices; `createRuntime` (harness/devnet/devnet.ts) builds each. */
+export const RUNTIME_NAMES = ['process', 'docker', 'swarm'] as const
+export type RuntimeName = typeof RUNTIME_NAMES[number]
 
 export interface NodeLaunch {
   name: string
@@ -24,7 +27,7 @@ export interface NodeLaunch {
   config: NodeConfig
   /** external impl, process runtime: the command to run (config path appended) */
   command?: string[]
-  /** external impl, docker runtime: the image to run (config mounted at /config/node.json) */
+  /** external impl, docker and swarm runtimes: the image to run (config mounted at /config/node.json) */
   image?: string
 }
 

@@ -50,8 +50,8 @@ export function recheckScenario (scenario: Scenario, options: RecheckOptions): S
   })
   scenario.nodes.forEach((n, i) => {
     if (n.impl !== 'external') return
-    const missing = options.runtime === 'docker'
-      ? (n.image === undefined || n.image === '' ? '--external-image <image> (the docker runtime runs an image)' : undefined)
+    const missing = options.runtime !== 'process'
+      ? (n.image === undefined || n.image === '' ? `--external-image <image> (the ${options.runtime} runtime runs an image)` : undefined)
       : (n.command === undefined || n.command.length === 0 ? '--external-command <argv...> (the process runtime runs a command)' : undefined)
     if (missing !== undefined) {
       problems.push({ file: scenario.file, line: 0, col: 0, path: formatPath(['nodes', i]), message: `node ${n.name} has impl external${after} but nothing to run`, expected: missing })
