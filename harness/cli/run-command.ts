@@ -76,7 +76,8 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
           })
         } catch (err) {
           line.done()
-          const setup = err instanceof DevnetSetupError || err instanceof ImplLaunchError || (err as Error).name === 'NodeStartError'
+          // no engine, no swarm, an engine that is no manager: nothing was started, nothing judged (exit 2)
+          const setup = err instanceof DevnetSetupError || err instanceof ImplLaunchError || ['NodeStartError', 'DockerUnavailableError', 'SwarmUnavailableError', 'SwarmSettingsError'].includes((err as Error).name)
           process.stderr.write(`${scenario.name}: ${setup ? 'set-up failed' : 'run failed'}: ${(err as Error).message}\n`)
           return EXIT.badInput
         } finally {
