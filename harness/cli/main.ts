@@ -68,7 +68,7 @@ export function buildProgram (): Command {
     .option('--repeat <n>', 'run each scenario n times with seeds seed, seed+1, ...', intArg('--repeat', 1), 1)
     .option('--out <dir>', 'parent folder of run directories', 'runs')
     .option('--external-command <cmd...>', 'process runtime: command of impl "external" nodes (config path appended)')
-    .option('--external-image <image>', 'docker runtime: image of impl "external" nodes')
+    .option('--external-image <image>', 'docker and swarm runtimes: image of impl "external" nodes (swarm: present on every swarm node)')
     .action(async (files: string[], opts) => { process.exitCode = await runCommand(files, opts) })
 
   program.command('list')

@@ -147,7 +147,7 @@ describe('swarm runtime: one service per node and fault engine, over the swarm\'
     const file = join(dir, 'long.yaml')
     await writeFile(file, LONG_RUN)
     const started = async (out: string): Promise<{ child: ReturnType<typeof spawn>, runId: string, exited: Promise<{ code: number | null, signal: string | null }>, stderr: string[] }> => {
-      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'harness', 'cli', 'bin.js'), 'run', file, '--runtime', 'swarm', '--seeds', '1', '--out', out], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MESHFLAP_SWARM_ENGINES: [...swarm.settings.engines].map(([h, u]) => `${h}=${u}`).join(',') } })
+      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'harness', 'cli', 'bin.js'), 'run', file, '--runtime', 'swarm', '--out', out], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MESHFLAP_SWARM_ENGINES: [...swarm.settings.engines].map(([h, u]) => `${h}=${u}`).join(',') } })
       const stderr: string[] = []
       child.stderr.on('data', (d: Buffer) => { stderr.push(d.toString()) })
       const exited = new Promise<{ code: number | null, signal: string | null }>(resolve => { child.once('exit', (code, signal) => { resolve({ code, signal }) }) })
