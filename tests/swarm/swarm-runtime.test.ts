@@ -95,8 +95,9 @@ describe('swarm runtime: one service per node and fault engine, over the swarm\'
         expect([hostOf('A'), hostOf('B')]).to.include(swarm.two.hostname)
       }
       // overlay addresses for peers, a published port on the swarm node for the harness
-      expect(a.node.listen[0]).to.match(/^\/ip4\/10\.[0-9.]+\/udp\/[0-9]+\/quic-v1$/)
-      expect(a.node.controlUrl).to.not.include(a.node.listen[0]!.split('/')[2]!)
+      const taskOf = (name: string): { ip: string } => [...rt.tasks.values()].find(t => t.containerName.endsWith(`-node-${name}`))!
+      expect(a.node.listen[0]).to.match(new RegExp(`^/ip4/${taskOf('A').ip.replace(/\./g, '\\.')}/udp/[0-9]+/quic-v1$`))
+      expect(a.node.controlUrl).to.not.include(taskOf('A').ip)
       const proxies = await dialThroughProxies(engine, a, b, 'quic')
       await waitFor(async () => meshed(await a!.client.status()) && meshed(await b!.client.status()), 30_000, 'A and B are meshed', 100)
       for (const [node, peer] of [[a, b], [b, a]] as const) {
