@@ -134,7 +134,7 @@ engine_down () {
   left=$(pgrep -f -- "$EXEC_ROOT/" || true)
   if [ -n "$left" ]; then kill -KILL $left 2>/dev/null || true; sleep 1; fi
   # mounts of its containers and namespaces (deepest first), then its files
-  grep -E " ($EXEC_ROOT|$DATA_ROOT)[/ ]" /proc/mounts | awk '{ print $2 }' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -E " ($EXEC_ROOT|$DATA_ROOT)[/ ]" /proc/mounts || true; } | awk '{ print $2 }' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$DATA_ROOT" "$EXEC_ROOT"
 }
 
