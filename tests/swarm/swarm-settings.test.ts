@@ -1,12 +1,13 @@
 /**
  * The swarm runtime's checks that need no engine: its settings, and what requireSwarm says
  * about an engine that is no swarm manager (a stub answers as dockerd would), before anything
- * is created. Plus the clean-up report line with swarm objects and the CLI's runtime choices.
+ * is created. Plus the clean-up of a swarm run's objects (services first, the overlay once its tasks
+ * left it), the report line with swarm objects and the CLI's runtime choices.
  */
 import { expect } from 'chai'
 import type Docker from 'dockerode'
 import { buildProgram } from '../../harness/cli/main.ts'
-import { emptyReport, renderCleanReport } from '../../harness/runtime/docker-clean.ts'
+import { emptyReport, removeRun, renderCleanReport } from '../../harness/runtime/docker-clean.ts'
 import { RUNTIME_NAMES } from '../../harness/runtime/runtime.ts'
 import { requireSwarm, SwarmUnavailableError } from '../../harness/runtime/swarm-cluster.ts'
 import { dockerAt, SwarmSettingsError, swarmSettingsFromEnv } from '../../harness/runtime/swarm-settings.ts'
@@ -55,6 +56,31 @@ describe('swarm runtime settings and checks (no engine)', () => {
     const cluster = await requireSwarm(stubEngine({ LocalNodeState: 'active', ControlAvailable: true, NodeID: 'm1' }, nodes), NO_SETTINGS)
     expect(cluster.hosts.map(h => [h.hostname, h.addr, h.self])).to.deep.equal([['manager', '192.0.2.2', true]])
     expect(cluster.skipped).to.deep.equal(['worker-1: no engine in MESHFLAP_SWARM_ENGINES', 'drained: ready/drain'])
+  })
+
+  it('removeRun on a manager: services, then configs and the overlay, retried while the removed services\' tasks still use them', async () => {
+    const done: string[] = []
+    let networkTries = 0
+    const labels = { 'meshflap.run': 'r1', 'meshflap.owner': 'h/1/2' }
+    const manager = {
+      info: async () => ({ Swarm: { ControlAvailable: true } }),
+      listContainers: async () => [],
+      listNetworks: async () => [{ Id: 'n1', Name: 'meshflap-r1', Labels: labels }],
+      listServices: async () => [{ ID: 's1', Spec: { Name: 'meshflap-r1-node-A', Labels: labels } }],
+      listConfigs: async () => [{ ID: 'c1', Spec: { Name: 'meshflap-r1-node-A', Labels: labels } }],
+      getService: (id: string) => ({ remove: async () => { done.push(`service ${id}`) } }),
+      getConfig: (id: string) => ({ remove: async () => { done.push(`config ${id}`) } }),
+      getNetwork: (id: string) => ({
+        remove: async () => {
+          // the first try finds the task still attached, as dockerd answers
+          if (++networkTries === 1) throw Object.assign(new Error('network meshflap-r1 has active endpoints'), { statusCode: 403 })
+          done.push(`network ${id}`)
+        }
+      })
+    } as unknown as Docker
+    const report = await removeRun(manager, 'r1')
+    expect(done).to.deep.equal(['service s1', 'config c1', 'network n1'])
+    expect(report).to.deep.include({ services: ['meshflap-r1-node-A'], configs: ['meshflap-r1-node-A'], networks: ['meshflap-r1'], errors: [] })
   })
 
   it('the clean-up line counts services and configs only when there are some; --runtime offers swarm', () => {
