@@ -6,7 +6,10 @@
  *             stderr ──────────────> NodeOutput ──> tail (last lines for verdicts); ContainerLog keeps the file
  *   POST /containers/<id>/wait ──> exited (after the log is drained)
  *
- * The control API and listen addresses are the container's IP on the run network.
+ * The control API and listen addresses are the container's IP on the run network. The swarm
+ * runtime uses the same class for a service's task: `docker` is then the engine of the swarm node
+ * the task runs on (kill, pause, stop go there), the container log is read from its logs endpoint,
+ * and `controlUrl` is the port published on that node.
  */
 import { constants } from 'node:os'
 import type Docker from 'dockerode'

@@ -8,6 +8,8 @@
  *   MESHFLAP_DEBIAN_MIRROR           debootstrap's mirror for the local base (default deb.debian.org)
  *   MESHFLAP_REQUIRE_DOCKER=1        docker tests fail instead of skipping without an engine (CI)
  *   DOCKER_HOST                      read by dockerode itself (docker-modem)
+ *
+ * The swarm runtime's own settings (MESHFLAP_SWARM_ENGINES, MESHFLAP_SWARM_HOSTS) are in swarm-settings.ts.
  */
 
 /** The docker runtime's knobs; `dockerSettingsFromEnv()` fills them from the environment. */
