@@ -105,6 +105,9 @@ describe('swarm runtime: one service per node and fault engine, over the swarm\'
         const proxy = proxies.get(`${node.node.name}-to-${peer.node.name}`)!
         expect(outbound.map(l => l.remote.replace(/\/p2p\/.*$/, ''))).to.deep.equal([`/ip4/${proxy.replace(/:([0-9]+)$/, '/udp/$1/quic-v1')}`])
       }
+      // the configs park genesis an hour away (docker-pair's nodeConfig): duties start now
+      const genesis = Date.now() + 500
+      await Promise.all([a.client.setGenesis(genesis), b.client.setGenesis(genesis)])
       await waitFor(() => deliveries(a!, b!).length >= 2 && deliveries(b!, a!).length >= 2, 20_000, 'two attestations each way', 100)
 
       // B runs on the worker when there is one: its freeze and its kill go through that engine
