@@ -87,15 +87,16 @@ join_swarm () {
     say "the primary engine is no swarm manager ($manager_state): not joined. \`docker swarm init\` there, then run \`$0 up\` again"
     return 0
   fi
-  local cluster mine
+  local cluster mine addr
+  addr=$(docker info --format '{{.Swarm.NodeAddr}}')
+  vtep_source "$addr"
   cluster=$(docker info --format '{{.Swarm.Cluster.ID}}')
   mine=$(d2 info --format '{{.Swarm.LocalNodeState}} {{if .Swarm.Cluster}}{{.Swarm.Cluster.ID}}{{end}}' 2>/dev/null || true)
   if [ "$mine" = "active $cluster" ]; then say "already a worker of swarm $cluster"; return 0; fi
   if [ "${mine%% *}" != "inactive" ]; then d2 swarm leave --force >/dev/null 2>&1 || true; fi
   # a node entry left by an earlier engine of this name (down, never removed) would make two
   forget_node
-  local addr token
-  addr=$(docker info --format '{{.Swarm.NodeAddr}}')
+  local token
   token=$(docker swarm join-token -q worker)
   say "joining swarm $cluster at $addr:2377 as a worker (advertise $NS_ADDR) ..."
   d2 swarm join --token "$token" --advertise-addr "$NS_ADDR" --listen-addr "$NS_ADDR:2377" "$addr:2377" >/dev/null
@@ -108,6 +109,23 @@ join_swarm () {
   done
   say "node $NAME did not become Ready within ${WAIT_S}s"
   exit 1
+}
+
+# The manager's VXLAN packets to this engine must leave with the manager's advertise address as source.
+# The route the kernel makes for the /30 picks HOST_ADDR instead, and the worker's kernel drops those
+# packets: its overlay fdb holds each manager-side task MAC as a static entry at the advertise address,
+# and a vxlan device with learning on drops a packet whose source differs from a static entry's remote
+# (vxlan_snoop). Overlay traffic then only flows worker -> manager. A /32 with `src` fixes the source;
+# it goes with the veth on `down`. Only when the advertise address is one of this host's own.
+vtep_source () {
+  local addr=$1 own
+  for own in $(ip -4 -o addr show | awk '{ print $4 }'); do
+    if [ -n "$addr" ] && [ "${own%/*}" = "$addr" ]; then
+      ip route replace "$NS_ADDR/32" dev "$HOST_IF" src "$addr"
+      return 0
+    fi
+  done
+  say "the manager's advertise address ($addr) is not this host's: VXLAN from here may come from $HOST_ADDR"
 }
 
 # The manager's entries for this engine's hostname (a worker that left stays listed as Down).
