@@ -91,8 +91,12 @@ join_swarm () {
   addr=$(docker info --format '{{.Swarm.NodeAddr}}')
   vtep_source "$addr"
   cluster=$(docker info --format '{{.Swarm.Cluster.ID}}')
-  mine=$(d2 info --format '{{.Swarm.LocalNodeState}} {{if .Swarm.Cluster}}{{.Swarm.Cluster.ID}}{{end}}' 2>/dev/null || true)
-  if [ "$mine" = "active $cluster" ]; then say "already a worker of swarm $cluster"; return 0; fi
+  # a worker's info has no Swarm.Cluster (managers only): it is this swarm's when the manager knows its node id
+  mine=$(d2 info --format '{{.Swarm.LocalNodeState}} {{.Swarm.NodeID}}' 2>/dev/null || true)
+  if [ "${mine%% *}" = active ] && [ "$(docker node inspect "${mine#* }" --format '{{.Description.Hostname}} {{.Status.State}}' 2>/dev/null)" = "$NAME ready" ]; then
+    say "already a worker of swarm $cluster"
+    return 0
+  fi
   if [ "${mine%% *}" != "inactive" ]; then d2 swarm leave --force >/dev/null 2>&1 || true; fi
   # a node entry left by an earlier engine of this name (down, never removed) would make two
   forget_node
