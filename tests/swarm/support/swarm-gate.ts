@@ -8,6 +8,7 @@
  *   a second engine            as root: `ci/docker/second-engine.sh up` (netns, dockerd, joined as a worker),
  *                              `down` after when it was not up before; MESHFLAP_SWARM_SECOND_ENGINE=0 skips it.
  *                              When it cannot come up, `two` is undefined and the reason is printed once.
+ *   MESHFLAP_SWARM_ENGINES     set in process.env until restore() (runScenario and the CLI read it there)
  *
  *   before(async function () { swarm = await swarmOrSkip(this) })  after(async () => { await swarm?.restore() })
  */
@@ -69,12 +70,18 @@ export async function swarmOrSkip (ctx: Mocha.Context): Promise<TestSwarm> {
     }
   }
   if (whyNoSecond !== undefined) process.stdout.write(`  swarm tests on one node only: ${whyNoSecond}\n`)
+  // runs started by name (runScenario, the CLI) read the engine map from the environment, as a user's do
+  const enginesBefore = process.env.MESHFLAP_SWARM_ENGINES
+  const engines = [...settings.engines].map(([h, u]) => `${h}=${u}`).join(',')
+  if (engines !== '') process.env.MESHFLAP_SWARM_ENGINES = engines
   return {
     manager,
     settings,
     ...(two !== undefined ? { two } : {}),
     ...(whyNoSecond !== undefined ? { whyNoSecond } : {}),
     restore: async () => {
+      if (enginesBefore === undefined) delete process.env.MESHFLAP_SWARM_ENGINES
+      else process.env.MESHFLAP_SWARM_ENGINES = enginesBefore
       if (madeSecond) await run(SECOND_ENGINE, ['down'], { timeout: 120_000 }).catch((err: Error) => { process.stdout.write(`  second-engine.sh down failed: ${err.message}\n`) })
       if (madeSwarm) {
         await manager.swarmLeave({ force: true })
