@@ -8,6 +8,7 @@
  *                                                   └─> failed / rejected / shutdown: SwarmServiceError with the task's error
  *   node engine: GET /containers/<id>/logs?follow ──> ContainerLog (log file, lines held until consumed)
  *                POST /containers/<id>/wait?condition=not-running ──> exit status
+ *                GET /containers/<id>/json ──> the host port of each target port in the node address's family
  *
  * The container stays on its node after it ends (until the service is removed), so its log and
  * exit code are there to read even after a SIGKILL: unlike the docker runtime, no attach is needed.
@@ -82,15 +83,37 @@ export async function startService (manager: Docker, spec: ServiceSpecInput, opt
   const attachment = (task.NetworksAttachments ?? []).find(a => a.Network?.ID === spec.network.id)
   const ip = (attachment?.Addresses?.[0] ?? '').replace(/\/[0-9]+$/, '')
   if (ip === '') throw new SwarmServiceError(`service ${spec.name}: its task has no address on the run network ${spec.network.id}`)
-  const published = new Map<number, string>()
-  for (const p of task.Status?.PortStatus?.Ports ?? []) {
-    if (p.TargetPort !== undefined && p.PublishedPort !== undefined) published.set(p.TargetPort, `${spec.host.addr}:${p.PublishedPort}`)
-  }
+  const published = await publishedPorts(container, task, spec)
   for (const p of spec.ports) if (!published.has(p)) throw new SwarmServiceError(`service ${spec.name}: port ${p} was not published on ${spec.host.hostname}`)
   return { id: containerId, containerName: spec.name, ip, startMs: Math.round(performance.now() - t0), log, exit, serviceId: service.id, host: spec.host, published }
 }
 
-interface TaskInfo {
+/**
+ * Where the harness reaches each target port: `addr:port` on the task's swarm node. The container's own
+ * bindings say which host port belongs to which address family; the task's PortStatus does not, and an
+ * engine with IPv6 may bind a different port on `::` than on 0.0.0.0 for one target port (Docker 20.10
+ * does: PortStatus then lists both, and the IPv6 one refuses an IPv4 connection). The family of the
+ * node's address picks; PortStatus only when the container has no bindings to read.
+ */
+export async function publishedPorts (container: Pick<Docker.Container, 'inspect'>, task: Pick<TaskInfo, 'Status'>, spec: Pick<ServiceSpecInput, 'host'>): Promise<Map<number, string>> {
+  const addr = spec.host.addr
+  const v6 = addr.includes(':')
+  const hostPart = v6 ? `[${addr}]` : addr
+  const published = new Map<number, string>()
+  const info = await container.inspect().catch(() => undefined) as { NetworkSettings?: { Ports?: Record<string, Array<{ HostIp?: string, HostPort?: string }> | null> } } | undefined
+  for (const [key, bindings] of Object.entries(info?.NetworkSettings?.Ports ?? {})) {
+    const [target, proto] = key.split('/')
+    if (proto !== 'tcp' || bindings == null) continue
+    const binding = bindings.find(b => (b.HostIp ?? '').includes(':') === v6 && b.HostPort !== undefined && b.HostPort !== '')
+    if (binding !== undefined) published.set(Number(target), `${hostPart}:${binding.HostPort ?? ''}`)
+  }
+  for (const p of task.Status?.PortStatus?.Ports ?? []) {
+    if (p.TargetPort !== undefined && p.PublishedPort !== undefined && !published.has(p.TargetPort)) published.set(p.TargetPort, `${hostPart}:${p.PublishedPort}`)
+  }
+  return published
+}
+
+export interface TaskInfo {
   ID: string
   NodeID?: string
   Status?: {

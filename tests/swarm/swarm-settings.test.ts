@@ -11,6 +11,8 @@ import { emptyReport, removeRun, renderCleanReport } from '../../harness/runtime
 import { RUNTIME_NAMES } from '../../harness/runtime/runtime.ts'
 import { requireSwarm, SwarmUnavailableError } from '../../harness/runtime/swarm-cluster.ts'
 import { dockerAt, SwarmSettingsError, swarmSettingsFromEnv } from '../../harness/runtime/swarm-settings.ts'
+import { publishedPorts } from '../../harness/runtime/swarm-service.ts'
+import type { SwarmHost } from '../../harness/runtime/swarm-cluster.ts'
 
 /** An engine that answers /_ping, /version, /info and /nodes as told; creates nothing (it has no create calls). */
 function stubEngine (swarm: Record<string, unknown>, nodes: unknown[] = []): Docker {
@@ -81,6 +83,17 @@ describe('swarm runtime settings and checks (no engine)', () => {
     const report = await removeRun(manager, 'r1')
     expect(done).to.deep.equal(['service s1', 'config c1', 'network n1'])
     expect(report).to.deep.include({ services: ['meshflap-r1-node-A'], configs: ['meshflap-r1-node-A'], networks: ['meshflap-r1'], errors: [] })
+  })
+
+  it('published ports: the container\'s binding of the node address\'s family, not whichever PortStatus lists last', async () => {
+    // Docker 20.10 with IPv6 binds one target port to different host ports on 0.0.0.0 and ::, and PortStatus lists both
+    const task = { Status: { PortStatus: { Ports: [{ TargetPort: 9100, PublishedPort: 32828 }, { TargetPort: 9100, PublishedPort: 32826 }, { TargetPort: 8474, PublishedPort: 32830 }] } } }
+    const container = { inspect: async () => ({ NetworkSettings: { Ports: { '9100/tcp': [{ HostIp: '0.0.0.0', HostPort: '32828' }, { HostIp: '::', HostPort: '32826' }], '7000/udp': null } } }) } as unknown as Docker.Container
+    const host = (addr: string): { host: SwarmHost } => ({ host: { addr } as SwarmHost })
+    expect(Object.fromEntries(await publishedPorts(container, task, host('192.0.2.2')))).to.deep.equal({ 9100: '192.0.2.2:32828', 8474: '192.0.2.2:32830' })
+    expect((await publishedPorts(container, task, host('2001:db8::2'))).get(9100)).to.equal('[2001:db8::2]:32826')
+    const gone = { inspect: async () => { throw new Error('no such container') } } as unknown as Docker.Container
+    expect((await publishedPorts(gone, task, host('192.0.2.2'))).get(9100), 'PortStatus\'s first when the container cannot be read').to.equal('192.0.2.2:32828')
   })
 
   it('the clean-up line counts services and configs only when there are some; --runtime offers swarm', () => {
