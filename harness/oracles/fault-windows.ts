@@ -79,7 +79,13 @@ export function faultWindows (faults: readonly FaultEntry[], endMs: number, opts
     const heals = f.phase === 'heal' || f.action === 'up' || f.action === 'heal' || f.action === 'resume'
     if (heals) {
       const onLeg = open.filter(w => w.leg === f.leg)
-      if (f.action === 'heal') { for (const w of onLeg) close(w, f.ts); continue }
+      if (f.action === 'heal') {
+        // a fault's heal ends that fault's window only: overlapping faults on one leg (a blackhole applied
+        // while a latency heals) keep theirs, as the fault plane removes only the healed fault's toxic
+        const own = onLeg.filter(w => w.fault === f.fault)
+        for (const w of own.length > 0 ? own : onLeg) close(w, f.ts)
+        continue
+      }
       if (f.action === 'resume') {
         const paused = onLeg.filter(w => w.action === 'pause')
         const target = paused.find(w => w.fault === f.fault) ?? paused.at(-1)

@@ -54,6 +54,21 @@ describe('oracles: node faults', () => {
     ])
   })
 
+  it('fault windows: a heal ends its own fault\'s window, not another fault\'s on the same leg', () => {
+    // field-shaped seed 89: a blackhole applied on N2>N7 2 ms before a latency on that leg healed; the
+    // latency's heal closed the blackhole's window too, so a leg death 2 s later counted as unfaulted
+    const ws = faultWindows([
+      { kind: 'fault', ts: 1000, fault: 'faults[5]#3', action: 'latency', phase: 'apply', leg: 'N2>N7' },
+      { kind: 'fault', ts: 4000, fault: 'faults[3]#3', action: 'blackhole', phase: 'apply', leg: 'N2>N7' },
+      { kind: 'fault', ts: 4002, fault: 'faults[5]#3', action: 'heal', phase: 'heal', leg: 'N2>N7' },
+      { kind: 'fault', ts: 6004, fault: 'faults[3]#3', action: 'heal', phase: 'heal', leg: 'N2>N7' }
+    ], 9000)
+    expect(ws.map(w => [w.fault, w.fromMs, w.toMs, w.open])).to.deep.equal([
+      ['faults[5]#3', 1000, 4002, false],
+      ['faults[3]#3', 4000, 6004, false]
+    ])
+  })
+
   it('fault windows: a rebind lasts rebindEffectMs (the QUIC detection bound), an instant without it; a close is always an instant', () => {
     const faults: FaultEntry[] = [
       { kind: 'fault', ts: 1000, fault: 'f0', action: 'rebind', phase: 'apply', leg: 'A>B' },
