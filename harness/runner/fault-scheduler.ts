@@ -18,7 +18,7 @@ import { applyAction } from '../devnet/apply-fault.ts'
 import type { PlannedFault } from '../scenario/plan-faults.ts'
 import { resolveTarget } from '../scenario/resolve-target.ts'
 import { decideNodeTarget, isNodeTarget, needsStatus, nodeSelectorText } from '../scenario/resolve-node-target.ts'
-import { pairAction } from '../faults/actions/index.ts'
+import { legAction, pairAction } from '../faults/actions/index.ts'
 import type { FaultActionSpec, NodeActionSpec, NodeTarget, Target } from '../scenario/types.ts'
 import type { TargetResolution, TargetedLeg } from '../scenario/resolve-target.ts'
 import type { StatusSnapshot } from '../scenario/status-snapshot.ts'
@@ -118,7 +118,8 @@ export class FaultScheduler {
   /** The target decided from live status (same seed, so the same choice on the same status). */
   private async decide (planned: PlannedFault, label: string): Promise<{ snapshot: StatusSnapshot, resolution: TargetResolution }> {
     const snapshot = await this.devnet.snapshot()
-    const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed))
+    const liveLegsOnly = legAction((planned.action as FaultActionSpec).kind)?.needsConnection === true
+    const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed), { liveLegsOnly })
     this.devnet.logResolution(planned.target as Target, resolution, label)
     return { snapshot, resolution }
   }

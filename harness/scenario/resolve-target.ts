@@ -62,7 +62,13 @@ export function selectorText (target: Target, pair?: readonly [string, string]):
   }
 }
 
-export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rng): TargetResolution {
+/** How a target is decided beyond its selector. */
+export interface ResolveOptions {
+  /** `random`: draw among the legs whose dialer has a live connection (all of them when none has) */
+  liveLegsOnly?: boolean
+}
+
+export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rng, options: ResolveOptions = {}): TargetResolution {
   const out: TargetResolution = { legs: [], unresolved: [] }
   const ends = new LegEnds(snapshot)
   switch (target.kind) {
@@ -80,11 +86,14 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
         return out
       }
       // only legs that exist: with `peers: { degree }` a pair that does not peer has none
-      const candidates: Array<[string, string]> = target.pair !== undefined
+      const all: Array<[string, string]> = target.pair !== undefined
         ? [[target.pair[0], target.pair[1]], [target.pair[1], target.pair[0]]]
         : snapshot.nodes.flatMap(d => peersOf(snapshot, d).map((l): [string, string] => [d, l]))
+      const live = options.liveLegsOnly === true ? all.filter(([d, l]) => ends.leg(d, l, '', '').dialerLeg !== undefined) : all
+      const candidates = live.length > 0 ? live : all
       const [dialer, listener] = candidates[pickIndex(rng, candidates.length)] as [string, string]
-      out.legs.push(ends.leg(dialer, listener, selectorText(target), `drawn from ${candidates.length} leg(s) by the seed`))
+      const of = candidates === all ? `${all.length} leg(s)` : `the ${live.length} of ${all.length} leg(s) with a live connection`
+      out.legs.push(ends.leg(dialer, listener, selectorText(target), `drawn from ${of} by the seed`))
       return out
     }
     case 'role-of-random': {

@@ -105,6 +105,19 @@ describe('scenario: resolveTarget', () => {
     expect(selectorText({ kind: 'random' })).to.equal('random (any leg)')
   })
 
+  it('random with liveLegsOnly (an action on the connection, close): only legs whose dialer has one; all when none has', () => {
+    // C lost its connection to B (C>B): its redial waits behind a down leg
+    const noCB = statusSnapshot(nodes, [A, B, status('C', [conn('c-in-a', 'pA', 'inbound', ['outbound']), conn('c-out-a', 'pA', 'outbound', ['inbound'])])])
+    const pick = (seed: number, live: boolean): string => resolveTarget({ kind: 'random' }, noCB, seededRng(seed), { liveLegsOnly: live }).legs.map(l => l.leg).join()
+    const drawn = new Set(Array.from({ length: 200 }, (_, i) => pick(i, true)))
+    expect([...drawn].sort()).to.deep.equal(['A>B', 'A>C', 'B>A', 'B>C', 'C>A'])
+    expect(new Set(Array.from({ length: 200 }, (_, i) => pick(i, false))), 'without it, every leg').to.include('C>B')
+    expect(pick(5, true), 'fixed by the seed').to.equal(pick(5, true))
+    expect(resolveTarget({ kind: 'random' }, noCB, seededRng(1), { liveLegsOnly: true }).legs[0]?.why).to.equal('drawn from the 5 of 6 leg(s) with a live connection by the seed')
+    const none = statusSnapshot(nodes, [status('A', []), status('B', []), status('C', [])])
+    expect(resolveTarget({ kind: 'random' }, none, seededRng(1), { liveLegsOnly: true }).legs, 'none live: drawn from all').to.have.length(1)
+  })
+
   it('role-of-random: distinct nodes drawn from the seed, the role for every peer of each', () => {
     const t: Target = { kind: 'role-of-random', role: 'outbound', count: 2 }
     const r1 = resolveTarget(t, snap, seededRng(9))

@@ -69,6 +69,12 @@ export interface LegAction<S extends { kind: string }> extends ActionBase<S> {
   transports: readonly TransportName[]
   /** what to use instead on the other transport */
   otherwise?: string
+  /**
+   * It acts on the leg's connection, so a `random` target draws among the legs that have one when
+   * it is decided (a leg whose connection is gone, waiting for its redial behind a down leg, would
+   * leave the fault unapplied and the run unjudged).
+   */
+  needsConnection?: boolean
   apply (action: S, ctx: LegActionContext): Promise<void>
 }
 

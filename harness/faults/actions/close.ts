@@ -10,6 +10,7 @@ export const close: LegAction<CloseSpec> = {
   on: 'leg',
   transports: BOTH,
   takesDuration: false,
+  needsConnection: true,
   params: [],
   schema: {
     type: "object",
