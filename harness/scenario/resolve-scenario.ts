@@ -52,13 +52,13 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
     issues.push({ path: ['quic', 'keepAliveIntervalMs'], message: `keep-alive ${quic.keepAliveIntervalMs} ms is not below the idle timeout ${quic.maxIdleTimeoutMs} ms: idle legs would die`, expected: 'keepAliveIntervalMs < maxIdleTimeoutMs' })
   }
   const faults = resolveFaults(file.faults ?? [], { nodes, legs, slotMs, slots, where }, issues)
+  const genesisDelayMs = file.genesisDelayMs ?? DEFAULTS.genesisDelayMs
   nodes.forEach((n, i) => {
     // a subscribe timed after the run is a subscribe that never happens while anything is judged
     if (n.subscribeAtMs !== undefined && n.subscribeAtMs >= slots * slotMs) {
       issues.push({ path: ['nodes', i, 'subscribe', 'atMs'], message: `atMs ${n.subscribeAtMs} is after the last slot ends (${slots} slots x ${slotMs} ms = ${slots * slotMs} ms)`, expected: `atMs < ${slots * slotMs}` })
     }
     // genesis is set genesisDelayMs after the devnet connected: a subscribe before that has no genesis to be timed from
-    const genesisDelayMs = file.genesisDelayMs ?? DEFAULTS.genesisDelayMs
     if (n.subscribeAtMs !== undefined && n.subscribeAtMs < -genesisDelayMs) {
       issues.push({ path: ['nodes', i, 'subscribe', 'atMs'], message: `atMs ${n.subscribeAtMs} is before genesis is set (genesisDelayMs ${genesisDelayMs} ms before it, once the devnet has connected)`, expected: `atMs >= -${genesisDelayMs}` })
     }
@@ -94,7 +94,7 @@ export function resolveScenario (file: ScenarioFile, options: ResolveOptions): R
       wire: file.wire ?? DEFAULTS.wire,
       slotMs,
       slots,
-      genesisDelayMs: file.genesisDelayMs ?? DEFAULTS.genesisDelayMs,
+      genesisDelayMs,
       subnetSubscriptions: traffic.subnetSubscriptions,
       ...(traffic.blocks !== undefined ? { blocks: traffic.blocks } : {}),
       nodes,

@@ -89,7 +89,7 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
       const all: Array<[string, string]> = target.pair !== undefined
         ? [[target.pair[0], target.pair[1]], [target.pair[1], target.pair[0]]]
         : snapshot.nodes.flatMap(d => peersOf(snapshot, d).map((l): [string, string] => [d, l]))
-      const live = options.liveLegsOnly === true ? all.filter(([d, l]) => ends.leg(d, l, '', '').dialerLeg !== undefined) : all
+      const live = options.liveLegsOnly === true ? all.filter(([d, l]) => ends.dialerConnection(d, l) !== undefined) : all
       const candidates = live.length > 0 ? live : all
       const [dialer, listener] = candidates[pickIndex(rng, candidates.length)] as [string, string]
       const of = candidates === all ? `${all.length} leg(s)` : `the ${live.length} of ${all.length} leg(s) with a live connection`
@@ -205,8 +205,13 @@ class LegEnds {
     return this.peerIds.get(name) ?? this.snapshot.status.get(name)?.peerId
   }
 
+  /** The dialer's connection for the leg dialer>listener now (undefined: none live). */
+  dialerConnection (dialer: string, listener: string): string | undefined {
+    return this.connection(dialer, listener, 'outbound')
+  }
+
   leg (dialer: string, listener: string, selector: string, why: string): TargetedLeg {
-    const dialerLeg = this.connection(dialer, listener, 'outbound')
+    const dialerLeg = this.dialerConnection(dialer, listener)
     const listenerLeg = this.connection(listener, dialer, 'inbound')
     return {
       leg: `${dialer}>${listener}`,
