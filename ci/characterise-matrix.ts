@@ -21,7 +21,10 @@ import { parseArgs } from 'node:util'
 import { loadAll } from '../harness/cli/load-scenarios.ts'
 import { isImplName } from '../harness/impls/index.ts'
 import type { ImplName } from '../harness/impls/index.ts'
-import { loadKnownFailures } from '../harness/matrix/known-failures.ts'
+import { knownFailureFor, loadKnownFailures } from '../harness/matrix/known-failures.ts'
+import type { KnownFailure } from '../harness/matrix/known-failures.ts'
+import { classifyCell } from '../harness/matrix/classify.ts'
+import { unmetPrecondition } from '../harness/matrix/unmet-precondition.ts'
 import { planMatrix } from '../harness/matrix/plan.ts'
 import type { MatrixCell } from '../harness/matrix/plan.ts'
 import { runMatrix } from '../harness/matrix/run-matrix.ts'
@@ -30,7 +33,7 @@ import { PROJECT_ROOT } from '../harness/util/paths.ts'
 import { readHistory } from '../harness/report/read-history.ts'
 import { judge } from '../harness/oracles/index.ts'
 import { composeStatus } from '../harness/oracles/verdict.ts'
-import type { RunStart } from '../harness/history/types.ts'
+import type { HistoryEntry, RunStart } from '../harness/history/types.ts'
 import type { Scenario } from '../harness/scenario/types.ts'
 
 const { values } = parseArgs({
@@ -84,30 +87,57 @@ async function doneKeys (log: string): Promise<Set<string>> {
 /** cell (seed left out) -> passes / runs, the statuses and the classes seen */
 async function table (dir: string): Promise<string> {
   const rows = new Map<string, MatrixCellResult[]>()
+  const known = await loadKnownFailures(join(PROJECT_ROOT, 'fixtures', 'known-failures.yaml'))
   const text = await readFile(join(dir, 'cells.ndjson'), 'utf8')
   for (const line of text.split('\n').filter(l => l.trim() !== '')) {
-    const r = await rejudged(JSON.parse(line) as MatrixCellResult)
+    const r = await rejudged(JSON.parse(line) as MatrixCellResult, known)
     const cell = r.key.replace(/ seed \d+$/, '')
     rows.set(cell, [...(rows.get(cell) ?? []), r])
   }
   const out: string[] = []
   for (const [cell, rs] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
     const pass = rs.filter(r => r.status === 'pass').length
-    const statuses = rs.map(r => `${r.seed}:${r.status}${r.status === 'pass' || r.class === 'not-applicable' ? '' : ` [${r.summary.slice(0, 90)}]`}`).join(' ')
+    const statuses = rs.map(r => `${r.seed}:${label(r)}${r.status === 'pass' || r.class === 'not-applicable' ? '' : ` [${r.summary.slice(0, 90)}]`}`).join(' ')
     const wall = rs.reduce((t, r) => t + r.wallMs, 0) / 1000
     out.push(`${cell.padEnd(58)} pass ${pass}/${rs.length}  ${statuses}  (${wall.toFixed(0)} s)`)
   }
+  const all = [...rows.values()].flat()
+  const classes = new Map<string, number>()
+  for (const r of all) classes.set(r.class, (classes.get(r.class) ?? 0) + 1)
+  out.push(`${all.length} runs in ${rows.size} cells: ${[...classes].map(([c, n]) => `${n} ${c}`).join(', ')}`)
   return out.join('\n')
 }
 
+/** One run's outcome against today's known failures: pass, n/a, fail(known), unknown(known), NEW fail, NEW unknown. */
+function label (r: MatrixCellResult): string {
+  if (r.class === 'not-applicable') return 'n/a'
+  if (r.class === 'new-failure' || r.class === 'unexpected-pass') return `NEW ${r.status}`
+  return r.class === 'pass' ? 'pass' : `${r.status}(known)`
+}
+
 /** The run judged again from its history with the current oracles; set-up failures and not-applicable cells as recorded. */
-async function rejudged (r: MatrixCellResult): Promise<MatrixCellResult> {
+async function rejudged (r: MatrixCellResult, known: readonly KnownFailure[]): Promise<MatrixCellResult> {
   if (r.dir === '') return r
-  const history = await readHistory(join(r.dir, 'history.ndjson'))
+  const history = (await readHistory(join(r.dir, 'history.ndjson'))).map(withSeveralBearingLegs)
   const start = history.find((e): e is RunStart => e.kind === 'run_start')
   const scenario = start?.resolved as Scenario | undefined
   if (scenario === undefined) return r
   const verdicts = judge(history, scenario.expectations)
   const failed = verdicts.filter(v => v.status !== 'pass')
-  return { ...r, status: composeStatus(verdicts.map(v => v.status)), summary: failed.map(v => `${v.expectation} ${v.status}: ${v.findings[0]?.message ?? v.summary}`).join(' | ') }
+  const status = composeStatus(verdicts.map(v => v.status))
+  const unmet = unmetPrecondition(history, verdicts.map(v => v.status))
+  if (unmet !== undefined) return { ...r, status, class: 'not-applicable', summary: unmet }
+  const entry = knownFailureFor(known, { impls: r.impls as [ImplName, ImplName], transport: r.transport as MatrixCell['transport'], scenario: { name: r.scenario } })
+  return { ...r, status, class: classifyCell(status, entry), summary: failed.map(v => `${v.expectation} ${v.status}: ${v.findings[0]?.message ?? v.summary}`).join(' | ') }
+}
+
+/**
+ * Histories recorded before fault_failed carried `severalBearingLegs` (2026-12-02) name the node
+ * only in the reason ("A has outbound gossip streams to B on 2 connections"): read it from there, so
+ * a characterisation spread over sittings is judged alike.
+ */
+function withSeveralBearingLegs (e: HistoryEntry): HistoryEntry {
+  if (e.kind !== 'fault_failed' || e.severalBearingLegs !== undefined) return e
+  const m = /^(\S+) has outbound gossip streams to \S+ on \d+ connections/.exec(e.reason) ?? /^(\S+) does not report streams, and \S+ reads gossip streams from \S+ on \d+ connections/.exec(e.reason)
+  return m === null ? e : { ...e, severalBearingLegs: m[1] as string }
 }

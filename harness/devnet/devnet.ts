@@ -211,7 +211,7 @@ export class Devnet implements AsyncDisposable {
     const resolution = resolveTarget(target, snapshot, seededRng(this.scenario.seed + (this.faultCount++)))
     this.logResolution(target, resolution)
     const label = options.label ?? `test-fault-${this.faultCount}`
-    for (const u of resolution.unresolved) this.recordFaultFailed({ fault: label, action: spec.kind, selector: u.selector, reason: u.reason })
+    for (const u of resolution.unresolved) this.recordFaultFailed({ fault: label, action: spec.kind, selector: u.selector, reason: u.reason, ...(u.severalBearingLegs !== undefined ? { severalBearingLegs: u.severalBearingLegs } : {}) })
     if (resolution.legs.length === 0) {
       const reason = resolution.unresolved.map(u => `${u.selector}: ${u.reason}`).join('; ') || 'no such leg'
       if (resolution.unresolved.length === 0) this.recordFaultFailed({ fault: label, action: spec.kind, reason })

@@ -140,6 +140,8 @@ export interface FaultFailed {
   reason: string
   /** "file:line" of the scenario fault */
   where?: string
+  /** the node that held its outbound gossip streams to the peer on several legs, so a bearing selector had no single target (UnresolvedPair.severalBearingLegs) */
+  severalBearingLegs?: string
 }
 
 export interface NodeExit {

@@ -89,6 +89,13 @@ export interface Implementation<Name extends string = string> {
    * (harness/impls/placement-support.ts). Absent: placement can be staged.
    */
   readonly cannotPlaceStreams?: (placement: { streams: 'split' | 'same', partner: string }) => string | undefined
+  /**
+   * Why a node of this implementation may hold an outbound gossip stream to one peer on several legs
+   * at once (undefined: one stream per peer, as the contract expects of a leg-aware node). For such a
+   * node "the leg bearing its stream" may not exist; a fault aimed at it then does not apply, and the
+   * matrix counts the run as not applicable with this reason instead of red (matrix/unmet-precondition.ts).
+   */
+  readonly streamPerLeg?: string
   /** how set-up builds it; absent when there is nothing to build */
   readonly build?: BuildStep
   /** process runtime: the argv that starts a node with this config file */

@@ -40,6 +40,9 @@ export const rust = defineImplementation({
     'handler is polled while messages are queued (handler.rs EnabledHandler::poll; every connection\'s handler shares the ' +
     'peer\'s one queue, behaviour.rs handle_established_{inbound,outbound}_connection), usually on both legs of a pair, ' +
     'so a pair\'s two directions cannot be put on chosen legs',
+  streamPerLeg: 'stock libp2p-gossipsub 0.50 runs a handler per connection and each opens its own outbound gossip stream ' +
+    'when polled with messages queued (handler.rs EnabledHandler::poll), so a Rust node usually sends to a peer on both legs: ' +
+    'a fault aimed at "the leg bearing its stream" has no single target',
   build: {
     binary: BINARY,
     tool: 'cargo',

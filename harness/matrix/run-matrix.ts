@@ -20,6 +20,7 @@ import { cellLegDeath, describeCellLegDeath, slowestLegDeath, type CellLegDeath 
 import { classifyCell, isRed } from './classify.ts'
 import type { CellClass } from './classify.ts'
 import { knownFailureFor } from './known-failures.ts'
+import { unmetPrecondition } from './unmet-precondition.ts'
 import type { KnownFailure } from './known-failures.ts'
 import type { MatrixCell } from './plan.ts'
 import { renderMatrixJunit } from './matrix-junit.ts'
@@ -101,7 +102,11 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
       runs.push(run)
       const legDeath = await legDeathOf(run.dir)
       const failed = run.verdicts.filter(v => v.status !== 'pass')
-      result = {
+      const unmet = outcome.environment ? undefined : await unmetPreconditionOf(run)
+      result = unmet !== undefined ? {
+        key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
+        status: run.status, class: 'not-applicable', summary: unmet, dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
+      } : {
         key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
         status: run.status, class: classifyCell(run.status, known, outcome.environment), ...(known != null ? { knownReason: known.reason } : {}),
         summary: failed.length === 0 ? 'every verdict passed'
@@ -191,4 +196,11 @@ export function matrixTable (cells: readonly MatrixCellResult[]): string {
   }))
   if (deaths.length > 0) lines.push('', 'slowest leg death (fault -> leg_close) per implementation:', ...deaths)
   return lines.join('\n')
+}
+
+/** The run's premise the stacks did not meet (unmet-precondition.ts), read from its history; undefined for a run that tested it. */
+async function unmetPreconditionOf (run: RunResult): Promise<string | undefined> {
+  if (run.status !== 'unknown') return undefined
+  const history = await readHistory(join(run.dir, 'history.ndjson')).catch(() => undefined)
+  return history === undefined ? undefined : unmetPrecondition(history, run.verdicts.map(v => v.status))
 }

@@ -80,10 +80,13 @@ export class FaultScheduler {
     if (isNodeTarget(planned.target)) { await this.applyToNodes(planned, planned.target, planned.action as NodeActionSpec, due); return }
     if (planned.target.kind === 'pair') { await this.applyToPair(planned, planned.target.pair, due); return }
     const where = planned.fault.where
-    const failed = (reason: string, selector?: string, leg?: TargetedLeg): void => {
+    const failed = (reason: string, selector?: string, leg?: TargetedLeg, severalBearingLegs?: string): void => {
       if (signal.aborted) return
       note(`${planned.id} (${where})${selector !== undefined ? `: ${selector}` : ''}${leg !== undefined ? ` on ${leg.leg}` : ''} not applied: ${reason}`)
-      this.devnet.recordFaultFailed({ fault: planned.id, action: planned.action.kind, reason, where, ...(selector !== undefined ? { selector } : {}), ...(leg !== undefined ? { leg: leg.leg } : {}) })
+      this.devnet.recordFaultFailed({
+        fault: planned.id, action: planned.action.kind, reason, where, ...(selector !== undefined ? { selector } : {}), ...(leg !== undefined ? { leg: leg.leg } : {}),
+        ...(severalBearingLegs !== undefined ? { severalBearingLegs } : {})
+      })
     }
     try {
       let { snapshot, resolution } = await this.decide(planned, planned.id)
@@ -95,7 +98,7 @@ export class FaultScheduler {
         const again = await this.decide(planned, `${planned.id} (decided again)`)
         if (again.resolution.unresolved.length < resolution.unresolved.length) ({ snapshot, resolution } = again)
       }
-      for (const u of resolution.unresolved) failed(u.reason, u.selector)
+      for (const u of resolution.unresolved) failed(u.reason, u.selector, undefined, u.severalBearingLegs)
       if (resolution.legs.length === 0 && resolution.unresolved.length === 0) failed('the selector resolved to no leg')
       this.applied++
       this.options.onApplied?.(planned, resolution.legs.length)
@@ -143,7 +146,10 @@ export class FaultScheduler {
       if (decided.unresolved !== undefined) {
         // never a guess: the history says the fault was not applied, so no verdict can pass on it
         note(`${planned.id} (${planned.fault.where}): ${selector} not applied: ${decided.unresolved}`)
-        this.devnet.recordFaultFailed({ fault: planned.id, action: action.kind, reason: decided.unresolved, where: planned.fault.where, selector })
+        this.devnet.recordFaultFailed({
+          fault: planned.id, action: action.kind, reason: decided.unresolved, where: planned.fault.where, selector,
+          ...(decided.severalBearingLegs !== undefined ? { severalBearingLegs: decided.severalBearingLegs } : {})
+        })
         return
       }
       this.applied++

@@ -20,6 +20,8 @@ export interface NodeResolution {
   nodes: string[]
   /** set when live status could not decide (bearing-node-of with no stream from `of` to `to`) */
   unresolved?: string
+  /** with `unresolved`: the node held its streams on several legs (UnresolvedPair.severalBearingLegs) */
+  severalBearingLegs?: string
   /** why these nodes, for the debug log */
   why?: string
 }
@@ -59,7 +61,10 @@ export function decideNodeTarget (target: NodeTarget, nodes: readonly ScenarioNo
       const leg: Target = { kind: 'role', role: 'bearing', of: target.of, pair: [target.of, target.to] }
       const r = resolveTarget(leg, snapshot, rng)
       const found = r.legs[0]
-      if (found === undefined) return { nodes: [], unresolved: r.unresolved[0]?.reason ?? `no leg holds ${target.of}'s outbound gossip stream to ${target.to}` }
+      if (found === undefined) {
+        const u = r.unresolved[0]
+        return { nodes: [], unresolved: u?.reason ?? `no leg holds ${target.of}'s outbound gossip stream to ${target.to}`, ...(u?.severalBearingLegs !== undefined ? { severalBearingLegs: u.severalBearingLegs } : {}) }
+      }
       return { nodes: [found.dialer], why: `${found.leg} ${found.why}` }
     }
     case 'random-nodes': {

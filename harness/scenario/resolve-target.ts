@@ -39,6 +39,12 @@ export interface UnresolvedPair {
   pair: [string, string]
   selector: string
   reason: string
+  /**
+   * set when the node (the selector's `of`) held outbound gossip streams to its peer on several legs:
+   * "the bearing leg" does not exist for it, so its stack, not the harness, left the selector without
+   * a target (the matrix counts such a run as not applicable for a stack that keeps a stream per leg)
+   */
+  severalBearingLegs?: string
 }
 
 export interface TargetResolution {
@@ -146,7 +152,7 @@ function resolveRole (role: LegRole, a: string, b: string, selector: string, end
     const reason = bearing.length === 0
       ? `${a} holds no outbound gossip stream to ${b} right now`
       : `${a} has outbound gossip streams to ${b} on ${bearing.length} connections (${bearing.map(l => l.id).join(', ')})`
-    out.unresolved.push({ pair: [a, b], selector, reason })
+    out.unresolved.push({ pair: [a, b], selector, reason, ...(bearing.length > 1 ? { severalBearingLegs: a } : {}) })
     return
   }
   const conn = bearing[0] as LegView
@@ -178,7 +184,8 @@ function resolveFromPeer (role: 'bearing' | 'non-bearing', a: string, b: string,
       selector,
       reason: reading.length === 0
         ? `${a} does not report streams, and ${b} reads no gossip stream from ${a} right now`
-        : `${a} does not report streams, and ${b} reads gossip streams from ${a} on ${reading.length} connections (${reading.map(l => l.id).join(', ')})`
+        : `${a} does not report streams, and ${b} reads gossip streams from ${a} on ${reading.length} connections (${reading.map(l => l.id).join(', ')})`,
+      ...(reading.length > 1 ? { severalBearingLegs: a } : {})
     })
     return
   }
