@@ -21,10 +21,10 @@ import { parseArgs } from 'node:util'
 import { loadAll } from '../harness/cli/load-scenarios.ts'
 import { isImplName } from '../harness/impls/index.ts'
 import type { ImplName } from '../harness/impls/index.ts'
-import { knownFailureFor, loadKnownFailures } from '../harness/matrix/known-failures.ts'
+import { loadKnownFailures } from '../harness/matrix/known-failures.ts'
 import type { KnownFailure } from '../harness/matrix/known-failures.ts'
-import { classifyCell } from '../harness/matrix/classify.ts'
-import { unmetPrecondition } from '../harness/matrix/unmet-precondition.ts'
+import { classifyRun } from '../harness/matrix/classify-run.ts'
+import { environmentUnknown } from '../harness/oracles/environment-excuse.ts'
 import { planMatrix } from '../harness/matrix/plan.ts'
 import type { MatrixCell } from '../harness/matrix/plan.ts'
 import { runMatrix } from '../harness/matrix/run-matrix.ts'
@@ -125,10 +125,10 @@ async function rejudged (r: MatrixCellResult, known: readonly KnownFailure[]): P
   const verdicts = judge(history, scenario.expectations)
   const failed = verdicts.filter(v => v.status !== 'pass')
   const status = composeStatus(verdicts.map(v => v.status))
-  const unmet = unmetPrecondition(history, verdicts.map(v => v.status))
-  if (unmet !== undefined) return { ...r, status, class: 'not-applicable', summary: unmet }
-  const entry = knownFailureFor(known, { impls: r.impls as [ImplName, ImplName], transport: r.transport as MatrixCell['transport'], scenario: { name: r.scenario } })
-  return { ...r, status, class: classifyCell(status, entry), summary: failed.map(v => `${v.expectation} ${v.status}: ${v.findings[0]?.message ?? v.summary}`).join(' | ') }
+  const cell = { impls: r.impls as [ImplName, ImplName], transport: r.transport as MatrixCell['transport'], scenario: { name: r.scenario } }
+  const judged = classifyRun(cell, known, { status, verdicts, history, environment: status === 'unknown' && environmentUnknown(verdicts) })
+  const summary = judged.class === 'not-applicable' ? judged.why ?? '' : failed.map(v => `${v.expectation} ${v.status}: ${v.findings[0]?.message ?? v.summary}`).join(' | ')
+  return { ...r, status, class: judged.class, summary: summary + (judged.class !== 'not-applicable' && judged.why !== undefined ? ` (known: ${judged.why})` : '') }
 }
 
 /**

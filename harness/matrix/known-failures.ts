@@ -3,8 +3,9 @@
  * reason and upstream reference. A known failure that fails keeps the matrix
  * green; a failure nobody listed, or a listed one that passes, turns it red.
  *
- *   - scenario: go-topics-forgotten-ts-go      # required
+ *   - scenario: go-topics-forgotten-ts-go      # required; "*" (every scenario) only with a mechanism
  *     impls: [ts, go]                          # optional: the ordered pair (any when absent)
+ *     mechanism: go-resets-rust-streams        # optional: accepted only when the run's history shows it (mechanisms/)
  *     transport: tcp                           # optional: quic | tcp | mixed (the cell's transport)
  *     outcome: fail                            # fail (must fail) | flaky (either outcome is accepted)
  *     reason: ...                              # required: why, in words
@@ -15,11 +16,16 @@ import { Ajv } from 'ajv'
 import { LineCounter, parseDocument } from 'yaml'
 import { IMPL_NAMES } from '../impls/index.ts'
 import type { ImplName } from '../impls/index.ts'
+import { MECHANISM_NAMES } from './mechanisms/index.ts'
+import type { MechanismName } from './mechanisms/index.ts'
 import type { CellTransport, MatrixCell } from './plan.ts'
 
 export interface KnownFailure {
+  /** a scenario name, or "*" for every scenario (only with `mechanism`) */
   scenario: string
   impls?: [ImplName, ImplName]
+  /** the entry covers a run only when its history shows this mechanism (harness/matrix/mechanisms/) */
+  mechanism?: MechanismName
   transport?: CellTransport
   outcome: 'fail' | 'flaky'
   reason: string
@@ -40,6 +46,7 @@ const SCHEMA = {
       scenario: { type: 'string', minLength: 1 },
       impls: { type: 'array', items: { enum: IMPL_NAMES }, minItems: 2, maxItems: 2 },
       transport: { enum: ['quic', 'tcp', 'mixed'] },
+      mechanism: { enum: MECHANISM_NAMES },
       outcome: { enum: ['fail', 'flaky'] },
       reason: { type: 'string', minLength: 10 },
       upstream: { type: 'string', minLength: 5 }
@@ -69,7 +76,15 @@ export function parseKnownFailures (text: string, file: string): KnownFailure[] 
     })
     throw new KnownFailuresError(problems.join('\n'))
   }
-  return data as KnownFailure[]
+  const entries = data as KnownFailure[]
+  // a wildcard covers every fixture; without a mechanism to look for it would hide any failure of the pair
+  const loose = entries.findIndex(k => k.scenario === '*' && k.mechanism === undefined)
+  if (loose >= 0) {
+    const node = doc.getIn([loose, 'scenario'], true) as { range?: [number, number] } | undefined
+    const at = node?.range != null ? lines.linePos(node.range[0]) : { line: 1, col: 1 }
+    throw new KnownFailuresError(`${file}:${at.line}:${at.col}: [${loose}].scenario: "*" (every scenario) needs a mechanism the run must show (one of ${JSON.stringify(MECHANISM_NAMES)})`)
+  }
+  return entries
 }
 
 export async function loadKnownFailures (file: string): Promise<KnownFailure[]> {
@@ -82,9 +97,19 @@ export async function loadKnownFailures (file: string): Promise<KnownFailure[]> 
   return parseKnownFailures(text, file)
 }
 
-/** The first entry that covers this cell, if any. */
-export function knownFailureFor (known: readonly KnownFailure[], cell: Pick<MatrixCell, 'impls' | 'transport'> & { scenario: { name: string } }): KnownFailure | undefined {
-  return known.find(k => k.scenario === cell.scenario.name &&
+type CellRef = Pick<MatrixCell, 'impls' | 'transport'> & { scenario: { name: string } }
+
+/** Whether an entry's scenario, pair and transport name this cell (its mechanism aside). */
+export function entryNamesCell (k: KnownFailure, cell: CellRef): boolean {
+  return (k.scenario === cell.scenario.name || k.scenario === '*') &&
     (k.impls == null || (k.impls[0] === cell.impls[0] && k.impls[1] === cell.impls[1])) &&
-    (k.transport == null || k.transport === cell.transport))
+    (k.transport == null || k.transport === cell.transport)
+}
+
+/**
+ * The first entry without a mechanism that covers this cell, if any. Entries with a mechanism cover
+ * a run only when its history shows it (classify-run.ts), never a cell as such.
+ */
+export function knownFailureFor (known: readonly KnownFailure[], cell: CellRef): KnownFailure | undefined {
+  return known.find(k => k.mechanism === undefined && entryNamesCell(k, cell))
 }

@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { renderSummaryHtml } from '../report/summary-html.ts'
+import type { History } from '../history/types.ts'
 import { readHistory } from '../report/read-history.ts'
 import { environmentWhat, runWithEnvironmentRerun } from '../runner/environment-rerun.ts'
 import type { RunResult } from '../runner/run-scenario.ts'
@@ -20,7 +21,7 @@ import { cellLegDeath, describeCellLegDeath, slowestLegDeath, type CellLegDeath 
 import { classifyCell, isRed } from './classify.ts'
 import type { CellClass } from './classify.ts'
 import { knownFailureFor } from './known-failures.ts'
-import { unmetPrecondition } from './unmet-precondition.ts'
+import { classifyRun } from './classify-run.ts'
 import type { KnownFailure } from './known-failures.ts'
 import type { MatrixCell } from './plan.ts'
 import { renderMatrixJunit } from './matrix-junit.ts'
@@ -74,7 +75,6 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
   for (const [i, cell] of cells.entries()) {
     if (options.signal?.aborted === true) break
     options.onCellStart?.(cell, i, cells.length)
-    const known = knownFailureFor(options.known, cell)
     let result: MatrixCellResult
     if (cell.skip !== undefined) {
       result = {
@@ -100,18 +100,17 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
       }), options.signal)
       const run = outcome.result
       runs.push(run)
-      const legDeath = await legDeathOf(run.dir)
+      const history = await readHistory(join(run.dir, 'history.ndjson')).catch(() => undefined)
+      const legDeath = history === undefined ? [] : legDeathOf(history)
       const failed = run.verdicts.filter(v => v.status !== 'pass')
-      const unmet = outcome.environment ? undefined : await unmetPreconditionOf(run)
-      result = unmet !== undefined ? {
+      const judged = classifyRun(cell, options.known, { status: run.status, verdicts: run.verdicts, environment: outcome.environment, ...(history !== undefined ? { history } : {}) })
+      result = {
         key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
-        status: run.status, class: 'not-applicable', summary: unmet, dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs
-      } : {
-        key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
-        status: run.status, class: classifyCell(run.status, known, outcome.environment), ...(known != null ? { knownReason: known.reason } : {}),
-        summary: failed.length === 0 ? 'every verdict passed'
-          : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
-            : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | '),
+        status: run.status, class: judged.class, ...(judged.known != null ? { knownReason: judged.known.reason } : {}),
+        summary: judged.class === 'not-applicable' ? judged.why ?? ''
+          : failed.length === 0 ? 'every verdict passed'
+            : outcome.environment ? `unknown (environment: ${environmentWhat(run)}), twice`
+              : failed.map(v => `${v.title}: ${v.findings[0]?.message ?? v.summary}`).join(' | ') + (judged.why !== undefined ? ` (known: ${judged.why})` : ''),
         dir: run.dir, reproduce: run.reproduce, wallMs: run.wallMs, ...(outcome.stalled !== undefined ? { rerun: true } : {}),
         ...(legDeath.length > 0 ? { legDeath } : {})
       }
@@ -119,7 +118,7 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
       // a set-up failure (a node that cannot start) is a failed cell, not the end of the matrix
       result = {
         key: cell.key, scenario: cell.scenario.name, impls: cell.impls, transport: cell.transport, seed: cell.seed,
-        status: 'fail', class: classifyCell('fail', known), ...(known != null ? { knownReason: known.reason } : {}),
+        status: 'fail', ...setUpFailureClass(cell, options.known),
         summary: `set-up failed twice: ${(err as Error).message}`, dir: '', reproduce: '', wallMs: 0
       }
     }
@@ -148,15 +147,6 @@ async function setUpOnceMore<T> (run: () => Promise<T>, signal?: AbortSignal): P
   } catch (err) {
     if (signal?.aborted === true) throw err
     return await run()
-  }
-}
-
-/** The run's measured leg death; a history that cannot be read gives none (the verdicts already say why). */
-async function legDeathOf (dir: string): Promise<CellLegDeath[]> {
-  try {
-    return cellLegDeath(await readHistory(join(dir, 'history.ndjson')))
-  } catch {
-    return []
   }
 }
 
@@ -198,9 +188,17 @@ export function matrixTable (cells: readonly MatrixCellResult[]): string {
   return lines.join('\n')
 }
 
-/** The run's premise the stacks did not meet (unmet-precondition.ts), read from its history; undefined for a run that tested it. */
-async function unmetPreconditionOf (run: RunResult): Promise<string | undefined> {
-  if (run.status !== 'unknown') return undefined
-  const history = await readHistory(join(run.dir, 'history.ndjson')).catch(() => undefined)
-  return history === undefined ? undefined : unmetPrecondition(history, run.verdicts.map(v => v.status))
+/** A cell that could not be set up: covered only by an entry without a mechanism (there is no run to show one). */
+function setUpFailureClass (cell: MatrixCell, known: readonly KnownFailure[]): Pick<MatrixCellResult, 'class' | 'knownReason'> {
+  const entry = knownFailureFor(known, cell)
+  return { class: classifyCell('fail', entry), ...(entry != null ? { knownReason: entry.reason } : {}) }
+}
+
+/** measured leg death; a history the measure cannot read says nothing about it (the verdicts say the rest) */
+function legDeathOf (history: History): CellLegDeath[] {
+  try {
+    return cellLegDeath(history)
+  } catch {
+    return []
+  }
 }

@@ -17,7 +17,7 @@
 import type { FaultAction, FaultEntry, History, HistoryEntry, LegName, NodeEntry, RunNode } from '../../../harness/history/types.ts'
 import { asNodeEvent } from '../../../harness/contract/node-events.ts'
 
-export interface BuilderNode { name: string, validators: number[], aggregator?: boolean }
+export interface BuilderNode { name: string, validators: number[], aggregator?: boolean, impl?: RunNode['impl'] }
 
 export interface BuilderOptions {
   scenario: string
@@ -57,7 +57,7 @@ export class HistoryBuilder {
     this.genesisMs = opts.genesisMs ?? 1_795_471_780_000
     this.slotMs = opts.slotMs ?? 1000
     const runNodes: RunNode[] = opts.nodes.map((n, index) => ({
-      name: n.name, index, peerId: this.peerId(n.name), impl: 'ts', gossipPolicy: opts.policy ?? 'leg-aware', validators: n.validators, aggregator: n.aggregator === true
+      name: n.name, index, peerId: this.peerId(n.name), impl: n.impl ?? 'ts', gossipPolicy: opts.policy ?? 'leg-aware', validators: n.validators, aggregator: n.aggregator === true
     }))
     const transport = opts.transport ?? 'quic'
     let port = 40000
@@ -94,7 +94,7 @@ export class HistoryBuilder {
   }
 
   ready (node: string, t: number): void {
-    this.event(node, t, 'ready', { name: node, peerId: this.peerId(node), impl: 'ts', gossipPolicy: this.opts.policy ?? 'leg-aware', listen: ['/ip4/127.0.0.1/udp/41000/quic-v1'], control: 'http://127.0.0.1:1', pid: 1000 })
+    this.event(node, t, 'ready', { name: node, peerId: this.peerId(node), impl: this.opts.nodes.find(n => n.name === node)?.impl ?? 'ts', gossipPolicy: this.opts.policy ?? 'leg-aware', listen: ['/ip4/127.0.0.1/udp/41000/quic-v1'], control: 'http://127.0.0.1:1', pid: 1000 })
   }
 
   /** Opens leg dialer>listener: an outbound connection at the dialer, an inbound one at the listener. */
