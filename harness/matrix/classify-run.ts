@@ -26,7 +26,7 @@ export interface RunClass {
 export function classifyRun (cell: Pick<MatrixCell, 'impls' | 'transport'> & { scenario: { name: string } }, known: readonly KnownFailure[],
   run: { status: VerdictStatus, verdicts: readonly Verdict[], history?: History, environment?: boolean }): RunClass {
   if (run.environment === true && run.status === 'unknown') return { class: 'environment' }
-  const unmet = run.history === undefined || run.status !== 'unknown' ? undefined : unmetPrecondition(run.history, run.verdicts.map(v => v.status))
+  const unmet = run.history === undefined || run.status !== 'unknown' ? undefined : unmetPrecondition(run.history, run.verdicts)
   if (unmet !== undefined) return { class: 'not-applicable', why: unmet }
   const plain = knownFailureFor(known, cell)
   if (plain !== undefined || run.history === undefined || run.status === 'pass') return { class: classifyCell(run.status, plain), ...(plain !== undefined ? { known: plain } : {}) }
