@@ -179,4 +179,15 @@ describe('matrix run (real nodes)', function () {
     expect(green.red).to.equal(false)
     expect(await readFile(join(green.dir, 'junit.xml'), 'utf8')).to.match(/<skipped message="known failure/)
   })
+
+  it('counts a run whose bearing faults found a real Rust node sending on both legs as not applicable, with the stack\'s reason', async () => {
+    // bearing-leg-down with the Rust node as A: stock libp2p-gossipsub opens a stream on each connection,
+    // so "A's bearing leg" has no single target (5 of 5 seeds in the characterisation)
+    const scenario = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'bearing-leg-down.yaml'))
+    const cells = planMatrix([scenario], { impls: ['rust', 'ts'], transports: ['quic'], seeds: 1 }).cells.filter(c => c.impls[0] === 'rust' && c.impls[1] === 'ts')
+    const result = await runMatrix(cells, { dir: await mkdtemp(join(tmpdir(), 'meshflap-matrix-')), runtime: 'process', known: [] })
+    expect(result.cells.map(c => c.class)).to.deep.equal(['not-applicable'])
+    expect(result.cells[0]?.summary).to.match(/^precondition not met: A \(rust\) sent to a peer on several legs, so \d fault\(s\) aimed at a bearing leg had no single target: stock libp2p-gossipsub/)
+    expect(result.red).to.equal(false)
+  })
 })
