@@ -14,12 +14,14 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::config::PeerEntry;
 use crate::events::EventLog;
 use crate::node::Command;
+use crate::sched_probe::SchedProbe;
 
 pub struct Api {
     pub events: Arc<EventLog>,
     pub registry: Registry,
     pub tx: mpsc::UnboundedSender<Command>,
     pub genesis: watch::Sender<u64>,
+    pub sched: Arc<SchedProbe>,
 }
 
 struct HttpError(StatusCode, String);
@@ -69,7 +71,10 @@ async fn route(api: &Api, req: Request) -> Result<Response, HttpError> {
     match path.as_str() {
         "/v1/status" => {
             only(&method, Method::GET)?;
-            Ok(send(StatusCode::OK, ask(api, Command::Status).await?))
+            let mut status = ask(api, Command::Status).await?;
+            // read here, not in the swarm loop: the probe runs in its own task
+            status["sched"] = api.sched.status();
+            Ok(send(StatusCode::OK, status))
         }
         "/v1/events" => {
             only(&method, Method::GET)?;

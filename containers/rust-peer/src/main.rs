@@ -20,6 +20,7 @@ mod identity;
 mod leg_book;
 mod node;
 mod observed_gossip;
+mod sched_probe;
 mod swarm_build;
 mod wire_profile;
 
@@ -38,6 +39,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::config::POLICY_STOCK;
 use crate::events::EventLog;
 use crate::node::{Command, Node};
+use crate::sched_probe::SchedProbe;
 
 const EXIT_OK: i32 = 0;
 const EXIT_FAILURE: i32 = 1;
@@ -166,7 +168,8 @@ async fn run() -> i32 {
         Ok(a) => format!("http://{a}"),
         Err(e) => return start_failure(file, format!("control: {e}")),
     };
-    let api = Arc::new(control_api::Api { events: events.clone(), registry, tx: tx.clone(), genesis: genesis_tx });
+    let sched = SchedProbe::new(events.clone());
+    let api = Arc::new(control_api::Api { events: events.clone(), registry, tx: tx.clone(), genesis: genesis_tx, sched: sched.clone() });
     let (api_stop_tx, api_stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let _ = axum::serve(control, control_api::router(api))
@@ -188,6 +191,7 @@ async fn run() -> i32 {
                  "gossipPolicy" => POLICY_STOCK, "listen" => node.listen, "control" => control_url, "pid" => std::process::id()},
     );
     let swarm_task = tokio::spawn(node.run(rx));
+    tokio::spawn(sched.run()); // timer lateness as `sched` events, after `ready` (the first event)
     if let Some(at) = cfg.duties.subscribe_at_ms {
         tokio::spawn(duties::subscribe_at(at, genesis_rx.clone(), tx.clone()));
     }
