@@ -1,12 +1,13 @@
 // suite: serial — measures how late the machine schedules a process; a neighbour test would be the load
 /**
  * Timer lateness as the contract's optional `sched` event (containers/CONTRACT.md section 6), from
- * the real TS node and the real Go peer: windows every ~200 ms after `ready`, the same numbers in
- * /v1/status, and a real stall (the process stopped with SIGSTOP for 700 ms) shows up as one window
- * whose [maxLateAt - maxLateMs, maxLateAt] is the time the process was stopped.
+ * the real TS node, the real Go peer and the real Rust peer: windows every ~200 ms after `ready`, the
+ * same numbers in /v1/status, and a real stall (the process stopped with SIGSTOP for 700 ms) shows up
+ * as one window whose [maxLateAt - maxLateMs, maxLateAt] is the time the process was stopped.
  */
 import { expect } from 'chai'
 import { eventOfType, type SchedEvent } from '../harness/contract/node-events.ts'
+import type { ImplName } from '../harness/impls/index.ts'
 import { NodePair, status, type NodeHandle } from './support/node-pair.ts'
 import { waitFor, waitForValue } from './support/wait-for.ts'
 
@@ -14,14 +15,19 @@ function scheds (h: NodeHandle, fromMs = 0): SchedEvent[] {
   return h.events.filter(eventOfType('sched')).filter(e => e.ts >= fromMs)
 }
 
-describe('node timer lateness (sched events)', function () {
+// one pair at a time (the Rust peer beside a TS node, whose own checks ran in the first pair)
+const pairs: Array<{ impls: [ImplName, ImplName], checked: Array<['a' | 'b', string]> }> = [
+  { impls: ['ts', 'go'], checked: [['a', 'TS node'], ['b', 'Go peer']] },
+  { impls: ['ts', 'rust'], checked: [['b', 'Rust peer']] }
+]
+
+for (const { impls, checked } of pairs) describe(`node timer lateness (sched events), ${impls.join('/')} pair`, function () {
   this.timeout(60_000)
   let pair: NodePair
-  before(async () => { pair = await NodePair.start({ transport: 'tcp', impls: ['ts', 'go'], policy: 'stock' }) })
+  before(async () => { pair = await NodePair.start({ transport: 'tcp', impls, policy: 'stock' }) })
   after(async () => { await pair?.[Symbol.asyncDispose]() })
 
-  for (const which of ['a', 'b'] as const) {
-    const impl = which === 'a' ? 'TS node' : 'Go peer'
+  for (const [which, impl] of checked) {
     it(`${impl}: a window every ~200 ms after ready, and /v1/status says the same`, async () => {
       const h = pair[which]
       const from = Date.now()
