@@ -10,10 +10,10 @@ import { expect } from 'chai'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DevnetSetupError } from '../../harness/devnet/devnet.ts'
-import { environmentWhat, runWithEnvironmentRerun } from '../../harness/runner/environment-rerun.ts'
+import { environmentWhat } from '../../harness/runner/environment-rerun.ts'
 import { loadScenario } from '../../harness/scenario/load-scenario.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
+import { runWithReruns } from '../support/run-with-reruns.ts'
 
 describe('the field-shaped fixture on the process runtime', function () {
   this.timeout(300_000)
@@ -21,12 +21,8 @@ describe('the field-shaped fixture on the process runtime', function () {
   it('leg-aware passes it on its seed, every fault applied', async function () {
     const scenario = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'field-shaped.yaml'))
     const out = await mkdtemp(join(tmpdir(), 'meshflap-field-shaped-'))
-    const attempt = async (): Promise<Awaited<ReturnType<typeof runWithEnvironmentRerun>>> =>
-      await runWithEnvironmentRerun(scenario, { outDir: out, overrides: { policy: 'leg-aware' } }, () => {})
-    const outcome = await attempt().catch(async (err: unknown) => {
-      if (!(err instanceof DevnetSetupError)) throw err
-      console.log(`      set-up tried once more: ${err.message.split('\n')[0] ?? ''}`)
-      return await attempt()
+    const outcome = await runWithReruns(scenario, { outDir: out, overrides: { policy: 'leg-aware' } }, {
+      onSetupRetry: why => { console.log(`      set-up tried once more: ${why}`) }
     })
     const r = outcome.result
     if (outcome.environment) {

@@ -17,8 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadScenario } from '../../harness/scenario/load-scenario.ts'
 import { runScenario } from '../../harness/runner/run-scenario.ts'
-import { DevnetSetupError } from '../../harness/devnet/devnet.ts'
-import { environmentWhat, runWithEnvironmentRerun } from '../../harness/runner/environment-rerun.ts'
+import { environmentWhat } from '../../harness/runner/environment-rerun.ts'
 import type { RunResult } from '../../harness/runner/run-scenario.ts'
 import { readHistory } from '../../harness/report/read-history.ts'
 import { coverageLines } from '../../harness/oracles/index.ts'
@@ -26,6 +25,7 @@ import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { readFile } from 'node:fs/promises'
 import { attr, byClass, elements, parseHtml, textOf } from '../report/html-tree.ts'
 import { allMutants } from '../../harness/impls/index.ts'
+import { runWithReruns } from '../support/run-with-reruns.ts'
 
 const SCENARIOS = join(PROJECT_ROOT, 'fixtures', 'scenarios')
 /**
@@ -99,14 +99,9 @@ describe('shipped fixtures on the process runtime', function () {
       let judged = 0
       for (let i = 0; i < seeds; i++) {
         const seed = scenario.seed + i
-        const attempt = async (): Promise<Awaited<ReturnType<typeof runWithEnvironmentRerun>>> =>
-          await runWithEnvironmentRerun(scenario, { outDir: out, overrides: { seed, policy: 'leg-aware' } }, () => { stalled.reruns++ })
-        // a set-up that failed (split stream placement not reached on a loaded machine) is tried once more, as the matrix
-        // does; twice is a failure. A set-up failure judges nothing, so a retry cannot turn a verdict
-        const outcome = await attempt().catch(async (err: unknown) => {
-          if (!(err instanceof DevnetSetupError)) throw err
-          stalled.setupRetries.push(`${name} seed ${seed}: ${err.message.split('\n')[0] ?? ''}`)
-          return await attempt()
+        const outcome = await runWithReruns(scenario, { outDir: out, overrides: { seed, policy: 'leg-aware' } }, {
+          onRerun: () => { stalled.reruns++ },
+          onSetupRetry: why => { stalled.setupRetries.push(`${name} seed ${seed}: ${why}`) }
         })
         const r = outcome.result
         if (outcome.environment) {
