@@ -2,20 +2,13 @@
 import { expect } from 'chai'
 import type { Expectation } from '../../harness/oracles/expectation.ts'
 import { judge } from '../../harness/oracles/judge.ts'
+import { FIVE_EXPECTATIONS } from './support/five-expectations.ts'
 import { loadHistory } from './support/load-history.ts'
-
-const ALL: Expectation[] = [
-  { kind: 'streams-survive', graceMs: 1000 },
-  { kind: 'reopen-within', ms: 1000, graceMs: 1000 },
-  { kind: 'delivery-gap', maxMs: 1000 },
-  { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 },
-  { kind: 'no-decay', withinSlots: 1 }
-]
 
 describe('oracles: judge', () => {
   it('the leg-aware history passes every expectation, the stock one fails all but streams-survive', () => {
-    expect(judge(loadHistory('bearing-reopened'), ALL).map(v => v.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass'])
-    const stock = judge(loadHistory('bearing-never-reopens'), ALL)
+    expect(judge(loadHistory('bearing-reopened'), FIVE_EXPECTATIONS).map(v => v.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass'])
+    const stock = judge(loadHistory('bearing-never-reopens'), FIVE_EXPECTATIONS)
     expect(stock.map(v => [v.expectation, v.status])).to.deep.equal([
       ['streams-survive', 'pass'], ['reopen-within', 'fail'], ['delivery-gap', 'fail'], ['coverage', 'fail'], ['no-decay', 'fail']
     ])
@@ -25,7 +18,7 @@ describe('oracles: judge', () => {
   })
 
   it('a node that never became ready fails every verdict, with its last log lines', () => {
-    const verdicts = judge(loadHistory('never-ready'), ALL)
+    const verdicts = judge(loadHistory('never-ready'), FIVE_EXPECTATIONS)
     for (const v of verdicts) {
       expect(v.status, v.expectation).to.equal('fail')
       const f = v.findings.find(x => x.node === 'C')
@@ -35,7 +28,7 @@ describe('oracles: judge', () => {
   })
 
   it('a node that crashed mid-run fails every verdict, with its last log lines', () => {
-    for (const v of judge(loadHistory('crash-mid-run'), ALL)) {
+    for (const v of judge(loadHistory('crash-mid-run'), FIVE_EXPECTATIONS)) {
       expect(v.status, v.expectation).to.equal('fail')
       const f = v.findings.find(x => x.node === 'B')
       expect(f?.message).to.include('node B exited unexpectedly at +3.500s (slot 3) (exit code none, signal SIGKILL)')
@@ -45,7 +38,7 @@ describe('oracles: judge', () => {
   })
 
   it('a history that cannot be read makes every verdict unknown, not a crash', () => {
-    const verdicts = judge(loadHistory('clean-run').filter(e => e.kind !== 'run_start'), ALL)
+    const verdicts = judge(loadHistory('clean-run').filter(e => e.kind !== 'run_start'), FIVE_EXPECTATIONS)
     expect(verdicts.map(v => v.status)).to.deep.equal(['unknown', 'unknown', 'unknown', 'unknown', 'unknown'])
     expect(verdicts[0]?.summary).to.include('no run_start')
   })

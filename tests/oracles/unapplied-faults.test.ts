@@ -5,22 +5,14 @@
  */
 import { expect } from 'chai'
 import type { FaultFailed, History } from '../../harness/history/types.ts'
-import type { Expectation } from '../../harness/oracles/expectation.ts'
 import { judge } from '../../harness/oracles/judge.ts'
 import { loadReportAssets } from '../../harness/report/html/assets.ts'
 import { renderReportHtml } from '../../harness/report/html/report-html.ts'
 import { historyToNdjson, parseHistory } from '../../harness/report/read-history.ts'
 import { runResults } from '../../harness/report/results-json.ts'
 import { attr, byClass, elements, parseHtml, textOf } from '../report/html-tree.ts'
+import { FIVE_EXPECTATIONS } from './support/five-expectations.ts'
 import { loadHistory } from './support/load-history.ts'
-
-const ALL: Expectation[] = [
-  { kind: 'streams-survive', graceMs: 1000 },
-  { kind: 'reopen-within', ms: 1000, graceMs: 1000 },
-  { kind: 'delivery-gap', maxMs: 1000 },
-  { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 },
-  { kind: 'no-decay', withinSlots: 1 }
-]
 
 /** The history with a fault_failed entry 4 s after genesis (on a leg, or resolved to none). */
 function withFailure (history: History, failure: Partial<FaultFailed> = {}): History {
@@ -34,20 +26,20 @@ function withFailure (history: History, failure: Partial<FaultFailed> = {}): His
 describe('oracles: a fault that did not apply', () => {
   it('turns every pass into unknown, naming the fault, where, when and why', () => {
     const clean = loadHistory('bearing-reopened')
-    expect(judge(clean, ALL).map(v => v.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass'])
-    const verdicts = judge(withFailure(clean), ALL)
+    expect(judge(clean, FIVE_EXPECTATIONS).map(v => v.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass', 'pass'])
+    const verdicts = judge(withFailure(clean), FIVE_EXPECTATIONS)
     expect(verdicts.map(v => v.status)).to.deep.equal(['unknown', 'unknown', 'unknown', 'unknown', 'unknown'])
     expect(verdicts[0]?.summary).to.match(/^cannot judge: 1 fault\(s\) did not apply, so the run did not test what the scenario asks: faults\[1\] close \(outbound-of: A \(A,B\)\) on A>B at \+4\.000s \(slot 4\) did not apply: leg A>B has no open connection to close \(what was checked: /)
   })
 
   it('leaves a failure a failure', () => {
-    const verdicts = judge(withFailure(loadHistory('bearing-never-reopens'), { leg: undefined, reason: 'no status from A: cannot tell which leg holds its outbound gossip stream to B' }), ALL)
+    const verdicts = judge(withFailure(loadHistory('bearing-never-reopens'), { leg: undefined, reason: 'no status from A: cannot tell which leg holds its outbound gossip stream to B' }), FIVE_EXPECTATIONS)
     expect(verdicts.map(v => v.status)).to.deep.equal(['unknown', 'fail', 'fail', 'fail', 'fail'])
   })
 
   it('survives the ndjson round trip, is listed in results.json, and the report shows it in the fault list and on the timeline', async () => {
     const history = parseHistory(historyToNdjson(withFailure(loadHistory('bearing-reopened'))))
-    const verdicts = judge(history, ALL)
+    const verdicts = judge(history, FIVE_EXPECTATIONS)
     const results = runResults(history, verdicts)
     expect(results.status).to.equal('unknown')
     expect(results.faultsNotApplied).to.deep.equal([{ ts: results.faultsNotApplied?.[0]?.ts, fault: 'faults[1]', action: 'close', selector: 'outbound-of: A (A,B)', leg: 'A>B', reason: 'leg A>B has no open connection to close', where: 'x.yaml:12' }])
