@@ -13,7 +13,7 @@ import { environmentOf } from '../../harness/oracles/environment.ts'
 import { environmentUnknown } from '../../harness/oracles/environment-excuse.ts'
 import type { Expectation } from '../../harness/oracles/expectation.ts'
 import { judge } from '../../harness/oracles/judge.ts'
-import { HistoryBuilder, type BuilderOptions, type DeliveryOverride } from './support/history-builder.ts'
+import { FOUR_NODES_32, HistoryBuilder, type BuilderOptions, type DeliveryOverride } from './support/history-builder.ts'
 import { loadHistory } from './support/load-history.ts'
 import { withSched } from './support/sched-windows.ts'
 
@@ -26,12 +26,7 @@ const EXPECT: Expectation[] = [
 
 const OPTIONS: BuilderOptions = {
   scenario: 'env', slots: 8, validatorCount: 32, genesisMs: GENESIS,
-  nodes: [
-    { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
-    { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
-    { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] },
-    { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
-  ]
+  nodes: FOUR_NODES_32
 }
 
 /** 4 nodes, 8 slots; `late` decides which deliveries of which slot miss the deadline. */

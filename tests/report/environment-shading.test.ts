@@ -3,17 +3,14 @@ import { expect } from 'chai'
 import { renderReportHtml } from '../../harness/report/html/report-html.ts'
 import { loadReportAssets } from '../../harness/report/html/assets.ts'
 import { judge } from '../../harness/oracles/judge.ts'
-import { HistoryBuilder } from '../oracles/support/history-builder.ts'
+import { FOUR_NODES_32, HistoryBuilder } from '../oracles/support/history-builder.ts'
 import { withSched } from '../oracles/support/sched-windows.ts'
 import { byClass, elements, parseHtml, textOf } from './html-tree.ts'
 
 function history (stalls: Parameters<typeof withSched>[1]): ReturnType<typeof withSched> {
   const b = new HistoryBuilder({
     scenario: 'env-report', slots: 8, validatorCount: 32,
-    nodes: [
-      { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }, { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
-      { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] }, { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
-    ]
+    nodes: FOUR_NODES_32
   })
   b.mesh(-1500)
   for (let s = 0; s < 8; s++) b.slot(s, d => d.slot === 4 ? 1100 : undefined)

@@ -13,7 +13,7 @@ import { environmentWhat, isEnvironmentUnknown } from '../../harness/runner/envi
 import type { RunResult } from '../../harness/runner/run-scenario.ts'
 import type { Scenario } from '../../harness/scenario/types.ts'
 import { composeStatus } from '../../harness/oracles/verdict.ts'
-import { HistoryBuilder, type DeliveryOverride } from '../oracles/support/history-builder.ts'
+import { FOUR_NODES_32, HistoryBuilder, type DeliveryOverride } from '../oracles/support/history-builder.ts'
 import { withSched } from '../oracles/support/sched-windows.ts'
 
 const EXPECT: Expectation[] = [{ kind: 'delivery-gap', maxMs: 1000 }, { kind: 'coverage', fromSlot: 0 }]
@@ -21,10 +21,7 @@ const EXPECT: Expectation[] = [{ kind: 'delivery-gap', maxMs: 1000 }, { kind: 'c
 function result (late: DeliveryOverride, stallAtMs?: number, endReason = 'completed'): RunResult {
   const b = new HistoryBuilder({
     scenario: 'env-rerun', slots: 8, validatorCount: 32,
-    nodes: [
-      { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }, { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
-      { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] }, { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
-    ]
+    nodes: FOUR_NODES_32
   })
   b.mesh(-1500)
   for (let s = 0; s < 8; s++) b.slot(s, late)

@@ -19,6 +19,14 @@ import { asNodeEvent } from '../../../harness/contract/node-events.ts'
 
 export interface BuilderNode { name: string, validators: number[], aggregator?: boolean, impl?: RunNode['impl'] }
 
+/** Four nodes over 32 validators (A 12, B 7, C 7, D 6), D the aggregator: the environment tests' devnet. */
+export const FOUR_NODES_32: readonly BuilderNode[] = [
+  { name: 'A', validators: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
+  { name: 'B', validators: [12, 13, 14, 15, 16, 17, 18] },
+  { name: 'C', validators: [19, 20, 21, 22, 23, 24, 25] },
+  { name: 'D', validators: [26, 27, 28, 29, 30, 31], aggregator: true }
+]
+
 export interface BuilderOptions {
   scenario: string
   seed?: number
@@ -26,7 +34,7 @@ export interface BuilderOptions {
   slotMs?: number
   slots: number
   validatorCount: number
-  nodes: BuilderNode[]
+  nodes: readonly BuilderNode[]
   transport?: 'quic' | 'tcp'
   /** a GossipPolicy, or another stack's label for a history that shows its behaviour */
   policy?: RunNode['gossipPolicy']
