@@ -20,11 +20,12 @@ const NODES = ['A', 'B'] as const
 export const nodeEvents = <T extends NodeEventType>(devnet: Devnet, node: string, type: T): Array<Extract<NodeEntry, { type: T }>> =>
   devnet.history().filter((e): e is NodeEntry => e.kind === 'node' && e.node === node).filter(eventOfType(type))
 
-async function until (ok: () => boolean, ms: number): Promise<boolean> {
+/** Polls `ok` every `pollMs` until it holds (true) or `ms` passed (false). */
+export async function until (ok: () => boolean, ms: number, pollMs = 100): Promise<boolean> {
   const end = Date.now() + ms
   while (!ok()) {
     if (Date.now() > end) return false
-    await new Promise(resolve => setTimeout(resolve, 100))
+    await new Promise(resolve => setTimeout(resolve, pollMs))
   }
   return true
 }

@@ -6,16 +6,7 @@
 import type { Devnet } from '../devnet/devnet.ts'
 import { check, expectThat, notRun } from './check-result.ts'
 import type { CheckResult } from './check-result.ts'
-import { nodeEvents } from './devnet-checks.ts'
-
-async function until (ok: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (!ok()) {
-    if (Date.now() > end) return false
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  return true
-}
+import { nodeEvents, until } from './devnet-checks.ts'
 
 export async function legLossChecks (devnet: Devnet): Promise<CheckResult[]> {
   const idleMs = devnet.scenario.quic.maxIdleTimeoutMs
@@ -32,7 +23,7 @@ export async function legLossChecks (devnet: Devnet): Promise<CheckResult[]> {
   const closedAt = (node: 'A' | 'B', leg: string): number | undefined => nodeEvents(devnet, node, 'leg_close').find(e => e.leg === leg && e.ts >= from)?.ts
   // generous: a node that never applies the timeout shows as a measured "no close within"
   const limit = idleMs * 3 + 5000
-  await until(() => closedAt('A', aLeg.id) != null && closedAt('B', bLeg.id) != null, limit)
+  await until(() => closedAt('A', aLeg.id) != null && closedAt('B', bLeg.id) != null, limit, 50)
   const out: CheckResult[] = []
   out.push(await check('legs.idle-timeout', title, () => {
     const measured = (['A', 'B'] as const).map(n => {
@@ -54,7 +45,7 @@ export async function legLossChecks (devnet: Devnet): Promise<CheckResult[]> {
   await legAB.heal({ fault: 'conform-idle-timeout' })
   const maxMs = devnet.scenario.redial.maxMs + devnet.scenario.quic.handshakeTimeoutMs + 3000
   const reopened = (): number | undefined => nodeEvents(devnet, 'A', 'leg_open').find(e => e.ts >= healing && e.direction === 'outbound' && e.peer === b)?.ts
-  await until(() => reopened() != null, maxMs)
+  await until(() => reopened() != null, maxMs, 50)
   out.push(await check('legs.redial', 'the dialer redials its lost leg once the path is back', () => {
     const at = reopened()
     expectThat(at != null, `no new outbound leg_open from A to B within ${maxMs} ms of healing (redial.maxMs ${devnet.scenario.redial.maxMs})`)
