@@ -11,17 +11,18 @@
  * a connection that is already gone, so nothing is lost by going on; the node
  * reports it as an `error` event. Any other uncaught exception still ends the
  * process with exit code 1 and its stack on stderr, as Node's default does.
+ *
+ * `report` turns the message into the node's `error` event; a process hosting several nodes
+ * (host-main.ts) cannot tell whose connection it was and reports it on each of them.
  */
-import type { EventLog } from './events.ts'
-
 export function isSynOnClosedConnection (err: unknown): boolean {
   return err instanceof Error && err.name === 'StreamStateError' && (err.stack ?? '').includes('sendWindowUpdate')
 }
 
-export function installUpstreamGuards (events: EventLog): void {
+export function installUpstreamGuards (report: (message: string) => void): void {
   process.on('uncaughtException', (err, origin) => {
     if (isSynOnClosedConnection(err)) {
-      events.emit('error', { message: `a stream opened on a connection that closed before its first frame (yamux, ${err.message}); the connection is gone, the node goes on` })
+      report(`a stream opened on a connection that closed before its first frame (yamux, ${err.message}); the connection is gone, the node goes on`)
       return
     }
     process.stderr.write(`${origin}: ${err.stack ?? String(err)}\n`)

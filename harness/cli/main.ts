@@ -60,6 +60,7 @@ export function buildProgram (): Command {
     .description('run scenario files and judge them: a run directory per run with results.json, junit.xml, report.html')
     .argument('<scenario...>', 'scenario YAML files (see `meshflap list`)')
     .addOption(runtimeOption())
+    .option('--nodes-per-process <n>', 'process runtime: TS nodes per child process (less memory per node; refuses kill/pause/resume faults)', intArg('--nodes-per-process', 1), 1)
     .addOption(new Option('--policy <policy>', 'gossip policy for every node whose implementation has it').choices(GOSSIP_POLICIES))
     .option('--impl <impls>', 'implementations assigned to nodes round-robin, e.g. ts,go', listArg('--impl', IMPL_NAMES))
     .addOption(new Option('--transport <transport>', 'force one transport for every leg').choices(['quic', 'tcp']))

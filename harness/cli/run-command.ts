@@ -3,6 +3,7 @@ import { relative } from 'node:path'
 import type { NodeImpl, GossipPolicyName } from '../scenario/types.ts'
 import type { TransportName } from '../history/types.ts'
 import type { RuntimeName } from '../runtime/runtime.ts'
+import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
 import { runScenario } from '../runner/run-scenario.ts'
 import type { RunResult } from '../runner/run-scenario.ts'
 import { collectVersions } from '../runner/versions.ts'
@@ -21,6 +22,7 @@ import { ImplLaunchError, IMPLEMENTATIONS, allMutantNames } from '../impls/index
 
 export interface RunFlags {
   runtime: RuntimeName
+  nodesPerProcess?: number
   policy?: GossipPolicyName
   impl?: NodeImpl[]
   transport?: TransportName
@@ -33,9 +35,9 @@ export interface RunFlags {
 }
 
 export async function runCommand (files: string[], flags: RunFlags): Promise<number> {
-  const mutantProblem = checkMutantFlag(flags.mutant, flags.policy)
-  if (mutantProblem !== undefined) {
-    process.stderr.write(mutantProblem + '\n')
+  const flagProblem = checkMutantFlag(flags.mutant, flags.policy) ?? nodesPerProcessProblem(flags.nodesPerProcess ?? 1, flags.runtime)
+  if (flagProblem !== undefined) {
+    process.stderr.write(flagProblem + '\n')
     return EXIT.badInput
   }
   const { scenarios, errors } = await loadAll(files)
@@ -45,7 +47,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
     if (flags.mutant !== undefined && !applyOverrides(s, overrides).nodes.some(n => n.mutants?.includes(flags.mutant!) === true)) {
       errors.push(`${s.file}: --mutant ${flags.mutant}: no node of this scenario has an implementation with that mutant (${mutantOwners(flags.mutant)})`)
     }
-    const problems = recheckScenario(applyOverrides(s, overrides), { runtime: flags.runtime, because: overrideFlags(overrides).join(' ') })
+    const problems = recheckScenario(applyOverrides(s, overrides), { runtime: flags.runtime, nodesPerProcess: flags.nodesPerProcess, because: overrideFlags(overrides).join(' ') })
     if (problems.length > 0) errors.push(`invalid with these options: ${problems.map(formatProblem).join('\n  ')}`)
   }
   if (errors.length > 0) {
@@ -66,6 +68,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
         try {
           result = await runScenario(scenario, {
             runtime: flags.runtime,
+            nodesPerProcess: flags.nodesPerProcess,
             outDir: flags.out,
             signal,
             versions,

@@ -25,6 +25,7 @@ import { Leg } from '../faults/leg.ts'
 import type { EngineKind, FaultEngine } from '../faults/engine.ts'
 import type { NodeLaunch, RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
 import { ProcessRuntime } from '../runtime/process-runtime.ts'
+import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
 import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
 import { peersFromLegs } from '../scenario/resolve-topology.ts'
@@ -59,6 +60,8 @@ export class DevnetSetupError extends Error {
 export interface DevnetOptions {
   /** 'process' (default), 'docker', 'swarm', or a runtime you constructed */
   runtime?: RuntimeName | Runtime
+  /** process runtime: TS nodes per child process (default 1; harness/runtime/nodes-per-process.ts) */
+  nodesPerProcess?: number
   /** run directory for configs, logs and history.ndjson (default: a new folder under runs/) */
   dir?: string
   runId?: string
@@ -131,7 +134,10 @@ export class Devnet implements AsyncDisposable {
     if (options.onEntry != null) recorder.onEntry(options.onEntry)
     const log = (options.logger ?? createLogger()).child({ component: 'devnet', runId })
     log.debug({ scenario: scenario.name, seed: scenario.seed, dir, nodes: scenario.nodes.map(n => `${n.name}:${n.impl}`), legs: scenario.legs.length }, 'devnet starting')
-    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog, log)
+    const nodesPerProcess = options.nodesPerProcess ?? 1
+    const perProcessProblem = nodesPerProcessProblem(nodesPerProcess, typeof options.runtime === 'object' ? options.runtime.name : options.runtime ?? 'process')
+    if (perProcessProblem !== undefined) throw new DevnetSetupError(perProcessProblem)
+    const runtime = typeof options.runtime === 'object' ? options.runtime : await createRuntime(options.runtime ?? 'process', dir, runId, options.onLog, log, nodesPerProcess)
     const devnet = new Devnet(scenario, runId, dir, runtime, recorder, log)
     try {
       await devnet.boot(options)
@@ -578,8 +584,8 @@ function engineFor (transport: TransportName): EngineKind {
   return transport === 'quic' ? 'udp' : 'toxiproxy'
 }
 
-async function createRuntime (name: RuntimeName, dir: string, runId: string, log: ((line: string) => void) | undefined, logger: Logger): Promise<Runtime> {
-  if (name === 'process') return new ProcessRuntime({ dir })
+async function createRuntime (name: RuntimeName, dir: string, runId: string, log: ((line: string) => void) | undefined, logger: Logger, nodesPerProcess: number): Promise<Runtime> {
+  if (name === 'process') return new ProcessRuntime({ dir, nodesPerProcess })
   // loaded only when asked for: dockerode and testcontainers add start-up time a process run does not need
   if (name === 'swarm') return new (await import('../runtime/swarm-runtime.ts')).SwarmRuntime({ dir, runId, logger, ...(log != null ? { log } : {}) })
   const { DockerRuntime } = await import('../runtime/docker-runtime.ts')

@@ -100,6 +100,12 @@ export interface Implementation<Name extends string = string> {
   readonly build?: BuildStep
   /** process runtime: the argv that starts a node with this config file */
   readonly processCommand: (configPath: string, node: LaunchFields) => string[]
+  /**
+   * process runtime with `nodesPerProcess` above 1: the argv of one process that hosts several
+   * of its nodes (the TS node: containers/ts-node/host-frames.ts). Absent: one process per node
+   * whatever the option says.
+   */
+  readonly processHostCommand?: () => string[]
   /** docker runtime: the image meshflap builds for it; absent when `perNode` (the node names its image) */
   readonly image?: ImplImage
   /** versions for results.json (e.g. the Go peer's libp2p versions), keyed as they should appear */

@@ -3,7 +3,7 @@
  * gossip policy (and stock, for comparison). Run by the pinned Node from its
  * sources; nothing to build.
  */
-import { TS_NODE_MAIN } from '../util/paths.ts'
+import { TS_NODE_HOST, TS_NODE_MAIN } from '../util/paths.ts'
 import { defineImplementation } from './implementation.ts'
 import { MUTANTS } from '../../containers/ts-node/mutants/index.ts'
 
@@ -20,5 +20,6 @@ export const ts = defineImplementation({
   inDefaultMatrix: true,
   perNode: false,
   processCommand: configPath => [process.execPath, TS_NODE_MAIN, configPath],
+  processHostCommand: () => [process.execPath, TS_NODE_HOST],
   image: { name: 'ts-node', dockerfile: 'containers/ts-node/Dockerfile', inputs: { kind: 'node-program', entryFiles: [MAIN] } }
 })

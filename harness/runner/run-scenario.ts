@@ -33,6 +33,8 @@ import type { ProgressState } from './progress.ts'
 
 export interface RunOptions {
   runtime?: RuntimeName
+  /** process runtime: TS nodes per child process (default 1; harness/runtime/nodes-per-process.ts) */
+  nodesPerProcess?: number
   /** parent folder of run directories (default runs/) */
   outDir?: string
   overrides?: ScenarioOverrides
@@ -63,7 +65,8 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const scenario = applyOverrides(input, overrides)
   const runtime = options.runtime ?? 'process'
   // the overrides may have broken what the file's own validation checked (loss on legs --transport made TCP)
-  const problems = recheckScenario(scenario, { runtime, because: overrideFlags({ ...overrides, seed: undefined }).join(' ') })
+  const nodesPerProcess = options.nodesPerProcess ?? 1
+  const problems = recheckScenario(scenario, { runtime, nodesPerProcess, because: overrideFlags({ ...overrides, seed: undefined }).join(' ') })
   if (problems.length > 0) throw new ScenarioError(problems)
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')
   const variant = [...new Set(scenario.nodes.map(n => n.impl))].join('-') + '-' + [...new Set(scenario.legs.map(l => l.transport))].join('-')
@@ -81,7 +84,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const end: { reason: RunEnd['reason'], detail?: string } = { reason: 'completed' }
   try {
     devnet = await Devnet.start(scenario, {
-      runtime, dir, signal: controller.signal, onLog: options.onNote, logger: options.logger,
+      runtime, nodesPerProcess, dir, signal: controller.signal, onLog: options.onNote, logger: options.logger,
       onEntry: (entry: HistoryEntry) => { progress.observe(entry) }
     })
     const net = devnet
@@ -137,7 +140,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
     dir,
     status: end.reason === 'interrupted' ? 'unknown' : composeStatus(verdicts.map(v => v.status)),
     verdicts,
-    reproduce: ['npx meshflap run', scenario.file, '--runtime', runtime, ...flags].join(' '),
+    reproduce: ['npx meshflap run', scenario.file, '--runtime', runtime, ...(nodesPerProcess > 1 ? ['--nodes-per-process', String(nodesPerProcess)] : []), ...flags].join(' '),
     wallMs: Date.now() - started,
     endReason: end.reason
   }

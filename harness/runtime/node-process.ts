@@ -22,7 +22,8 @@ export class NodeStartError extends Error {
   override name = 'NodeStartError'
 }
 
-const STOP_GRACE_MS = 5000
+/** how long a stopped node may take before it is killed (the contract gives it 5 s) */
+export const STOP_GRACE_MS = 5000
 
 export interface NodeProcessOptions {
   name: string

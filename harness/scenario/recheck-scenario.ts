@@ -16,6 +16,7 @@ import type { FaultActionSpec, Scenario, ScenarioFault, Target } from './types.t
 import { ACTION_RULES } from '../faults/action-rules.ts'
 import { isNodeTarget } from './resolve-node-target.ts'
 import { mutantIssues, notPeeringIssue } from './resolve-nodes.ts'
+import { sharedProcessIssues } from './shared-process-faults.ts'
 
 function isLegFault (fault: ScenarioFault): fault is ScenarioFault & { action: FaultActionSpec, target: Target } {
   return fault.action.kind in ACTION_RULES && !isNodeTarget(fault.target) && (fault.target as { kind?: string }).kind !== 'pair'
@@ -23,6 +24,8 @@ function isLegFault (fault: ScenarioFault): fault is ScenarioFault & { action: F
 
 export interface RecheckOptions {
   runtime: RuntimeName
+  /** the process runtime's nodes per child process (default 1) */
+  nodesPerProcess?: number
   /** what changed the scenario, for the message, e.g. "--transport tcp" */
   because: string
 }
@@ -42,6 +45,10 @@ export function recheckScenario (scenario: Scenario, options: RecheckOptions): S
     for (const issue of issues) {
       problems.push({ file, line, col: 0, path: formatPath(issue.path), message: issue.message + after, ...(issue.expected !== undefined ? { expected: issue.expected } : {}) })
     }
+  }
+  for (const issue of sharedProcessIssues(scenario, options.nodesPerProcess ?? 1)) {
+    const { file, line } = splitWhere(scenario.faults.find(f => f.index === issue.faultIndex)?.where ?? '', scenario.file)
+    problems.push({ file, line, col: 0, path: formatPath(issue.path), message: issue.message, ...(issue.expected !== undefined ? { expected: issue.expected } : {}) })
   }
   scenario.nodes.forEach((n, i) => {
     for (const issue of mutantIssues(n, ['nodes', i])) {

@@ -32,6 +32,8 @@ const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js'
 export const PROJECT_ROOT = findPackageRoot(HERE) + sep
 /** The TS reference node's entry point: the source in a checkout, the compiled file in a package. */
 export const TS_NODE_MAIN = join(HERE, '..', '..', 'containers', 'ts-node', `main.${EXT}`)
+/** The TS node host's entry point (several TS nodes in one process: containers/ts-node/host-main.ts). */
+export const TS_NODE_HOST = join(HERE, '..', '..', 'containers', 'ts-node', `host.${EXT}`)
 
 /** Where set-up's binaries and stamps are, and how a person (re)builds them. */
 export interface ToolPaths {

@@ -16,7 +16,8 @@ function run (stack: string): { status: number | null, stdout: string, stderr: s
   const script = `
 import { installUpstreamGuards } from ${JSON.stringify(guards)}
 import { EventLog } from ${JSON.stringify(events)}
-installUpstreamGuards(new EventLog({ write: l => { process.stdout.write(l) } }))
+const events = new EventLog({ write: l => { process.stdout.write(l) } })
+installUpstreamGuards(message => { events.emit('error', { message }) })
 queueMicrotask(() => {
   const e = new Error('Cannot write to a stream that is closed')
   e.name = 'StreamStateError'

@@ -101,6 +101,12 @@ export interface NodeActionContext {
 
 export interface NodeAction<S extends { kind: string }> extends ActionBase<S> {
   on: 'node'
+  /**
+   * The signal it sends to the node's whole process (kill: SIGKILL), when it is one: such an
+   * action cannot hit one node of a process that hosts several (the process runtime's
+   * `nodesPerProcess`), and a scenario with it is refused there (recheck-scenario.ts).
+   */
+  signalsProcess?: string
   apply (action: S, ctx: NodeActionContext): Promise<void>
 }
 

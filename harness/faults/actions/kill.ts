@@ -10,6 +10,7 @@ export type KillSpec = { kind: 'kill' }
 export const kill: NodeAction<KillSpec> = {
   kind: 'kill',
   on: 'node',
+  signalsProcess: 'SIGKILL',
   takesDuration: false,
   params: [],
   schema: {

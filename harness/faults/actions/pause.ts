@@ -12,6 +12,7 @@ export type PauseSpec = { kind: 'pause' }
 export const pause: NodeAction<PauseSpec> = {
   kind: 'pause',
   on: 'node',
+  signalsProcess: 'SIGSTOP',
   takesDuration: true,
   params: [],
   schema: {

@@ -7,6 +7,7 @@ export type ResumeSpec = { kind: 'resume' }
 export const resume: NodeAction<ResumeSpec> = {
   kind: 'resume',
   on: 'node',
+  signalsProcess: 'SIGCONT',
   takesDuration: false,
   params: [],
   schema: {
