@@ -5,6 +5,8 @@
  *
  *   node bench/scale-scenario.ts --nodes 32 --degree 8 --slot-ms 4000 > /tmp/scale-32.yaml
  *   bash bench/peak-memory.sh node harness/cli/bin.js run /tmp/scale-32.yaml    # verdict, wall, peak RSS
+ *   MESHFLAP_LOG=debug bash bench/peak-memory.sh node harness/cli/bin.js run /tmp/scale-32.yaml --nodes-per-process 8 --out /tmp/runs
+ *   node bench/boot-times.ts /tmp/meshflap-peak-memory.out /tmp/runs/<run dir>     # start-to-ready, node processes
  *
  * `--degree 0` (default) is `peers: full`. Slots: 10 at 1 s or shorter, else 24 s of slots (at least 6).
  */
