@@ -26,6 +26,7 @@ import type { EngineKind, FaultEngine } from '../faults/engine.ts'
 import type { NodeLaunch, RunningNode, Runtime, RuntimeName } from '../runtime/runtime.ts'
 import { ProcessRuntime } from '../runtime/process-runtime.ts'
 import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
+import { DIALS_IN_FLIGHT, limitInFlight, meshPollMs } from './boot-pacing.ts'
 import type { NodeStatus } from '../contract/node-status.ts'
 import { statusSnapshot } from '../scenario/status-snapshot.ts'
 import { peersFromLegs } from '../scenario/resolve-topology.ts'
@@ -343,10 +344,11 @@ export class Devnet implements AsyncDisposable {
     // A dial that fails (a slow start on a loaded machine) is not fatal: the node keeps the peer
     // configured and redials with backoff; waitUntilMeshed is the one judge of "connected".
     const dialErrors: string[] = []
-    const dial = async (l: RunLeg): Promise<void> => {
+    // paced (boot-pacing.ts): all of a large devnet's handshakes at once starved the nodes into aborting legs
+    const dial = limitInFlight(DIALS_IN_FLIGHT, async (l: RunLeg): Promise<void> => {
       await this.node(l.dialer).client.dial(this.node(l.listener).running.peerId, l.proxyAddr, l.listener)
         .catch((err: Error) => { dialErrors.push(`${l.name}: ${err.message}`) })
-    }
+    })
     const meshTimeoutMs = options.meshTimeoutMs ?? 20_000 + 1000 * scenario.nodes.length
     // pairs a node's stack cannot have placed are dialed plainly; the run's verdicts say so (unknown)
     const unplaceable = unplaceablePairs(scenario)
@@ -506,7 +508,7 @@ export class Devnet implements AsyncDisposable {
       signal?.throwIfAborted()
       missing = this.unmeshed(await this.statuses())
       if (missing.length === 0) return
-      await new Promise(resolve => setTimeout(resolve, 100))
+      await new Promise(resolve => setTimeout(resolve, meshPollMs(this.scenario.nodes.length)))
     }
     throw new DevnetSetupError(`the devnet did not connect within ${timeoutMs} ms; still missing:\n  ${missing.slice(0, 12).join('\n  ')}`)
   }
