@@ -9,8 +9,12 @@
  */
 import { availableParallelism } from 'node:os'
 
-/** First dials in flight at once: 32 per core (64 on 2 cores: an 8-node full mesh, 56 legs, still dials all at once, as before; 64 nodes at degree 8, 512 legs, in 8 waves). */
-export const DIALS_IN_FLIGHT = 32 * availableParallelism()
+/**
+ * First dials in flight at once: 8 per core (16 on 2 cores). Measured at 64 nodes, degree 8, 8 per
+ * process: 64 in flight still churned (legs aborted as wedged from 5 s on, meshed only after ~90 s);
+ * 16 in flight meshed all 512 legs with no leg closed, 30 s after the last node was ready.
+ */
+export const DIALS_IN_FLIGHT = 8 * availableParallelism()
 
 /** Between two polls of every node's status while waiting for the mesh: 100 ms up to 10 nodes, then 10 ms per node. */
 export function meshPollMs (nodes: number): number {
