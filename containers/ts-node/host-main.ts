@@ -12,6 +12,7 @@
  * Started by host.ts once Node's compile cache is on.
  */
 import { createInterface } from 'node:readline'
+import { Socket } from 'node:net'
 import { ConfigError, loadConfig } from './config.ts'
 import { EXIT_BAD_CONFIG, NodeRun, NodeStartFailed } from './run-node.ts'
 import { SharedSchedProbe } from './shared-sched.ts'
@@ -21,7 +22,17 @@ import { exitFrame, outputFrames, parseHostCommand } from './host-frames.ts'
 export async function hostMain (): Promise<void> {
   const sched = new SharedSchedProbe()
   const runs = new Map<string, NodeRun>()
-  const write = (text: string): void => { process.stdout.write(text) }
+  // Not process.stdout: on a pipe its writes are synchronous, and one pipe carries every hosted node's
+  // events. While the harness is slow to read (it forwards every QUIC packet of the devnet too), a full
+  // pipe blocked the whole process, all its nodes, for up to 2.7 s (32 nodes, 8 per process: timer
+  // lateness with almost no CPU used, legs judged wedged). A socket on the same fd buffers instead; the
+  // events carry their own `ts`, so reading them later changes no fact. Flushed before the process exits.
+  const stdout = new Socket({ fd: 1, readable: false, writable: true })
+  stdout.on('error', () => { /* the harness is gone: stdin's EOF stops everything */ })
+  const write = (text: string): void => { stdout.write(text) }
+  const flushed = async (): Promise<void> => {
+    await Promise.race([new Promise<void>(resolve => { stdout.end(resolve) }), new Promise(resolve => setTimeout(resolve, 2000))])
+  }
   // a yamux SYN on a closed connection (upstream-guards.ts) names no node: each of them records it
   installUpstreamGuards(message => { for (const r of runs.values()) r.events.emit('error', { message: `${message} (in a process hosting ${runs.size} nodes; which one's connection is not known)` }) })
 
@@ -64,6 +75,7 @@ export async function hostMain (): Promise<void> {
 
   const stopAll = async (): Promise<never> => {
     await Promise.allSettled([...runs.keys()].map(stop))
+    await flushed()
     process.exit(0)
   }
   process.on('SIGTERM', () => { void stopAll() })
