@@ -97,7 +97,7 @@ describe('the package: pack, install into an empty project, run', function () {
     const size = statSync(tarball).size
     process.stdout.write(`      [package] ${tarball.split('/').at(-1) ?? ''}: ${(size / 1024).toFixed(0)} kB, ${list.length} files\n`)
     for (const f of ['package.json', 'README.md', 'dist/harness/index.js', 'dist/harness/index.d.ts', 'dist/harness/chai/index.js', 'dist/harness/cli/bin.js', 'dist/harness/cli/main.js',
-      'dist/containers/ts-node/main.js', 'dist/harness/faults/udp-proxy/bin.js', 'dist/harness/report/html/report.css', 'dist/harness/report/html/report-client.js',
+      'dist/containers/ts-node/main.js', 'dist/containers/ts-node/host.js', 'dist/harness/faults/udp-proxy/bin.js', 'dist/harness/report/html/report.css', 'dist/harness/report/html/report-client.js',
       'harness/scenario/scenario.schema.json', 'containers/node-config.schema.json', 'containers/CONTRACT.md', 'containers/go-peer/main.go', 'containers/go-peer/go.mod',
       'containers/rust-peer/Cargo.toml', 'containers/rust-peer/Cargo.lock', 'containers/rust-peer/src/main.rs',
       'containers/toxiproxy/Dockerfile', 'fixtures/gate.yaml', 'fixtures/known-failures.yaml', 'fixtures/scenarios/pr278-non-bearing-leg-flap.yaml',
