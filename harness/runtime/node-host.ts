@@ -16,11 +16,10 @@
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
-import type { WriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { NodeEvent } from '../contract/node-events.ts'
 import { parseHostFrame, startCommand, stopCommand } from '../../containers/ts-node/host-frames.ts'
+import { NodeLogFile } from './node-log-file.ts'
 import { NodeOutput } from './node-output.ts'
 import { waitForReady } from './readiness.ts'
 import { NodeStartError, STOP_GRACE_MS } from './node-process.ts'
@@ -139,7 +138,7 @@ export class HostedNode implements RunningNode {
   listen: string[] = []
   private readonly host: NodeHost
   private readonly id: string
-  private readonly log: WriteStream
+  private readonly log: NodeLogFile
   private settle: (info: NodeExitInfo) => void = () => {}
   private done = false
   private stopRequested = false
@@ -149,9 +148,8 @@ export class HostedNode implements RunningNode {
     this.id = id
     this.name = opts.name
     this.logPath = opts.logPath
-    this.log = createWriteStream(opts.logPath, { flags: 'a' })
-    const write = (line: string): void => { if (!this.log.writableEnded) this.log.write(line + '\n') }
-    this.output = new NodeOutput({ node: opts.name, writeLine: write, writeNote: write })
+    this.log = new NodeLogFile(opts.logPath)
+    this.output = new NodeOutput({ node: opts.name, writeLine: this.log.write, writeNote: this.log.write })
     this.exited = new Promise(resolve => { this.settle = resolve })
     // the process ended: a node still running in it ended with it
     void host.closed.then(({ code, signal }) => { this.ended(code, signal) })
@@ -191,7 +189,7 @@ export class HostedNode implements RunningNode {
       await this.exited
       clearTimeout(timer)
     }
-    await this.closeLog()
+    await this.log.close()
   }
 
   /** SIGKILL of the process this node shares: its neighbours end too (a run with a `kill` fault is refused before it starts). */
@@ -199,7 +197,7 @@ export class HostedNode implements RunningNode {
     if (options.expected === true) this.stopRequested = true
     await this.host.killProcess()
     await this.exited
-    await this.closeLog()
+    await this.log.close()
   }
 
   async pause (): Promise<void> {
@@ -211,9 +209,4 @@ export class HostedNode implements RunningNode {
   }
 
   get pid (): number | undefined { return this.host.pid }
-
-  private async closeLog (): Promise<void> {
-    if (this.log.closed || this.log.writableEnded) return
-    await new Promise<void>(resolve => { this.log.end(resolve) })
-  }
 }

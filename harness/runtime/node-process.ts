@@ -10,10 +10,9 @@
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
-import type { WriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { NodeEvent } from '../contract/node-events.ts'
+import { NodeLogFile } from './node-log-file.ts'
 import { NodeOutput } from './node-output.ts'
 import { waitForReady } from './readiness.ts'
 import type { NodeExitInfo, RunningNode } from './runtime.ts'
@@ -41,7 +40,7 @@ export class NodeProcess implements RunningNode {
   controlUrl = ''
   listen: string[] = []
   private readonly child: ChildProcess
-  private readonly log: WriteStream
+  private readonly log: NodeLogFile
   private readonly output: NodeOutput
   private stopRequested = false
   private paused = false
@@ -49,9 +48,8 @@ export class NodeProcess implements RunningNode {
   private constructor (opts: NodeProcessOptions) {
     this.name = opts.name
     this.logPath = opts.logPath
-    this.log = createWriteStream(opts.logPath, { flags: 'a' })
-    const write = (line: string): void => { if (!this.log.writableEnded) this.log.write(line + '\n') }
-    this.output = new NodeOutput({ node: opts.name, writeLine: write, writeNote: write })
+    this.log = new NodeLogFile(opts.logPath)
+    this.output = new NodeOutput({ node: opts.name, writeLine: this.log.write, writeNote: this.log.write })
     const [cmd, ...args] = opts.command
     if (cmd == null) throw new NodeStartError(`node ${opts.name}: empty command`)
     this.child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] })
@@ -100,21 +98,21 @@ export class NodeProcess implements RunningNode {
 
   async stop (): Promise<void> {
     this.stopRequested = true
-    if (this.child.exitCode != null || this.child.signalCode != null) { await this.closeLog(); return }
+    if (this.child.exitCode != null || this.child.signalCode != null) { await this.log.close(); return }
     this.child.kill('SIGTERM')
     // a stopped (paused) process only acts on SIGTERM once it runs again
     if (this.paused) this.child.kill('SIGCONT')
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS)
     await this.exited
     clearTimeout(timer)
-    await this.closeLog()
+    await this.log.close()
   }
 
   async kill (options: { expected?: boolean } = {}): Promise<void> {
     if (options.expected === true) this.stopRequested = true
     if (this.child.exitCode == null && this.child.signalCode == null) this.child.kill('SIGKILL')
     await this.exited
-    await this.closeLog()
+    await this.log.close()
   }
 
   async pause (): Promise<void> {
@@ -130,9 +128,4 @@ export class NodeProcess implements RunningNode {
   }
 
   get pid (): number | undefined { return this.child.pid }
-
-  private async closeLog (): Promise<void> {
-    if (this.log.closed || this.log.writableEnded) return
-    await new Promise<void>(resolve => { this.log.end(resolve) })
-  }
 }
