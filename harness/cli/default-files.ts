@@ -7,6 +7,7 @@
  *   meshflap gate                 -> <package>/fixtures/gate.yaml (said on stderr)
  *   meshflap gate --set ci/my.yaml -> ci/my.yaml (relative to the cwd, as given)
  */
+import { readdir } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { PROJECT_ROOT } from '../util/paths.ts'
 
@@ -36,4 +37,9 @@ export function shownPath (path: string, cwd: string = process.cwd()): string {
 /** "gating set: /…/meshflap/fixtures/gate.yaml (meshflap's own; --set <file> for another)", or "gating set: my.yaml (given)" */
 export function sourceLine (what: string, path: string, given: boolean, howToChange: string): string {
   return `${what}: ${shownPath(path)} (${given ? 'given' : `meshflap's own; ${howToChange}`})`
+}
+
+/** The shipped scenario files, by name. */
+export async function shippedScenarios (dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter(f => f.endsWith('.yaml')).sort().map(f => join(dir, f))
 }

@@ -103,13 +103,14 @@ export function buildProgram (): Command {
 
   program.command('power')
     .description('how do we know the harness works: every fixture x (correct node, each mutant, stock) x seeds; red when a mutant escapes its own fixture or the correct node fails one')
-    .argument('[scenario...]', 'scenario files (default: the fixture named after each mutant\'s bug class)')
+    .argument('[scenario...]', 'scenario files (default: the fixture named after each mutant\'s bug class, and every shipped one whose catches: lists a mutant)')
     .addOption(runtimeOption())
     .option('--seeds <n>', 'seeds per cell (the scenario\'s, +1, ...)', intArg('--seeds', 1), 5)
     .option('--mutant <names>', 'only these mutants, e.g. drop-early-subscribe,close-duplicate-redial', listArg('--mutant', allMutantNames()))
     .option('--judged-only', 'only the cells the exit rule judges: the correct node on every fixture, each mutant on its own (no stock, no cross cells)', false)
     .option('--out <dir>', 'parent folder of the power folder', 'runs')
     .option('--resume <dir>', 'carry on an interrupted power run in its folder: cells its power.json lists are kept, the rest run (more --seeds extend it)')
+    .option('--parallel <n>', 'devnets run at once (each judges its own machine stalls; 2 halves the wall time of the small fixtures on 2 cores)', intArg('--parallel', 1), 1)
     .action(async (files: string[], opts) => { process.exitCode = await powerCommand(files, opts) })
 
   program.command('gate')

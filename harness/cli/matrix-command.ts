@@ -1,6 +1,5 @@
 /** `meshflap matrix`: every scenario x ordered implementation pair x the transports it is about, judged against known-failures. */
 import { join } from 'node:path'
-import { readdir } from 'node:fs/promises'
 import type { NodeImpl, GossipPolicyName } from '../scenario/types.ts'
 import type { TransportName } from '../history/types.ts'
 import type { RuntimeName } from '../runtime/runtime.ts'
@@ -12,7 +11,7 @@ import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { CountProgress } from './count-progress.ts'
-import { defaultFiles, sourceLine } from './default-files.ts'
+import { defaultFiles, shippedScenarios, sourceLine } from './default-files.ts'
 
 export interface MatrixFlags {
   impl: NodeImpl[]
@@ -76,8 +75,4 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
     progress.stop()
     dispose()
   }
-}
-
-async function shippedScenarios (dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter(f => f.endsWith('.yaml')).sort().map(f => join(dir, f))
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { allMutants } from '../impls/index.ts'
-import { judgedCells, missingFixtures, planPower, powerVariants } from '../power/plan.ts'
+import { judgedCells, missingFixtures, ownFixture, planPower, powerVariants } from '../power/plan.ts'
 import { runPower } from '../power/run-power.ts'
 import { PowerResumeError, readPowerProgress, type PowerProgress } from '../power/resume.ts'
 import { powerTableText } from '../power/power-table.ts'
@@ -15,7 +15,7 @@ import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
 import { CountProgress } from './count-progress.ts'
-import { defaultFiles, sourceLine } from './default-files.ts'
+import { defaultFiles, shippedScenarios, sourceLine } from './default-files.ts'
 
 export interface PowerFlags {
   runtime: RuntimeName
@@ -27,18 +27,20 @@ export interface PowerFlags {
   judgedOnly?: boolean
   /** the folder of an earlier, interrupted power run to carry on (harness/power/resume.ts) */
   resume?: string
+  /** devnets run at once (default 1) */
+  parallel?: number
 }
 
 export async function powerCommand (files: string[], flags: PowerFlags): Promise<number> {
   const known = allMutants()
   const mutants = flags.mutant === undefined ? known : known.filter(m => flags.mutant!.includes(m.name))
   const variants = powerVariants(mutants)
-  // default: each mutant's own fixture, from meshflap's shipped scenarios
+  // default: each mutant's own fixture and every shipped one that lists it under `catches:` (field-shaped)
   const dir = defaultFiles().scenarioDir
-  const scenarioFiles = files.length > 0 ? files : [...new Set(mutants.map(m => join(dir, `${m.fixture}.yaml`)))]
   if (files.length === 0) process.stderr.write(sourceLine('fixtures', dir, false, 'name scenario files to measure others') + '\n')
-  const { scenarios, errors } = await loadAll(scenarioFiles)
-  errors.push(...missingFixtures(scenarios, variants))
+  const loaded = await loadAll(files.length > 0 ? files : await shippedScenarios(dir))
+  const scenarios = files.length > 0 ? loaded.scenarios : loaded.scenarios.filter(s => variants.some(v => ownFixture(v, s)))
+  const errors = [...loaded.errors, ...missingFixtures(scenarios, variants)]
   if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
   const planned = planPower(scenarios, variants, flags.seeds)
   const cells = flags.judgedOnly === true ? judgedCells(planned) : planned
@@ -58,7 +60,7 @@ export async function powerCommand (files: string[], flags: PowerFlags): Promise
   const progress = new CountProgress(process.stderr, 'power', cells.length)
   try {
     const result = await runPower(cells, {
-      dir: out, runtime: flags.runtime, seeds: flags.seeds, variants, signal, versions: await collectVersions(),
+      dir: out, runtime: flags.runtime, seeds: flags.seeds, variants, signal, versions: await collectVersions(), lanes: flags.parallel ?? 1,
       ...(done !== undefined ? { done } : {}),
       onCellStart: cell => { progress.start(cell.key) },
       onNote: message => { process.stderr.write(message + '\n') },

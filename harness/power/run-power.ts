@@ -1,6 +1,7 @@
 /**
  * Runs a planned power measurement cell by cell (one devnet at a time, as the
- * matrix does, through the same environment-rerun runner) and writes, into the
+ * matrix does, or `lanes` devnets at once, each taking the next cell as it
+ * frees up; through the same environment-rerun runner) and writes, into the
  * power folder:
  *
  *   power.json   every cell, the table and the problems (the exit rule)
@@ -12,6 +13,7 @@
  * leaves a table of what it did and `--resume` (resume.ts) carries on from it.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { environmentWhat, runWithEnvironmentRerun } from '../runner/environment-rerun.ts'
 import type { EnvironmentRerun } from '../runner/environment-rerun.ts'
@@ -23,6 +25,7 @@ import type { PowerCellResult, PowerEntry, PowerProblem } from './power-table.ts
 import { variantOverrides } from './plan.ts'
 import type { PowerCell, PowerVariant } from './plan.ts'
 import type { PowerProgress } from './resume.ts'
+import { runInLanes } from '../util/lanes.ts'
 
 export interface PowerResult {
   red: boolean
@@ -50,6 +53,8 @@ export interface RunPowerOptions {
   onNote?: (message: string) => void
   /** cells measured by an earlier, interrupted run into the same folder (resume.ts): kept, not run again */
   done?: PowerProgress
+  /** devnets run at once (default 1); each run still judges its own machine stalls */
+  lanes?: number
 }
 
 async function runOnce (cell: PowerCell, options: RunPowerOptions): Promise<EnvironmentRerun> {
@@ -62,32 +67,46 @@ async function runOnce (cell: PowerCell, options: RunPowerOptions): Promise<Envi
   })
 }
 
+/**
+ * With lanes, how many nodes may run at once per core: four small fixtures (2-3 nodes) side by
+ * side, while the 8-node field-shaped fixture runs alone on 2 cores. Measured on 2 cores: 4 lanes
+ * of the 2-node fixtures ran 24 runs in 71 s with every verdict as in one lane (3 s a run, 10 s alone).
+ */
+const NODES_AT_ONCE_PER_CORE = 4
+
 export async function runPower (cells: readonly PowerCell[], options: RunPowerOptions): Promise<PowerResult> {
   const started = Date.now()
   await mkdir(options.dir, { recursive: true })
-  const results: PowerCellResult[] = []
+  // by plan index, so power.json lists cells in plan order whatever lane finished first
+  const byIndex = new Map<number, PowerCellResult>()
   const aborted = (): boolean => options.signal?.aborted === true
   const done = options.done?.cells ?? new Map<string, PowerCellResult>()
   const dropped = [...done.keys()].filter(k => !cells.some(c => c.key === k))
   if (dropped.length > 0) options.onNote?.(`resume: ${dropped.length} earlier cell(s) are not in this plan and are left out: ${dropped.slice(0, 3).join('; ')}${dropped.length > 3 ? '; ...' : ''}`)
-  const summarise = (complete: boolean): PowerResult => summary(cells, results, options, complete, (options.done?.wallMs ?? 0) + Date.now() - started)
+  const results = (): PowerCellResult[] => [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)
+  const summarise = (complete: boolean): PowerResult => summary(cells, results(), options, complete, (options.done?.wallMs ?? 0) + Date.now() - started)
   for (const [i, cell] of cells.entries()) {
-    if (aborted()) break
     const earlier = done.get(cell.key)
-    if (earlier !== undefined) {
-      results.push(earlier)
-      options.onCellDone?.(earlier, i, cells.length)
-      continue
-    }
+    if (earlier === undefined) continue
+    byIndex.set(i, earlier)
+    options.onCellDone?.(earlier, i, cells.length)
+  }
+  // the files are rewritten after every cell; two lanes finishing together must not interleave their writes
+  let writes = Promise.resolve()
+  const todo = [...cells.entries()].filter(([i]) => !byIndex.has(i))
+  const lanes = { lanes: options.lanes ?? 1, weight: ([, c]: [number, PowerCell]) => c.scenario.nodes.length, budget: NODES_AT_ONCE_PER_CORE * availableParallelism(), stop: aborted }
+  await runInLanes(todo, lanes, async ([i, cell]) => {
     options.onCellStart?.(cell, i, cells.length)
     const result = await runCell(cell, options)
     // a cell cut short by Ctrl-C measured nothing: left out, so a resume runs it again
-    if (aborted()) break
-    results.push(result)
+    if (aborted()) return
+    byIndex.set(i, result)
     options.onCellDone?.(result, i, cells.length)
-    await writePowerFiles(summarise(false))
-  }
-  const power = summarise(results.length === cells.length)
+    writes = writes.then(async () => { await writePowerFiles(summarise(false)) })
+    await writes
+  })
+  await writes
+  const power = summarise(byIndex.size === cells.length)
   await writePowerFiles(power)
   return power
 }

@@ -29,6 +29,8 @@ import { ProgressTracker } from './progress.ts'
 import type { Logger } from '../cli/logger.ts'
 import { recheckScenario } from '../scenario/recheck-scenario.ts'
 import { ScenarioError } from '../scenario/scenario-error.ts'
+import { implementation, isImplName } from '../impls/index.ts'
+import { claimRunDir } from './run-dir.ts'
 import type { ProgressState } from './progress.ts'
 
 export interface RunOptions {
@@ -59,6 +61,13 @@ export interface RunResult {
   endReason: string
 }
 
+/** "-stock", "-~drop-early-subscribe": the policy of nodes that have a choice, and mutants, so runs of one seed tell apart in runs/. */
+function variantMark (scenario: Scenario): string {
+  const chose = (n: Scenario['nodes'][number]): boolean => isImplName(n.impl) && implementation(n.impl).policies.length > 1
+  const marks = new Set(scenario.nodes.flatMap(n => [...(n.gossipPolicy === 'stock' && chose(n) ? ['stock'] : []), ...(n.mutants ?? []).map(m => `~${m}`)]))
+  return [...marks].map(m => `-${m}`).join('')
+}
+
 export async function runScenario (input: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now()
   const overrides = { ...options.overrides, seed: options.overrides?.seed ?? input.seed }
@@ -70,7 +79,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   if (problems.length > 0) throw new ScenarioError(problems)
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')
   const variant = [...new Set(scenario.nodes.map(n => n.impl))].join('-') + '-' + [...new Set(scenario.legs.map(l => l.transport))].join('-')
-  const dir = join(options.outDir ?? 'runs', `${scenario.name}-${variant}-seed${scenario.seed}-${stamp}`)
+  const dir = await claimRunDir(join(options.outDir ?? 'runs', `${scenario.name}-${variant}${variantMark(scenario)}-seed${scenario.seed}-${stamp}`))
   const versions = options.versions ?? await collectVersions()
   const controller = new AbortController()
   const onAbort = (): void => { controller.abort() }

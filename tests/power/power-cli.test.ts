@@ -30,6 +30,7 @@ describe('--mutant and meshflap power: bad input exits 2 and starts nothing', fu
     ['run --mutant with an unknown name', () => ['run', fixture('drop-early-subscribe'), '--mutant', 'nope', '--out', out], /--mutant: unknown mutant "nope"; known: teardown-on-any-leg-close, /],
     ['run --mutant with --policy stock', () => ['run', fixture('drop-early-subscribe'), '--mutant', 'drop-early-subscribe', '--policy', 'stock', '--out', out], /modifies the leg-aware policy/],
     ['run --mutant on Go nodes only', () => ['run', fixture('drop-early-subscribe'), '--mutant', 'drop-early-subscribe', '--impl', 'go', '--out', out], /no node of this scenario has an implementation with that mutant/],
+    ['power --parallel 0', () => ['power', '--parallel', '0', '--out', out], /--parallel must be an integer >= 1, got "0"/],
     ['power --mutant with an unknown name', () => ['power', '--mutant', 'nope', '--out', out], /--mutant takes a comma-separated list of teardown-on-any-leg-close/],
     ['power without the fixture a mutant names', () => ['power', fixture('close-duplicate-redial'), '--mutant', 'drop-early-subscribe', '--out', out], /mutant drop-early-subscribe names fixture drop-early-subscribe, which is not among the scenarios/]
   ]
