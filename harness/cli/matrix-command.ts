@@ -7,6 +7,7 @@ import { planMatrix } from '../matrix/plan.ts'
 import { KnownFailuresError, loadKnownFailures } from '../matrix/known-failures.ts'
 import { matrixTable, runMatrix } from '../matrix/run-matrix.ts'
 import { collectVersions } from '../runner/versions.ts'
+import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
 import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
@@ -19,6 +20,7 @@ export interface MatrixFlags {
   runtime: RuntimeName
   seeds: number
   policy?: GossipPolicyName
+  nodesPerProcess?: number
   knownFailures?: string
   out: string
   externalCommand?: string[]
@@ -26,6 +28,8 @@ export interface MatrixFlags {
 }
 
 export async function matrixCommand (files: string[], flags: MatrixFlags): Promise<number> {
+  const flagProblem = nodesPerProcessProblem(flags.nodesPerProcess ?? 1, flags.runtime)
+  if (flagProblem !== undefined) { process.stderr.write(flagProblem + '\n'); return EXIT.badInput }
   const defaults = defaultFiles()
   const knownFile = flags.knownFailures ?? defaults.knownFailures
   process.stderr.write(sourceLine('known failures', knownFile, flags.knownFailures !== undefined, '--known-failures <file> for another') + '\n')
@@ -50,7 +54,7 @@ export async function matrixCommand (files: string[], flags: MatrixFlags): Promi
   const progress = new CountProgress(process.stderr, 'matrix', cells.length)
   try {
     const result = await runMatrix(cells, {
-      dir, runtime: flags.runtime, known, policy: flags.policy, signal, versions: await collectVersions(),
+      dir, runtime: flags.runtime, nodesPerProcess: flags.nodesPerProcess, known, policy: flags.policy, signal, versions: await collectVersions(),
       externalCommand: flags.externalCommand, externalImage: flags.externalImage,
       onCellStart: cell => { progress.start(cell.key) },
       onCellDone: r => { progress.done(r.class === 'new-failure' || r.class === 'unexpected-pass' ? `${r.key}: ${r.class}` : undefined) }

@@ -11,6 +11,7 @@ import { runPower } from '../power/run-power.ts'
 import { PowerResumeError, readPowerProgress, type PowerProgress } from '../power/resume.ts'
 import { powerTableText } from '../power/power-table.ts'
 import { collectVersions } from '../runner/versions.ts'
+import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
 import { EXIT } from './exit-codes.ts'
 import { loadAll } from './load-scenarios.ts'
 import { interruptSignal } from './interrupt.ts'
@@ -29,9 +30,12 @@ export interface PowerFlags {
   resume?: string
   /** devnets run at once (default 1) */
   parallel?: number
+  nodesPerProcess?: number
 }
 
 export async function powerCommand (files: string[], flags: PowerFlags): Promise<number> {
+  const flagProblem = nodesPerProcessProblem(flags.nodesPerProcess ?? 1, flags.runtime)
+  if (flagProblem !== undefined) { process.stderr.write(flagProblem + '\n'); return EXIT.badInput }
   const known = allMutants()
   const mutants = flags.mutant === undefined ? known : known.filter(m => flags.mutant!.includes(m.name))
   const variants = powerVariants(mutants)
@@ -60,7 +64,7 @@ export async function powerCommand (files: string[], flags: PowerFlags): Promise
   const progress = new CountProgress(process.stderr, 'power', cells.length)
   try {
     const result = await runPower(cells, {
-      dir: out, runtime: flags.runtime, seeds: flags.seeds, variants, signal, versions: await collectVersions(), lanes: flags.parallel ?? 1,
+      dir: out, runtime: flags.runtime, seeds: flags.seeds, variants, signal, versions: await collectVersions(), lanes: flags.parallel ?? 1, nodesPerProcess: flags.nodesPerProcess,
       ...(done !== undefined ? { done } : {}),
       onCellStart: cell => { progress.start(cell.key) },
       onNote: message => { process.stderr.write(message + '\n') },

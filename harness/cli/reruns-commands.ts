@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { collectVersions } from '../runner/versions.ts'
+import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
 import { gateTable, runGate } from '../reruns/gate.ts'
 import { compareVerdicts, readSavedRun, replay, RunDirError } from '../reruns/rerun.ts'
 import { triage } from '../reruns/triage.ts'
@@ -14,7 +15,9 @@ import { interruptSignal } from './interrupt.ts'
 import { CountProgress } from './count-progress.ts'
 import { defaultFiles, shownPath, sourceLine } from './default-files.ts'
 
-export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, set?: string, knownFailures?: string, out: string }): Promise<number> {
+export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, nodesPerProcess?: number, set?: string, knownFailures?: string, out: string }): Promise<number> {
+  const flagProblem = nodesPerProcessProblem(opts.nodesPerProcess ?? 1, opts.runtime)
+  if (flagProblem !== undefined) { process.stderr.write(flagProblem + '\n'); return EXIT.badInput }
   let files: string[]
   try {
     const set = await gatingSet(opts.set, opts.knownFailures)
@@ -31,7 +34,7 @@ export async function gateCommand (opts: { runtime: RuntimeName, seeds: number, 
   const progress = new CountProgress(process.stderr, 'gate', scenarios.length * opts.seeds)
   try {
     const result = await runGate(scenarios, {
-      seeds: opts.seeds, runtime: opts.runtime, dir, signal, versions: await collectVersions(),
+      seeds: opts.seeds, runtime: opts.runtime, nodesPerProcess: opts.nodesPerProcess, dir, signal, versions: await collectVersions(),
       onRunStart: label => { progress.start(label) },
       onRunDone: r => { progress.done(r.status === 'pass' ? undefined : `${r.status === 'fail' ? 'FAIL' : 'UNKNOWN'} ${r.scenario.name} seed ${r.scenario.seed}`) }
     })

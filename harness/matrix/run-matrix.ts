@@ -58,6 +58,8 @@ export interface RunMatrixOptions {
   runtime: RuntimeName
   known: readonly KnownFailure[]
   policy?: GossipPolicyName
+  /** process runtime: TS nodes per child process (scenarios with kill/pause faults run one per process) */
+  nodesPerProcess?: number
   /** what impl "external" runs: a command (process runtime) or an image (docker runtime) */
   externalCommand?: string[]
   externalImage?: string
@@ -88,6 +90,8 @@ export async function runMatrix (cells: readonly MatrixCell[], options: RunMatri
     try {
       const outcome = await setUpOnceMore(async () => await runWithEnvironmentRerun(cell.scenario, {
         runtime: options.runtime,
+        nodesPerProcess: options.nodesPerProcess,
+        hostAloneWhenSignalled: true,
         outDir: join(options.dir, 'runs'),
         signal: options.signal,
         versions: options.versions,

@@ -55,11 +55,15 @@ export interface RunPowerOptions {
   done?: PowerProgress
   /** devnets run at once (default 1); each run still judges its own machine stalls */
   lanes?: number
+  /** process runtime: TS nodes per child process (scenarios with kill/pause faults run one per process) */
+  nodesPerProcess?: number
 }
 
 async function runOnce (cell: PowerCell, options: RunPowerOptions): Promise<EnvironmentRerun> {
   return await runWithEnvironmentRerun(cell.scenario, {
     runtime: options.runtime,
+    nodesPerProcess: options.nodesPerProcess,
+    hostAloneWhenSignalled: true,
     outDir: join(options.dir, 'runs'),
     signal: options.signal,
     versions: options.versions,

@@ -42,6 +42,8 @@ export interface GateResult {
 export interface GateOptions {
   seeds: number
   runtime: RuntimeName
+  /** process runtime: TS nodes per child process (scenarios with kill/pause faults run one per process) */
+  nodesPerProcess?: number
   dir: string
   signal?: AbortSignal
   versions?: Record<string, string>
@@ -67,7 +69,7 @@ export async function runGate (scenarios: readonly Scenario[], options: GateOpti
       if (options.signal?.aborted === true) { interrupted = true; break }
       const seed = scenario.seed + i
       options.onRunStart?.(`${scenario.name} seed ${seed}`)
-      const outcome = await runWithEnvironmentRerun(scenario, { runtime: options.runtime, outDir: join(options.dir, 'runs'), overrides: { seed }, signal: options.signal, versions: options.versions },
+      const outcome = await runWithEnvironmentRerun(scenario, { runtime: options.runtime, nodesPerProcess: options.nodesPerProcess, hostAloneWhenSignalled: true, outDir: join(options.dir, 'runs'), overrides: { seed }, signal: options.signal, versions: options.versions },
         () => { row.reruns++; options.onRunStart?.(`${scenario.name} seed ${seed} (rerun: the machine stalled)`) })
       const r = outcome.result
       if (r.endReason === 'interrupted') { interrupted = true; break }

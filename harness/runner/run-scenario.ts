@@ -28,6 +28,7 @@ import { collectVersions } from './versions.ts'
 import { ProgressTracker } from './progress.ts'
 import type { Logger } from '../cli/logger.ts'
 import { recheckScenario } from '../scenario/recheck-scenario.ts'
+import { sharedProcessIssues } from '../scenario/shared-process-faults.ts'
 import { ScenarioError } from '../scenario/scenario-error.ts'
 import { implementation, isImplName } from '../impls/index.ts'
 import { claimRunDir } from './run-dir.ts'
@@ -37,6 +38,12 @@ export interface RunOptions {
   runtime?: RuntimeName
   /** process runtime: TS nodes per child process (default 1; harness/runtime/nodes-per-process.ts) */
   nodesPerProcess?: number
+  /**
+   * Many-run commands (matrix, gate, power): a scenario whose kill/pause faults would signal a
+   * process shared with other nodes runs with one process per node, said in a note, where
+   * `meshflap run` refuses it (exit 2). How nodes are hosted does not change what is judged.
+   */
+  hostAloneWhenSignalled?: boolean
   /** parent folder of run directories (default runs/) */
   outDir?: string
   overrides?: ScenarioOverrides
@@ -61,6 +68,13 @@ export interface RunResult {
   endReason: string
 }
 
+function hostedFor (scenario: Scenario, options: RunOptions): number {
+  const asked = options.nodesPerProcess ?? 1
+  if (asked <= 1 || options.hostAloneWhenSignalled !== true || sharedProcessIssues(scenario, asked).length === 0) return asked
+  options.onNote?.(`${scenario.name}: one process per node (its kill/pause faults signal a node's process; with --nodes-per-process ${asked} they would reach the nodes sharing it)`)
+  return 1
+}
+
 /** "-stock", "-~drop-early-subscribe": the policy of nodes that have a choice, and mutants, so runs of one seed tell apart in runs/. */
 function variantMark (scenario: Scenario): string {
   const chose = (n: Scenario['nodes'][number]): boolean => isImplName(n.impl) && implementation(n.impl).policies.length > 1
@@ -74,7 +88,7 @@ export async function runScenario (input: Scenario, options: RunOptions = {}): P
   const scenario = applyOverrides(input, overrides)
   const runtime = options.runtime ?? 'process'
   // the overrides may have broken what the file's own validation checked (loss on legs --transport made TCP)
-  const nodesPerProcess = options.nodesPerProcess ?? 1
+  const nodesPerProcess = hostedFor(scenario, options)
   const problems = recheckScenario(scenario, { runtime, nodesPerProcess, because: overrideFlags({ ...overrides, seed: undefined }).join(' ') })
   if (problems.length > 0) throw new ScenarioError(problems)
   const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')

@@ -1,5 +1,5 @@
 /**
- * `--mutant` and `meshflap power` refuse bad input before anything starts:
+ * `--mutant`, `meshflap power` and the many-run commands' flags refuse bad input before anything starts:
  * exit 2, a message naming the flag and what it expects, no run directory.
  */
 import { expect } from 'chai'
@@ -21,7 +21,7 @@ async function meshflap (args: string[]): Promise<{ code: number | null, stderr:
   })
 }
 
-describe('--mutant and meshflap power: bad input exits 2 and starts nothing', function () {
+describe('--mutant, meshflap power and the many-run flags: bad input exits 2 and starts nothing', function () {
   this.timeout(120_000)
   let out: string
   beforeEach(async () => { out = await mkdtemp(join(tmpdir(), 'meshflap-mutant-cli-')) })
@@ -31,6 +31,9 @@ describe('--mutant and meshflap power: bad input exits 2 and starts nothing', fu
     ['run --mutant with --policy stock', () => ['run', fixture('drop-early-subscribe'), '--mutant', 'drop-early-subscribe', '--policy', 'stock', '--out', out], /modifies the leg-aware policy/],
     ['run --mutant on Go nodes only', () => ['run', fixture('drop-early-subscribe'), '--mutant', 'drop-early-subscribe', '--impl', 'go', '--out', out], /no node of this scenario has an implementation with that mutant/],
     ['power --parallel 0', () => ['power', '--parallel', '0', '--out', out], /--parallel must be an integer >= 1, got "0"/],
+    ['power --nodes-per-process on docker', () => ['power', '--nodes-per-process', '4', '--runtime', 'docker', '--out', out], /--nodes-per-process is an option of the process runtime/],
+    ['matrix --nodes-per-process on docker', () => ['matrix', '--nodes-per-process', '4', '--runtime', 'docker', '--out', out], /--nodes-per-process is an option of the process runtime/],
+    ['gate --nodes-per-process on swarm', () => ['gate', '--nodes-per-process', '4', '--runtime', 'swarm', '--out', out], /--nodes-per-process is an option of the process runtime; the swarm runtime runs one service per node/],
     ['power --mutant with an unknown name', () => ['power', '--mutant', 'nope', '--out', out], /--mutant takes a comma-separated list of teardown-on-any-leg-close/],
     ['power without the fixture a mutant names', () => ['power', fixture('close-duplicate-redial'), '--mutant', 'drop-early-subscribe', '--out', out], /mutant drop-early-subscribe names fixture drop-early-subscribe, which is not among the scenarios/]
   ]

@@ -43,6 +43,17 @@ describe('several TS nodes per process (real devnet)', function () {
     expect(results.versions.nodesPerProcess).to.equal('2')
   })
 
+  it('matrix, gate and power run a scenario that kills a node with one process per node, and say so', async () => {
+    const scenario = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'kill-node.yaml'))
+    const notes: string[] = []
+    const r = await runScenario(scenario, { nodesPerProcess: 2, hostAloneWhenSignalled: true, outDir: out, onNote: n => notes.push(n) })
+    expect(notes.join('\n')).to.match(/kill-node: one process per node \(its kill\/pause faults signal a node's process/)
+    expect(r.reproduce, 'reproduces what ran').not.to.include('--nodes-per-process')
+    const history = (await readFile(join(r.dir, 'history.ndjson'), 'utf8')).trim().split('\n').map(l => JSON.parse(l) as ReadyLine)
+    const firstStarts = history.filter(e => e.kind === 'node' && e.type === 'ready').slice(0, scenario.nodes.length)
+    expect(new Set(firstStarts.map(e => e.pid)).size, 'a process per node').to.equal(scenario.nodes.length)
+  })
+
   it('a hosted node with a bad config ends alone with exit code 2; its neighbour process goes on', async () => {
     const host = new NodeHost(ts.processHostCommand!(), 2)
     try {
