@@ -35,6 +35,8 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
 export function checkAction (leg: Pick<Leg, 'name' | 'transport'>, action: FaultActionSpec): void {
   const rule = ACTION_RULES[action.kind]
   if (!rule.transports.includes(leg.transport)) throw new UnsupportedFaultError(action.kind, leg.transport, `${rule.otherwise ?? ''} (leg ${leg.name})`)
+  const narrower = legAction(action.kind)?.transportsFor?.(action)
+  if (narrower !== undefined && !narrower.transports.includes(leg.transport)) throw new UnsupportedFaultError(`${action.kind} as written`, leg.transport, `${narrower.why} (leg ${leg.name})`)
   const bad = paramIssues(action)
   if (bad.length > 0) throw new RangeError(`leg ${leg.name}: ${bad.map(b => `${b.message} (expected ${b.expected})`).join('; ')}`)
 }

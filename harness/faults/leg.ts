@@ -15,6 +15,7 @@ import type { Proxy, ToxicType } from 'toxiproxy-node-client'
 import type { FaultAction, FaultEntry, LegName, TransportName } from '../history/types.ts'
 import type { FaultActionKind } from '../scenario/types.ts'
 import { ACTION_RULES, supportsTransport } from './action-rules.ts'
+import { REORDER_NEEDS_QUIC } from './actions/latency.ts'
 
 export type Direction = 'upstream' | 'downstream' | 'both'
 type Stream = 'upstream' | 'downstream'
@@ -182,16 +183,22 @@ export class Leg {
     this.emit('blackhole', 'apply', tag, { direction }, since)
   }
 
-  /** Adds ms +- jitterMs to every byte/datagram in `direction` (default both: each one-way delivery is delayed by ms). 0 ms removes it. */
-  async latency (ms: number, jitterMs = 0, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
+  /**
+   * Adds ms +- jitterMs to every byte/datagram in `direction` (default both: each one-way delivery is
+   * delayed by ms), in arrival order. QUIC only, `reorder`: each datagram leaves at its own drawn
+   * time, so a later one may overtake an earlier one. 0 ms removes it.
+   */
+  async latency (ms: number, jitterMs = 0, options: FaultTag & { direction?: Direction, reorder?: boolean } = {}): Promise<void> {
     const since = this.clock.now()
-    const { direction = 'both', ...tag } = options
+    const { direction = 'both', reorder = false, ...tag } = options
     if (!Number.isInteger(ms) || !Number.isInteger(jitterMs) || ms < 0 || jitterMs < 0) throw new RangeError('latency and jitter must be non-negative integers (ms)')
+    if (reorder && this.transport !== 'quic') throw new UnsupportedFaultError('latency with reorder', this.transport, REORDER_NEEDS_QUIC)
     for (const stream of streams(direction)) {
       if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
-      else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs })
+      // on QUIC always said, so an update in place from reordered to in order does not keep the old 1
+      else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs, ...(this.transport === 'quic' ? { reorder: reorder ? 1 : 0 } : {}) })
     }
-    this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction }, since)
+    this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction, ...(reorder ? { reorder } : {}) }, since)
   }
 
   /** QUIC only: drops each datagram in `direction` with probability p. 0 removes it. */

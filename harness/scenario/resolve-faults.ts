@@ -249,10 +249,12 @@ export function candidateLegs (target: Target, legs: readonly ScenarioLeg[]): Sc
 
 /** The table's transport rule against every leg the target could hit (also used after --transport/--impl overrides). */
 export function transportIssues (action: FaultActionSpec, target: Target, path: FieldPath, legs: readonly ScenarioLeg[], issues: FieldIssue[]): void {
-  const needs = ACTION_RULES[action.kind].transports
+  const narrower = legAction(action.kind)?.transportsFor?.(action)
+  const needs = narrower?.transports ?? ACTION_RULES[action.kind].transports
   const wrong = candidateLegs(target, legs).filter(l => !needs.includes(l.transport))
   if (wrong.length === 0) return
   const list = wrong.slice(0, 4).map(l => `${l.name} is ${l.transport}`).join(', ') + (wrong.length > 4 ? ', ...' : '')
-  issues.push({ path, message: `${transportMessage(action.kind)}, and this target can hit other legs (${list})`, expected: `a target whose legs are all ${needs.join(' or ')}` })
+  const rule = narrower === undefined ? transportMessage(action.kind) : `${action.kind} as written works on ${needs.map(t => t.toUpperCase()).join(' and ')} legs only (${narrower.why})`
+  issues.push({ path, message: `${rule}, and this target can hit other legs (${list})`, expected: `a target whose legs are all ${needs.join(' or ')}` })
 }
 

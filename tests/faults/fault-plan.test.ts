@@ -36,10 +36,20 @@ function fakeClock (): DelayClock & { advance: (ms: number) => void } {
 }
 
 describe('UDP proxy fault plan', () => {
+  it('a latency toxic with reorder: 1 compiles to a plan that reorders; any such toxic on the stream does', () => {
+    const toxics = [
+      t({ name: 'a', type: 'latency', stream: 'upstream', attributes: { latency: 40, jitter: 10, reorder: 1 } }),
+      t({ name: 'b', type: 'latency', stream: 'downstream', attributes: { latency: 40, jitter: 10 } })
+    ]
+    expect(compilePlan(toxics, 'upstream', seededRandom(1)).reorder).to.equal(true)
+    expect(compilePlan(toxics, 'downstream', seededRandom(1)).reorder).to.equal(false)
+    expect(() => t({ name: 'c', type: 'latency', stream: 'upstream', attributes: { latency: 1, reorder: 2 } })).to.throw(/reorder/)
+  })
+
   it('no toxic on a stream is the shared PASS plan (nothing to read on the datagram path)', () => {
     const toxics = [t({ type: 'blackhole', stream: 'upstream' })]
     expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.equal(PASS)
-    expect(compilePlan(toxics, 'upstream', seededRandom(1))).to.deep.equal({ drop: true, loss: 0, latencyMs: 0, jitterMs: 0, maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 })
+    expect(compilePlan(toxics, 'upstream', seededRandom(1))).to.deep.equal({ drop: true, loss: 0, latencyMs: 0, jitterMs: 0, reorder: false, maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 })
   })
 
   it('losses combine as independent drops, latencies and jitters add up', () => {
@@ -49,7 +59,7 @@ describe('UDP proxy fault plan', () => {
       t({ name: 'd1', type: 'latency', stream: 'downstream', attributes: { latency: 10, jitter: 2 } }),
       t({ name: 'd2', type: 'latency', stream: 'downstream', attributes: { latency: 5 } })
     ]
-    expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.deep.equal({ drop: false, loss: 0.75, latencyMs: 15, jitterMs: 2, maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 })
+    expect(compilePlan(toxics, 'downstream', seededRandom(1))).to.deep.equal({ drop: false, loss: 0.75, latencyMs: 15, jitterMs: 2, reorder: false, maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 })
   })
 
   it('size limits: the smallest wins, 0 means none; only the toxic\'s stream is limited', () => {
@@ -92,23 +102,31 @@ describe('UDP proxy fault plan', () => {
     expect(xs.reduce((s, x) => s + x, 0) / xs.length).to.be.within(0.48, 0.52)
   })
 
-  it('the delay line holds each datagram until it is due, then sends in due order: arrival order without jitter, reordered with it', () => {
+  it('the delay line holds each datagram until it is due, then sends in arrival order, with jitter too; reorder lets a later one overtake', () => {
     const out: number[] = []
     const clock = fakeClock()
     const line = new DelayLine((msg) => { out.push(msg.readUInt8(0)) }, seededRandom(5), clock)
+    const inOrder = Array.from({ length: 20 }, (_, i) => i)
     for (let i = 0; i < 20; i++) line.push(Buffer.from([i]), 20, 0)
     clock.advance(19)
     expect(out, 'sent before its latency passed').to.deep.equal([])
     clock.advance(1)
-    expect(out).to.deep.equal(Array.from({ length: 20 }, (_, i) => i))
+    expect(out).to.deep.equal(inOrder)
     out.length = 0
+    // jitter without reorder: delays vary, the order does not (a FIFO queue on a jittery path, as toxiproxy's TCP latency)
     for (let i = 0; i < 20; i++) line.push(Buffer.from([i]), 20, 15)
     clock.advance(4)
     expect(out, 'sent before latency - jitter passed').to.deep.equal([])
     clock.advance(31) // latency + jitter: every datagram is due
+    expect(out).to.deep.equal(inOrder)
+    out.length = 0
+    for (let i = 0; i < 20; i++) line.push(Buffer.from([i]), 20, 15, true)
+    clock.advance(4)
+    expect(out, 'sent before latency - jitter passed').to.deep.equal([])
+    clock.advance(31)
     expect(out).to.have.length(20)
-    expect(out).to.not.deep.equal(Array.from({ length: 20 }, (_, i) => i))
-    expect([...out].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i))
+    expect(out, 'with reorder a later datagram overtook an earlier one').to.not.deep.equal(inOrder)
+    expect([...out].sort((x, y) => x - y)).to.deep.equal(inOrder)
     line.push(Buffer.from([99]), 10_000, 0)
     expect(line.size).to.equal(1)
     line.clear()

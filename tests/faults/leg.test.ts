@@ -161,6 +161,22 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
       ])
     })
 
+    it(transport === 'quic' ? 'latency with reorder sets reorder 1, and a later call in order sets it back to 0' : 'latency with reorder is refused on a TCP leg, naming why', async () => {
+      const leg = makeLeg()
+      if (transport === 'tcp') {
+        const err = await leg.latency(40, 10, { reorder: true }).then(() => undefined, (e: unknown) => e as Error)
+        expect(err?.message).to.match(/latency with reorder is not supported on a tcp leg: TCP delivers its bytes in order/)
+        expect(await leg.toxics()).to.deep.equal([])
+        return
+      }
+      await leg.latency(40, 10, { reorder: true })
+      expect((await leg.toxics()).map((t) => t.attributes.reorder)).to.deep.equal([1, 1])
+      await leg.latency(40, 10)
+      expect((await leg.toxics()).map((t) => t.attributes.reorder)).to.deep.equal([0, 0])
+      await leg.latency(0, 0)
+      expect(entries.map((e) => e.params)[0]).to.deep.equal({ ms: 40, jitterMs: 10, direction: 'both', reorder: true })
+    })
+
     it('blackhole blocks both ways; heal removes every toxic (also foreign ones) and enables', async () => {
       const leg = makeLeg()
       await leg.blackhole('both')

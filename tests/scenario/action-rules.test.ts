@@ -83,6 +83,9 @@ describe('fault actions: one table for validation and the fault plane', () => {
     expect(() => { checkAction(quic, { kind: 'loss', probability: 1.5, direction: 'both' }) }).to.throw(RangeError, /in 0\.\.1/)
     expect(() => { checkAction(quic, { kind: 'flap', times: 0, downMs: 100, upMs: 100 }) }).to.throw(RangeError, /flap times 0 is out of range/)
     expect(() => { checkAction(quic, { kind: 'rebind' }) }).to.not.throw()
+    expect(() => { checkAction(tcp, { kind: 'latency', ms: 40, jitterMs: 10, direction: 'both', reorder: true }) }).to.throw(UnsupportedFaultError, /latency as written is not supported on a tcp leg: TCP delivers its bytes in order/)
+    expect(() => { checkAction(quic, { kind: 'latency', ms: 40, jitterMs: 10, direction: 'both', reorder: true }) }).to.not.throw()
+    expect(() => { checkAction(tcp, { kind: 'latency', ms: 40, jitterMs: 10, direction: 'both', reorder: false }) }).to.not.throw()
     expect(() => { checkAction(tcp, { kind: 'bandwidth', kbps: 8, direction: 'both' }) }).to.not.throw()
     for (const kind of Object.keys(ACTION_RULES) as FaultActionKind[]) {
       expect(ACTION_RULES[kind].transports.length, kind).to.be.greaterThan(0)
@@ -99,6 +102,19 @@ describe('fault actions: one table for validation and the fault plane', () => {
     ])
     const external = recheckScenario(applyOverrides(s, { impls: ['external', 'ts'] }), { runtime: 'process', because: '--impl external,ts' })
     expect(external.map(formatProblem)).to.deep.equal(['lossy.yaml: nodes[0]: node A has impl external (after --impl external,ts) but nothing to run (expected --external-command <argv...> (the process runtime runs a command))'])
+  })
+
+  it('latency with reorder is a QUIC fault: refused on TCP legs, after --transport tcp too, naming why', () => {
+    const text = LOSS('quic').replace('{ loss: { probability: 0.3 } }', '{ latency: { ms: 40, jitter: 10, reorder: true } }')
+    const s = parseScenario(text, 'jittery.yaml')
+    expect(recheckScenario(s, { runtime: 'process', because: '' })).to.deep.equal([])
+    const problems = recheckScenario(applyOverrides(s, { transport: 'tcp' }), { runtime: 'process', because: '--transport tcp' })
+    expect(problems.map(formatProblem)).to.deep.equal([
+      'jittery.yaml:8: faults[0].action: latency as written works on QUIC legs only (TCP delivers its bytes in order whatever the delay; reorder is a fault of datagrams (QUIC legs)), ' +
+      'and this target can hit other legs (A>B is tcp, B>A is tcp) (after --transport tcp) (expected a target whose legs are all quic)'
+    ])
+    const noReorder = parseScenario(text.replace(', reorder: true', ''), 'jittery.yaml')
+    expect(recheckScenario(applyOverrides(noReorder, { transport: 'tcp' }), { runtime: 'process', because: '--transport tcp' })).to.deep.equal([])
   })
 
   it('runScenario refuses an overridden scenario the table rejects, before anything starts', async () => {

@@ -69,6 +69,8 @@ export interface LegAction<S extends { kind: string }> extends ActionBase<S> {
   transports: readonly TransportName[]
   /** what to use instead on the other transport */
   otherwise?: string
+  /** narrower transports for some settings of the action (latency with reorder: QUIC), and why */
+  transportsFor?: (action: S) => { transports: readonly TransportName[], why: string } | undefined
   /**
    * It acts on the leg's connection, so a `random` target draws among the legs that have one when
    * it is decided (a leg whose connection is gone, waiting for its redial behind a down leg, would

@@ -20,6 +20,8 @@ export interface DirectionPlan {
   latencyMs: number
   /** uniform +- jitter in ms around latencyMs */
   jitterMs: number
+  /** a later datagram may overtake an earlier one (latency toxic `reorder: 1`); otherwise arrival order is kept */
+  reorder: boolean
   /** drop datagrams larger than this many bytes, 0 = no limit (size_limit) */
   maxBytes: number
   /** burst_loss: drop everything while (epoch ms - burstOffsetMs) mod burstPeriodMs < burstMs; burstMs 0 = off */
@@ -29,8 +31,8 @@ export interface DirectionPlan {
 }
 
 const NO_LIMITS = { maxBytes: 0, burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 }
-export const PASS: Readonly<DirectionPlan> = Object.freeze({ drop: false, loss: 0, latencyMs: 0, jitterMs: 0, ...NO_LIMITS })
-export const DROP: Readonly<DirectionPlan> = Object.freeze({ drop: true, loss: 0, latencyMs: 0, jitterMs: 0, ...NO_LIMITS })
+export const PASS: Readonly<DirectionPlan> = Object.freeze({ drop: false, loss: 0, latencyMs: 0, jitterMs: 0, reorder: false, ...NO_LIMITS })
+export const DROP: Readonly<DirectionPlan> = Object.freeze({ drop: true, loss: 0, latencyMs: 0, jitterMs: 0, reorder: false, ...NO_LIMITS })
 
 /** Whether a burst_loss plan drops at `epochMs` (wall clock, so the schedule does not move when toxics are recompiled). */
 export function inBurst (plan: Readonly<DirectionPlan>, epochMs: number): boolean {
@@ -49,6 +51,7 @@ export function compilePlan (toxics: readonly Toxic[], stream: Stream, random: R
   let keep = 1
   let latencyMs = 0
   let jitterMs = 0
+  let reorder = false
   let maxBytes = 0
   let burst = { burstPeriodMs: 0, burstMs: 0, burstOffsetMs: 0 }
   for (const toxic of toxics) {
@@ -64,6 +67,7 @@ export function compilePlan (toxics: readonly Toxic[], stream: Stream, random: R
       case 'latency':
         latencyMs += toxic.attributes.latency ?? 0
         jitterMs += toxic.attributes.jitter ?? 0
+        reorder ||= toxic.attributes.reorder === 1
         break
       case 'size_limit': {
         const bytes = toxic.attributes.bytes ?? 0
@@ -79,5 +83,5 @@ export function compilePlan (toxics: readonly Toxic[], stream: Stream, random: R
     }
   }
   if (!drop && keep === 1 && latencyMs === 0 && jitterMs === 0 && maxBytes === 0 && burst.burstMs === 0) return PASS
-  return { drop, loss: 1 - keep, latencyMs, jitterMs, maxBytes, ...burst }
+  return { drop, loss: 1 - keep, latencyMs, jitterMs, reorder, maxBytes, ...burst }
 }

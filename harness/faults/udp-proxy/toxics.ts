@@ -5,7 +5,8 @@
  * meshflap's own where it does not (see harness/faults/README.md):
  *
  *   type       attributes                       effect on each datagram of its stream
- *   latency    latency (ms), jitter (ms)        held latency +- jitter ms, then sent
+ *   latency    latency (ms), jitter (ms),       held latency +- jitter ms, then sent in arrival order
+ *              reorder (0|1)                   (reorder 1: each at its own time, a later one may overtake)
  *   loss       probability (0..1)               dropped with that probability
  *   blackhole  -                                dropped
  *   rebind     -                                (none) adding or updating it moves every
@@ -37,6 +38,8 @@ interface AttributeRule {
   min: number
   max: number
   integer: boolean
+  /** meshflap's own attribute: no default, listed only when set */
+  extension?: true
 }
 
 const MAX_MS = 3_600_000
@@ -45,7 +48,10 @@ const MAX_MS = 3_600_000
 const RULES: Record<ToxicType, Record<string, AttributeRule>> = {
   latency: {
     latency: { min: 0, max: MAX_MS, integer: true },
-    jitter: { min: 0, max: MAX_MS, integer: true }
+    jitter: { min: 0, max: MAX_MS, integer: true },
+    // 1: each datagram leaves at its own drawn time, so a later one may overtake (delay-line.ts).
+    // Ours, not toxiproxy's: listed only when given, so a toxic reads as toxiproxy lists it
+    reorder: { min: 0, max: 1, integer: true, extension: true }
   },
   loss: { probability: { min: 0, max: 1, integer: false } },
   blackhole: {},
@@ -98,7 +104,7 @@ function mergeAttributes (type: ToxicType, base: Record<string, number>, input: 
 
 function defaults (type: ToxicType): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const key of Object.keys(RULES[type])) out[key] = 0
+  for (const [key, rule] of Object.entries(RULES[type])) if (rule.extension !== true) out[key] = 0
   return out
 }
 

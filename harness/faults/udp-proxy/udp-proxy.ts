@@ -15,7 +15,7 @@
  *   enabled=false ........ both plans drop (sockets stay bound: no port change, no path change)
  *   blackhole <stream> ... that stream drops
  *   loss <stream> ........ that stream drops with `probability` (seeded RandomSource)
- *   latency <stream> ..... that stream waits latency +- jitter ms (DelayLine, may reorder with jitter)
+ *   latency <stream> ..... that stream waits latency +- jitter ms (DelayLine: in order, or reordered with reorder: 1)
  *   rebind ............... every flow moves to a new upstream socket (new source port), once
  *   size_limit <stream> .. that stream drops datagrams above `bytes` (a stall: ACKs and PINGs pass)
  *   burst_loss <stream> .. that stream drops everything for `duration` ms every `period` ms
@@ -246,7 +246,7 @@ export class UdpProxy {
     if (plan.maxBytes > 0 && msg.length > plan.maxBytes) return
     if (plan.burstMs > 0 && inBurst(plan, Date.now())) return
     if (plan.loss > 0 && this.random() < plan.loss) return
-    if (plan.latencyMs > 0 || plan.jitterMs > 0) flow.upLine.push(msg, plan.latencyMs, plan.jitterMs)
+    if (plan.latencyMs > 0 || plan.jitterMs > 0) flow.upLine.push(msg, plan.latencyMs, plan.jitterMs, plan.reorder)
     else flow.sendUpstream(msg)
   }
 
@@ -257,7 +257,7 @@ export class UdpProxy {
     if (plan.maxBytes > 0 && msg.length > plan.maxBytes) return
     if (plan.burstMs > 0 && inBurst(plan, Date.now())) return
     if (plan.loss > 0 && this.random() < plan.loss) return
-    if (plan.latencyMs > 0 || plan.jitterMs > 0) flow.downLine.push(msg, plan.latencyMs, plan.jitterMs)
+    if (plan.latencyMs > 0 || plan.jitterMs > 0) flow.downLine.push(msg, plan.latencyMs, plan.jitterMs, plan.reorder)
     else this.sendDownstream(flow, msg)
   }
 
