@@ -24,7 +24,7 @@ import type { EventLog } from './events.ts'
 import { LegBook } from './leg-book.ts'
 import { StreamObserver } from './stream-observer.ts'
 import { installLegDiscipline } from './leg-discipline.ts'
-import { WedgeProbe } from './wedge-probe.ts'
+import { serveLegProbe, WedgeProbe } from './wedge-probe.ts'
 import { internalsOf } from './gossip-internals.ts'
 import { installMutants } from './mutants/index.ts'
 import type { GossipInternals } from './gossip-internals.ts'
@@ -97,6 +97,8 @@ export async function buildNode (config: NodeConfig, events: EventLog): Promise<
   // mutants sit on the correct node: config.ts refuses them with any other policy
   const mutants = config.mutants ?? []
   const wedgeProbe = config.gossipPolicy === 'leg-aware' ? new WedgeProbe(legs, events) : undefined
+  // a leg-aware peer answers our probes on a kept stream (wedge-probe.ts); others are asked by negotiation
+  if (config.gossipPolicy === 'leg-aware') await serveLegProbe(libp2p)
   const ctx = { libp2p, gossip: internals, legs, observer, events, wedgeProbe }
   installMutants(mutants, 'before-discipline', ctx)
   if (config.gossipPolicy === 'leg-aware') installLegDiscipline(internals, legs, observer, events)

@@ -7,27 +7,54 @@
  * to the stream at once (no queue of its own), and QUIC takes it into its own
  * send buffer, so the stream's write buffer stays empty while the leg carries
  * nothing. What can be seen is a round trip on the leg: every `everyMs` each
- * open leg opens a stream for /ipfs/ping/1.0.0, which needs the peer's
- * multistream-select answer (a peer that does not serve ping answers "not
- * supported", which proves the leg as well; js-libp2p's own connection monitor
- * counts it the same way). A leg with no answer within `wedgedAfterMs` is
- * wedged and is aborted: the streams on it reopen on the peer's other leg
- * (leg-discipline.ts) and, when it was ours, the leg is redialed (leg-book.ts).
+ * open leg sends one byte on its probe stream (/meshflap/leg-probe/1.0.0, which
+ * a leg-aware peer echoes) and waits for it back. A leg with no answer within
+ * `wedgedAfterMs` is wedged and is aborted: the streams on it reopen on the
+ * peer's other leg (leg-discipline.ts) and, when it was ours, the leg is
+ * redialed (leg-book.ts).
  *
- *   probe ──newStream(ping)──> peer      answered (or "unsupported") .. leg is live
- *                                        no answer in wedgedAfterMs .... abort the leg
- *                                        deadline noticed late ......... not judged, probed again
+ *   first probe of a leg ──newStream(leg-probe)──> peer   answered: the stream is kept for the next probes
+ *                                                         "not supported" (Go, Rust, stock): the leg is live,
+ *                                                         and every later probe negotiates /ipfs/ping/1.0.0
+ *                                                         afresh, which needs the same round trip
+ *   later probes ──1 byte──> echo                         answered .......... leg is live
+ *                                                         none in wedgedAfterMs ... abort the leg
+ *                                                         deadline noticed late ... not judged, probed again
+ *
+ * Why a kept stream: a negotiation per leg end per second opened a QUIC stream
+ * and ran multistream-select on both ends; at 64 nodes (1024 leg ends) that was
+ * 0.39 of the machine's 2 cores (the node processes used 1.69 cores before
+ * genesis with leg-aware nodes, 1.30 with stock ones), enough to make every
+ * node's timers late and the probes abort healthy legs. One byte each way on a
+ * kept stream is the same round trip without the stream set-up.
  *
  * On a loaded machine our own event loop can stall past the deadline while the
  * answer sits unread; a deadline noticed more than `lateMs` late therefore
  * judges nothing. The `stock` policy keeps js-libp2p's connection monitor
  * (a ping every 10 s, 5-60 s adaptive timeout) instead.
  */
-import type { Connection } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
+import type { Libp2p } from 'libp2p'
 import type { EventLog } from './events.ts'
 import type { LegBook } from './leg-book.ts'
 
 export const PING_PROTOCOL = '/ipfs/ping/1.0.0'
+/** Our echo for the probe's round trip: served by leg-aware nodes only, so stock and other stacks see nothing new. */
+export const PROBE_PROTOCOL = '/meshflap/leg-probe/1.0.0'
+
+/** Serves the probe: every chunk that arrives goes back on the same stream. */
+export async function serveLegProbe (libp2p: Pick<Libp2p, 'handle'>): Promise<void> {
+  await libp2p.handle(PROBE_PROTOCOL, (stream: Stream) => {
+    stream.addEventListener('message', e => { stream.send(e.data) })
+  }, { runOnLimitedConnection: true, maxInboundStreams: 4 })
+}
+
+/** How a leg is probed: on its kept echo stream, or (a peer without the echo) by a fresh ping negotiation. */
+interface LegProbeState {
+  stream?: Stream
+  negotiate: boolean
+  seq: number
+}
 
 export interface ProbeTiming {
   /** how often every open leg is probed */
@@ -46,6 +73,7 @@ export class WedgeProbe {
   private readonly events: EventLog
   private readonly timing: ProbeTiming
   private readonly probing = new Set<string>()
+  private readonly state = new Map<string, LegProbeState>()
   private timer?: NodeJS.Timeout
   private stopped = false
 
@@ -64,11 +92,15 @@ export class WedgeProbe {
   stop (): void {
     this.stopped = true
     clearInterval(this.timer)
+    for (const leg of this.state.values()) leg.stream?.abort(new Error('wedge probe stopped'))
+    this.state.clear()
   }
 
   private probeAll (): void {
-    for (const conn of this.legs.legs()) {
-      if (conn.status === 'open' && !this.probing.has(conn.id)) void this.probe(conn)
+    const open = this.legs.legs().filter(c => c.status === 'open')
+    for (const id of this.state.keys()) if (!open.some(c => c.id === id)) this.state.delete(id)
+    for (const conn of open) {
+      if (!this.probing.has(conn.id)) void this.probe(conn)
     }
   }
 
@@ -77,14 +109,39 @@ export class WedgeProbe {
     const sent = Date.now()
     const deadline = AbortSignal.timeout(this.timing.wedgedAfterMs)
     try {
-      const stream = await conn.newStream(PING_PROTOCOL, { signal: deadline, runOnLimitedConnection: true })
-      // the negotiation was the round trip; the ping itself would add nothing
-      stream.abort(new Error('wedge probe answered'))
+      await this.roundTrip(conn, deadline)
     } catch (err) {
       this.judge(conn, err as Error, deadline, Date.now() - sent)
     } finally {
       this.probing.delete(conn.id)
     }
+  }
+
+  private async roundTrip (conn: Connection, signal: AbortSignal): Promise<void> {
+    let leg = this.state.get(conn.id)
+    if (leg === undefined) {
+      leg = { negotiate: false, seq: 0 }
+      this.state.set(conn.id, leg)
+    }
+    if (leg.negotiate) {
+      const stream = await conn.newStream(PING_PROTOCOL, { signal, runOnLimitedConnection: true })
+      // the negotiation was the round trip; the ping itself would add nothing
+      stream.abort(new Error('wedge probe answered'))
+      return
+    }
+    if (leg.stream === undefined || leg.stream.status !== 'open') {
+      leg.stream = undefined
+      try {
+        leg.stream = await conn.newStream(PROBE_PROTOCOL, { signal, runOnLimitedConnection: true })
+      } catch (err) {
+        // the peer answered "not supported": a round trip all the same
+        if ((err as Error).name === 'UnsupportedProtocolError') { leg.negotiate = true; return }
+        throw err
+      }
+      return // the negotiation was this probe's round trip
+    }
+    leg.seq = (leg.seq + 1) % 256
+    await echoed(leg.stream, leg.seq, signal)
   }
 
   private judge (conn: Connection, err: Error, deadline: AbortSignal, waitedMs: number): void {
@@ -98,4 +155,28 @@ export class WedgeProbe {
     }
     this.legs.abortLeg(conn, `wedged: no round trip on the leg in ${this.timing.wedgedAfterMs} ms`)
   }
+}
+
+/** Sends `seq` and resolves when it comes back (an earlier, late echo carries another byte). */
+async function echoed (stream: Stream, seq: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const finish = (err?: Error): void => {
+      stream.removeEventListener('message', onMessage)
+      stream.removeEventListener('close', onClose)
+      signal.removeEventListener('abort', onAbort)
+      if (err === undefined) resolve()
+      else reject(err)
+    }
+    const onMessage = (e: { data: Uint8Array | { subarray: () => Uint8Array } }): void => {
+      const bytes = e.data instanceof Uint8Array ? e.data : e.data.subarray()
+      if (bytes.includes(seq)) finish()
+    }
+    const onClose = (): void => { finish(new Error('probe stream closed')) }
+    const onAbort = (): void => { finish(signal.reason as Error) }
+    if (signal.aborted) { onAbort(); return }
+    stream.addEventListener('message', onMessage)
+    stream.addEventListener('close', onClose)
+    signal.addEventListener('abort', onAbort)
+    stream.send(Uint8Array.of(seq))
+  })
 }

@@ -18,6 +18,8 @@ export type Transport = 'quic' | 'tcp'
 export interface PairOptions {
   transport: Transport
   policy?: 'leg-aware' | 'stock'
+  /** A's and B's policies, when they differ (default: `policy` for both) */
+  policies?: ['leg-aware' | 'stock', 'leg-aware' | 'stock']
   slotMs?: number
   redial?: Partial<NodeConfig['redial']>
   impls?: [ImplName, ImplName]
@@ -57,7 +59,7 @@ export class NodePair implements AsyncDisposable {
     const launch = async (name: string, index: number, validators: number[], impl: ImplName): Promise<NodeHandle> => {
       const config = {
         name, index, seed: opts.seed ?? 7, listen: [listen], peers: [],
-        gossipPolicy: opts.policy ?? 'leg-aware',
+        gossipPolicy: opts.policies?.[index] ?? opts.policy ?? 'leg-aware',
         redial: { enabled: true, minMs: 100, maxMs: 1000, ...opts.redial },
         quic: { maxIdleTimeoutMs: 2000, keepAliveIntervalMs: 500, handshakeTimeoutMs: 5000 },
         gossip: { D: 8, Dlo: 6, Dhi: 12, Dlazy: 6, heartbeatMs: 700 },
