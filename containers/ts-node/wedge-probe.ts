@@ -45,7 +45,11 @@ export const PROBE_PROTOCOL = '/meshflap/leg-probe/1.0.0'
 /** Serves the probe: every chunk that arrives goes back on the same stream. */
 export async function serveLegProbe (libp2p: Pick<Libp2p, 'handle'>): Promise<void> {
   await libp2p.handle(PROBE_PROTOCOL, (stream: Stream) => {
-    stream.addEventListener('message', e => { stream.send(e.data) })
+    stream.addEventListener('message', e => {
+      // a probe stream whose leg or peer is closing it has nothing left to answer; a throw here
+      // would be an uncaught exception in an event listener, the end of the node (power found it)
+      try { stream.send(e.data) } catch {}
+    })
   }, { runOnLimitedConnection: true, maxInboundStreams: 4 })
 }
 
@@ -177,6 +181,10 @@ async function echoed (stream: Stream, seq: number, signal: AbortSignal): Promis
     stream.addEventListener('message', onMessage)
     stream.addEventListener('close', onClose)
     signal.addEventListener('abort', onAbort)
-    stream.send(Uint8Array.of(seq))
+    try {
+      stream.send(Uint8Array.of(seq))
+    } catch (err) {
+      finish(err as Error) // closing under us: not a deadline, so not judged
+    }
   })
 }
