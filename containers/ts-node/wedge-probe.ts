@@ -7,8 +7,8 @@
  * to the stream at once (no queue of its own), and QUIC takes it into its own
  * send buffer, so the stream's write buffer stays empty while the leg carries
  * nothing. What can be seen is a round trip on the leg: every `everyMs` each
- * open leg sends one byte on its probe stream (/meshflap/leg-probe/1.0.0, which
- * a leg-aware peer echoes) and waits for it back. A leg with no answer within
+ * open leg sends 256 bytes on its probe stream (/meshflap/leg-probe/1.0.0, which
+ * a leg-aware peer echoes) and waits for them back. A leg with no answer within
  * `wedgedAfterMs` is wedged and is aborted: the streams on it reopen on the
  * peer's other leg (leg-discipline.ts) and, when it was ours, the leg is
  * redialed (leg-book.ts).
@@ -17,7 +17,7 @@
  *                                                         "not supported" (Go, Rust, stock): the leg is live,
  *                                                         and every later probe negotiates /ipfs/ping/1.0.0
  *                                                         afresh, which needs the same round trip
- *   later probes ──1 byte──> echo                         answered .......... leg is live
+ *   later probes ──256 B──> echo                          answered .......... leg is live
  *                                                         none in wedgedAfterMs ... abort the leg
  *                                                         deadline noticed late ... not judged, probed again
  *
@@ -25,8 +25,8 @@
  * and ran multistream-select on both ends; at 64 nodes (1024 leg ends) that was
  * 0.39 of the machine's 2 cores (the node processes used 1.69 cores before
  * genesis with leg-aware nodes, 1.30 with stock ones), enough to make every
- * node's timers late and the probes abort healthy legs. One byte each way on a
- * kept stream is the same round trip without the stream set-up.
+ * node's timers late and the probes abort healthy legs. A small frame each way
+ * on a kept stream is the same round trip without the stream set-up.
  *
  * On a loaded machine our own event loop can stall past the deadline while the
  * answer sits unread; a deadline noticed more than `lateMs` late therefore
@@ -52,6 +52,14 @@ export async function serveLegProbe (libp2p: Pick<Libp2p, 'handle'>): Promise<vo
     })
   }, { runOnLimitedConnection: true, maxInboundStreams: 4 })
 }
+
+/**
+ * What each probe sends and gets back: as large as a small gossip frame, so a leg that only lets small
+ * datagrams through (a `stall` passes up to 64 bytes, as keep-alives and acknowledgements do) fails
+ * the probe as it fails the gossip. One byte got through such a stall: the probe then noticed the
+ * wedge only when QUIC's congestion control stopped sending altogether (4.4 s instead of 2-3 s).
+ */
+const PROBE_BYTES = 256
 
 /** How a leg is probed: on its kept echo stream, or (a peer without the echo) by a fresh ping negotiation. */
 interface LegProbeState {
@@ -161,8 +169,9 @@ export class WedgeProbe {
   }
 }
 
-/** Sends `seq` and resolves when it comes back (an earlier, late echo carries another byte). */
+/** Sends PROBE_BYTES bytes of `seq` and resolves when they are back (an earlier, late echo carries another byte). */
 async function echoed (stream: Stream, seq: number, signal: AbortSignal): Promise<void> {
+  let got = 0
   await new Promise<void>((resolve, reject) => {
     const finish = (err?: Error): void => {
       stream.removeEventListener('message', onMessage)
@@ -172,8 +181,10 @@ async function echoed (stream: Stream, seq: number, signal: AbortSignal): Promis
       else reject(err)
     }
     const onMessage = (e: { data: Uint8Array | { subarray: () => Uint8Array } }): void => {
+      // the echo may come back in pieces: its last byte says it is all back
       const bytes = e.data instanceof Uint8Array ? e.data : e.data.subarray()
-      if (bytes.includes(seq)) finish()
+      got += bytes.length
+      if (got >= PROBE_BYTES && bytes[bytes.length - 1] === seq) finish()
     }
     const onClose = (): void => { finish(new Error('probe stream closed')) }
     const onAbort = (): void => { finish(signal.reason as Error) }
@@ -182,7 +193,7 @@ async function echoed (stream: Stream, seq: number, signal: AbortSignal): Promis
     stream.addEventListener('close', onClose)
     signal.addEventListener('abort', onAbort)
     try {
-      stream.send(Uint8Array.of(seq))
+      stream.send(new Uint8Array(PROBE_BYTES).fill(seq))
     } catch (err) {
       finish(err as Error) // closing under us: not a deadline, so not judged
     }
