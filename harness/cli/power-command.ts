@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { allMutants } from '../impls/index.ts'
-import { judgedCells, missingFixtures, ownFixture, planPower, powerVariants } from '../power/plan.ts'
+import { fixturesOfMutants, judgedCells, missingFixtures, planPower, powerVariants } from '../power/plan.ts'
 import { runPower } from '../power/run-power.ts'
 import { PowerResumeError, readPowerProgress, type PowerProgress } from '../power/resume.ts'
 import { powerTableText } from '../power/power-table.ts'
@@ -43,7 +43,7 @@ export async function powerCommand (files: string[], flags: PowerFlags): Promise
   const dir = defaultFiles().scenarioDir
   if (files.length === 0) process.stderr.write(sourceLine('fixtures', dir, false, 'name scenario files to measure others') + '\n')
   const loaded = await loadAll(files.length > 0 ? files : await shippedScenarios(dir))
-  const scenarios = files.length > 0 ? loaded.scenarios : loaded.scenarios.filter(s => variants.some(v => ownFixture(v, s)))
+  const scenarios = files.length > 0 ? loaded.scenarios : fixturesOfMutants(loaded.scenarios, variants)
   const errors = [...loaded.errors, ...missingFixtures(scenarios, variants)]
   if (errors.length > 0) { process.stderr.write(errors.join('\n') + '\n'); return EXIT.badInput }
   const planned = planPower(scenarios, variants, flags.seeds)

@@ -69,6 +69,11 @@ export function planPower (scenarios: readonly Scenario[], variants: readonly Po
   return cells
 }
 
+/** The fixtures `meshflap power` measures when given none: every scenario that must catch one of the variants' mutants. */
+export function fixturesOfMutants<S extends Pick<Scenario, 'name' | 'catches'>> (scenarios: readonly S[], variants: readonly PowerVariant[]): S[] {
+  return scenarios.filter(s => variants.some(v => ownFixture(v, s)))
+}
+
 /**
  * Only the cells the exit rule judges: the correct node on every fixture and each mutant on
  * the fixtures that must catch it (a quick check; the full table is the benchmark).

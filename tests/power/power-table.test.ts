@@ -5,8 +5,9 @@
  * override each variant applies, `--mutant` checks, and the pages.
  */
 import { expect } from 'chai'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { judgedCells, missingFixtures, planPower, powerVariants, variantOverrides } from '../../harness/power/plan.ts'
+import { fixturesOfMutants, judgedCells, missingFixtures, planPower, powerVariants, variantOverrides } from '../../harness/power/plan.ts'
 import type { PowerVariant } from '../../harness/power/plan.ts'
 import { cellText, powerProblems, powerTable, powerTableText, unmeasuredMutants } from '../../harness/power/power-table.ts'
 import type { PowerCellResult } from '../../harness/power/power-table.ts'
@@ -81,6 +82,13 @@ expectations: [coverage]
       const s = await loadScenario(scenarioFile(m.fixture))
       expect(s.name, m.name).to.equal(m.fixture)
     }
+  })
+
+  it('by default measures each mutant\'s own fixture and field-shaped, which lists them in catches:, and nothing else', async () => {
+    const dir = join(PROJECT_ROOT, 'fixtures', 'scenarios')
+    const shipped = await Promise.all((await readdir(dir)).filter(f => f.endsWith('.yaml')).map(async f => await loadScenario(join(dir, f))))
+    const picked = fixturesOfMutants(shipped, powerVariants(allMutants())).map(s => s.name).sort()
+    expect(picked).to.deep.equal([...new Set([...allMutants().map(m => m.fixture), 'field-shaped'])].sort())
   })
 
   it('counts caught k/N per cell; unknown is neither caught nor passed', () => {
