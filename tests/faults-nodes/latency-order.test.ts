@@ -1,3 +1,4 @@
+// suite: serial — judges delivery times to the slot under 128 KiB blocks and jitter: a neighbour devnet would be the load
 /**
  * `latency` with jitter on a QUIC leg keeps the datagrams' order (as toxiproxy's TCP latency keeps
  * the bytes'); `reorder: true` lets each leave at its own drawn time. Measured on real TS nodes with

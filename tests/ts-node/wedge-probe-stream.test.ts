@@ -1,3 +1,4 @@
+// suite: serial — asserts how many milliseconds a probe takes to give a stalled leg up: a neighbour devnet would be the load
 /**
  * The leg-aware probe keeps one echo stream per leg it opened (wedge-probe.ts): after a few probe
  * rounds each leg of a leg-aware pair carries exactly one outbound /meshflap/leg-probe/1.0.0 stream
