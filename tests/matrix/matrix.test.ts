@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cellTransports, planMatrix, orderedPairs, runFingerprint } from '../../harness/matrix/plan.ts'
 import { unplaceablePairs } from '../../harness/impls/placement-support.ts'
-import { KnownFailuresError, knownFailureFor, parseKnownFailures } from '../../harness/matrix/known-failures.ts'
+import { KnownFailuresError, knownFailureFor, loadKnownFailures, parseKnownFailures } from '../../harness/matrix/known-failures.ts'
 import { classifyCell } from '../../harness/matrix/classify.ts'
 import { matrixTable, runMatrix } from '../../harness/matrix/run-matrix.ts'
 import { cellLegDeath, describeCellLegDeath, slowestLegDeath } from '../../harness/matrix/cell-leg-death.ts'
@@ -185,9 +185,20 @@ describe('matrix run (real nodes)', function () {
     // so "A's bearing leg" has no single target (5 of 5 seeds in the characterisation)
     const scenario = await loadScenario(join(PROJECT_ROOT, 'fixtures', 'scenarios', 'bearing-leg-down.yaml'))
     const cells = planMatrix([scenario], { impls: ['rust', 'ts'], transports: ['quic'], seeds: 1 }).cells.filter(c => c.impls[0] === 'rust' && c.impls[1] === 'ts')
-    const result = await runMatrix(cells, { dir: await mkdtemp(join(tmpdir(), 'meshflap-matrix-')), runtime: 'process', known: [] })
-    expect(result.cells.map(c => c.class)).to.deep.equal(['not-applicable'])
-    expect(result.cells[0]?.summary).to.match(/^precondition not met: A \(rust\) sent to a peer on several legs, so \d fault\(s\) aimed at a bearing leg had no single target: stock libp2p-gossipsub/)
+    // with the shipped known failures: "usually" both legs; under load a Rust node sometimes held one
+    // stream to a peer, the fault then hit it and the Rust bug showed (seen in CI: A->C not reopened for 10 s)
+    const known = await loadKnownFailures(join(PROJECT_ROOT, 'fixtures', 'known-failures.yaml'))
+    const result = await runMatrix(cells, { dir: await mkdtemp(join(tmpdir(), 'meshflap-matrix-')), runtime: 'process', known })
+    const cell = result.cells[0]!
+    const history = await readHistory(join(cell.dir, 'history.ndjson'))
+    const hitA = history.some(e => e.kind === 'fault' && e.phase === 'apply' && (e.selector ?? '').startsWith('bearing-of: A'))
+    if (!hitA) {
+      expect(cell.class, cell.summary).to.equal('not-applicable')
+      expect(cell.summary).to.match(/^precondition not met: A \(rust\) sent to a peer on several legs, so \d fault\(s\) aimed at a bearing leg had no single target: stock libp2p-gossipsub/)
+    } else {
+      // a bearing fault found a single stream of A's: what failed is the Rust stack's known mechanism, never new
+      expect(cell.class, cell.summary).to.be.oneOf(['pass', 'known-failure', 'not-applicable'])
+    }
     expect(result.red).to.equal(false)
   })
 })

@@ -49,7 +49,7 @@ export const latency: LegAction<LatencySpec> = {
   },
   fromFile: (p, path, issues) => {
     if (p === undefined) { issues.push({ path, message: 'latency needs parameters', expected: '{ latency: { ms: 100, jitter: 10 } }' }); return undefined }
-    return { kind: 'latency', ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction: (p.direction as LegDirection | undefined) ?? DEFAULTS.direction, reorder: p.reorder === true }
+    return { kind: 'latency', ms: p.ms as number, jitterMs: (p.jitter as number | undefined) ?? DEFAULTS.latencyJitterMs, direction: (p.direction as LegDirection | undefined) ?? DEFAULTS.direction, ...(p.reorder === true ? { reorder: true } : {}) }
   },
   async apply (a, { leg, tag, healAfter }) {
     await leg.latency(a.ms, a.jitterMs, { ...tag, direction: a.direction, reorder: a.reorder === true })
