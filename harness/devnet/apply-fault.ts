@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../cli/logger.ts'
-import { ACTION_RULES, paramIssues } from '../faults/action-rules.ts'
+import { ACTION_RULES, narrowerTransports, paramIssues } from '../faults/action-rules.ts'
 import { legAction } from '../faults/actions/index.ts'
 import { UnsupportedFaultError } from '../faults/leg.ts'
 import type { FaultTag, Leg } from '../faults/leg.ts'
@@ -35,7 +35,7 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
 export function checkAction (leg: Pick<Leg, 'name' | 'transport'>, action: FaultActionSpec): void {
   const rule = ACTION_RULES[action.kind]
   if (!rule.transports.includes(leg.transport)) throw new UnsupportedFaultError(action.kind, leg.transport, `${rule.otherwise ?? ''} (leg ${leg.name})`)
-  const narrower = legAction(action.kind)?.transportsFor?.(action)
+  const narrower = narrowerTransports(action)
   if (narrower !== undefined && !narrower.transports.includes(leg.transport)) throw new UnsupportedFaultError(`${action.kind} as written`, leg.transport, `${narrower.why} (leg ${leg.name})`)
   const bad = paramIssues(action)
   if (bad.length > 0) throw new RangeError(`leg ${leg.name}: ${bad.map(b => `${b.message} (expected ${b.expected})`).join('; ')}`)

@@ -15,7 +15,7 @@
 import type { TransportName } from '../history/types.ts'
 import type { FaultActionKind } from '../scenario/types.ts'
 import type { ParamRule } from './actions/action.ts'
-import { FAULT_ACTIONS, faultAction } from './actions/index.ts'
+import { FAULT_ACTIONS, faultAction, legAction } from './actions/index.ts'
 export { KBPS_PER_TOXIPROXY_RATE, toxiproxyRate } from './toxiproxy-rate.ts'
 export type { ParamRule } from './actions/action.ts'
 
@@ -75,6 +75,15 @@ export function paramIssues (action: { kind: string }): ParamIssue[] {
 export function boundsOf (p: ParamRule): string {
   const range = p.max === undefined ? `>= ${p.min}` : `in ${p.min}..${p.max}`
   return `${p.integer ? 'an integer' : 'a number'} ${range} (${p.unit})`
+}
+
+/**
+ * The narrower transports some settings of a leg action need, and why (latency with reorder: QUIC),
+ * from the action's own file; undefined when the action's `transports` are all it asks. The scenario
+ * check, the devnet's check and the Leg read it here, so the rule is written once.
+ */
+export function narrowerTransports (action: { kind: string }): { transports: readonly TransportName[], why: string } | undefined {
+  return legAction(action.kind)?.transportsFor?.(action)
 }
 
 export function supportsTransport (kind: FaultActionKind, transport: TransportName): boolean {

@@ -14,8 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Proxy, ToxicType } from 'toxiproxy-node-client'
 import type { FaultAction, FaultEntry, LegName, TransportName } from '../history/types.ts'
 import type { FaultActionKind } from '../scenario/types.ts'
-import { ACTION_RULES, supportsTransport } from './action-rules.ts'
-import { REORDER_NEEDS_QUIC } from './actions/latency.ts'
+import { ACTION_RULES, narrowerTransports, supportsTransport } from './action-rules.ts'
+import type { LatencySpec } from './actions/latency.ts'
 
 export type Direction = 'upstream' | 'downstream' | 'both'
 type Stream = 'upstream' | 'downstream'
@@ -192,7 +192,9 @@ export class Leg {
     const since = this.clock.now()
     const { direction = 'both', reorder = false, ...tag } = options
     if (!Number.isInteger(ms) || !Number.isInteger(jitterMs) || ms < 0 || jitterMs < 0) throw new RangeError('latency and jitter must be non-negative integers (ms)')
-    if (reorder && this.transport !== 'quic') throw new UnsupportedFaultError('latency with reorder', this.transport, REORDER_NEEDS_QUIC)
+    const spec: LatencySpec = { kind: 'latency', ms, jitterMs, direction, reorder }
+    const narrower = narrowerTransports(spec)
+    if (narrower !== undefined && !narrower.transports.includes(this.transport)) throw new UnsupportedFaultError('latency with reorder', this.transport, narrower.why)
     for (const stream of streams(direction)) {
       if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
       // on QUIC always said, so an update in place from reordered to in order does not keep the old 1

@@ -4,7 +4,7 @@
  * be made before a node starts (names, timing inside the run, repetitions
  * that fit, actions the targeted legs' transports support).
  */
-import { ACTION_RULES, paramIssues, takesDuration, transportMessage } from '../faults/action-rules.ts'
+import { ACTION_RULES, narrowerTransports, paramIssues, takesDuration, transportMessage } from '../faults/action-rules.ts'
 import { actionNames, faultAction, legAction, nodeAction, pairAction } from '../faults/actions/index.ts'
 import { DEFAULTS } from './defaults.ts'
 import { notPeeringIssue, pairIssues, unknownNode } from './resolve-nodes.ts'
@@ -249,7 +249,7 @@ export function candidateLegs (target: Target, legs: readonly ScenarioLeg[]): Sc
 
 /** The table's transport rule against every leg the target could hit (also used after --transport/--impl overrides). */
 export function transportIssues (action: FaultActionSpec, target: Target, path: FieldPath, legs: readonly ScenarioLeg[], issues: FieldIssue[]): void {
-  const narrower = legAction(action.kind)?.transportsFor?.(action)
+  const narrower = narrowerTransports(action)
   const needs = narrower?.transports ?? ACTION_RULES[action.kind].transports
   const wrong = candidateLegs(target, legs).filter(l => !needs.includes(l.transport))
   if (wrong.length === 0) return
