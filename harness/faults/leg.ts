@@ -105,6 +105,8 @@ export class Leg {
   private readonly record: (entry: FaultEntry) => void
   private readonly clock: LegClock
   private readonly label: string
+  /** the engine calls of the action before this one (see inTurn) */
+  private turn: Promise<unknown> = Promise.resolve()
 
   constructor (options: LegOptions) {
     this.name = options.name
@@ -130,21 +132,27 @@ export class Leg {
    * IP). Set-up, not a fault: nothing is recorded. The engines drop the proxy's live flows.
    */
   async retarget (upstream: string): Promise<void> {
-    if (upstream === this.proxy.upstream) return
-    this.proxy = await this.proxy.update({ enabled: this.proxy.enabled, listen: this.proxy.listen, upstream })
+    await this.inTurn(async () => {
+      if (upstream === this.proxy.upstream) return
+      this.proxy = await this.proxy.update({ enabled: this.proxy.enabled, listen: this.proxy.listen, upstream })
+    })
   }
 
   /** Drops the leg: toxiproxy closes its listener and every connection; the UDP proxy drops every datagram both ways. */
   async down (tag: FaultTag = {}): Promise<void> {
-    const since = this.clock.now()
-    await this.setEnabled(false)
-    this.emit('down', 'apply', tag, undefined, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      await this.setEnabled(false)
+      this.emit('down', 'apply', tag, undefined, since)
+    })
   }
 
   async up (tag: FaultTag = {}): Promise<void> {
-    const since = this.clock.now()
-    await this.setEnabled(true)
-    this.emit('up', 'heal', tag, undefined, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      await this.setEnabled(true)
+      this.emit('up', 'heal', tag, undefined, since)
+    })
   }
 
   /**
@@ -175,12 +183,14 @@ export class Leg {
    * toxic of rate 0 (bytes wait, and flow on after heal()), on QUIC a blackhole toxic (datagrams are lost).
    */
   async blackhole (direction: Direction = 'both', tag: FaultTag = {}): Promise<void> {
-    const since = this.clock.now()
-    for (const stream of streams(direction)) {
-      if (this.transport === 'tcp') await this.putToxic(`blackhole_${stream}`, 'bandwidth', stream, { rate: 0 })
-      else await this.putToxic(`blackhole_${stream}`, 'blackhole', stream, {})
-    }
-    this.emit('blackhole', 'apply', tag, { direction }, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      for (const stream of streams(direction)) {
+        if (this.transport === 'tcp') await this.putToxic(`blackhole_${stream}`, 'bandwidth', stream, { rate: 0 })
+        else await this.putToxic(`blackhole_${stream}`, 'blackhole', stream, {})
+      }
+      this.emit('blackhole', 'apply', tag, { direction }, since)
+    })
   }
 
   /**
@@ -189,41 +199,47 @@ export class Leg {
    * time, so a later one may overtake an earlier one. 0 ms removes it.
    */
   async latency (ms: number, jitterMs = 0, options: FaultTag & { direction?: Direction, reorder?: boolean } = {}): Promise<void> {
-    const since = this.clock.now()
-    const { direction = 'both', reorder = false, ...tag } = options
-    if (!Number.isInteger(ms) || !Number.isInteger(jitterMs) || ms < 0 || jitterMs < 0) throw new RangeError('latency and jitter must be non-negative integers (ms)')
-    const spec: LatencySpec = { kind: 'latency', ms, jitterMs, direction, reorder }
-    const narrower = narrowerTransports(spec)
-    if (narrower !== undefined && !narrower.transports.includes(this.transport)) throw new UnsupportedFaultError('latency with reorder', this.transport, narrower.why)
-    for (const stream of streams(direction)) {
-      if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
-      // on QUIC always said, so an update in place from reordered to in order does not keep the old 1
-      else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs, ...(this.transport === 'quic' ? { reorder: reorder ? 1 : 0 } : {}) })
-    }
-    this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction, ...(reorder ? { reorder } : {}) }, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      const { direction = 'both', reorder = false, ...tag } = options
+      if (!Number.isInteger(ms) || !Number.isInteger(jitterMs) || ms < 0 || jitterMs < 0) throw new RangeError('latency and jitter must be non-negative integers (ms)')
+      const spec: LatencySpec = { kind: 'latency', ms, jitterMs, direction, reorder }
+      const narrower = narrowerTransports(spec)
+      if (narrower !== undefined && !narrower.transports.includes(this.transport)) throw new UnsupportedFaultError('latency with reorder', this.transport, narrower.why)
+      for (const stream of streams(direction)) {
+        if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
+        // on QUIC always said, so an update in place from reordered to in order does not keep the old 1
+        else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs, ...(this.transport === 'quic' ? { reorder: reorder ? 1 : 0 } : {}) })
+      }
+      this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction, ...(reorder ? { reorder } : {}) }, since)
+    })
   }
 
   /** QUIC only: drops each datagram in `direction` with probability p. 0 removes it. */
   async loss (p: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
-    const since = this.clock.now()
-    const { direction = 'both', ...tag } = options
-    requireTransport('loss', this.transport)
-    if (!(p >= 0 && p <= 1)) throw new RangeError('loss probability must be in [0, 1]')
-    for (const stream of streams(direction)) {
-      if (p === 0) await this.dropToxic(`loss_${stream}`)
-      else await this.putToxic(`loss_${stream}`, 'loss', stream, { probability: p })
-    }
-    this.emit('loss', p === 0 ? 'heal' : 'apply', tag, { p, direction }, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      const { direction = 'both', ...tag } = options
+      requireTransport('loss', this.transport)
+      if (!(p >= 0 && p <= 1)) throw new RangeError('loss probability must be in [0, 1]')
+      for (const stream of streams(direction)) {
+        if (p === 0) await this.dropToxic(`loss_${stream}`)
+        else await this.putToxic(`loss_${stream}`, 'loss', stream, { probability: p })
+      }
+      this.emit('loss', p === 0 ? 'heal' : 'apply', tag, { p, direction }, since)
+    })
   }
 
   /** TCP only: limits each direction to `rateKBps` kilobytes per second (toxiproxy's unit). */
   async bandwidth (rateKBps: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
-    const since = this.clock.now()
-    const { direction = 'both', ...tag } = options
-    requireTransport('bandwidth', this.transport)
-    if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
-    for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
-    this.emit('bandwidth', 'apply', tag, { rateKBps, direction }, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      const { direction = 'both', ...tag } = options
+      requireTransport('bandwidth', this.transport)
+      if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
+      for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
+      this.emit('bandwidth', 'apply', tag, { rateKBps, direction }, since)
+    })
   }
 
   /**
@@ -236,14 +252,16 @@ export class Leg {
    * keepalives (yamux pings) wait behind the held data like everything else.
    */
   async stall (direction: Direction = 'both', options: FaultTag & { maxBytes?: number } = {}): Promise<void> {
-    const since = this.clock.now()
-    const { maxBytes = STALL_MAX_BYTES, ...tag } = options
-    if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError('stall maxBytes must be a positive integer')
-    for (const stream of streams(direction)) {
-      if (this.transport === 'tcp') await this.putToxic(`stall_${stream}`, 'bandwidth', stream, { rate: 0 })
-      else await this.putToxic(`stall_${stream}`, 'size_limit', stream, { bytes: maxBytes })
-    }
-    this.emit('stall', 'apply', tag, this.transport === 'quic' ? { direction, maxBytes } : { direction }, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      const { maxBytes = STALL_MAX_BYTES, ...tag } = options
+      if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError('stall maxBytes must be a positive integer')
+      for (const stream of streams(direction)) {
+        if (this.transport === 'tcp') await this.putToxic(`stall_${stream}`, 'bandwidth', stream, { rate: 0 })
+        else await this.putToxic(`stall_${stream}`, 'size_limit', stream, { bytes: maxBytes })
+      }
+      this.emit('stall', 'apply', tag, this.transport === 'quic' ? { direction, maxBytes } : { direction }, since)
+    })
   }
 
   /**
@@ -252,12 +270,14 @@ export class Leg {
    * same for every flow of the leg and does not drift when other toxics change).
    */
   async burstLoss (burstMs: number, everyMs: number, options: FaultTag & { direction?: Direction } = {}): Promise<void> {
-    const since = this.clock.now()
-    const { direction = 'both', ...tag } = options
-    if (this.transport !== 'quic') throw new UnsupportedFaultError('burst-loss', this.transport, 'TCP retransmits every byte; use blackhole with a duration, or latency')
-    if (!Number.isInteger(burstMs) || !Number.isInteger(everyMs) || burstMs < 1 || everyMs <= burstMs) throw new RangeError('burst-loss needs integer ms with 0 < burstMs < everyMs')
-    for (const stream of streams(direction)) await this.putToxic(`burst_loss_${stream}`, 'burst_loss', stream, { period: everyMs, duration: burstMs, offset: since % everyMs })
-    this.emit('burst-loss', 'apply', tag, { burstMs, everyMs, direction }, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      const { direction = 'both', ...tag } = options
+      if (this.transport !== 'quic') throw new UnsupportedFaultError('burst-loss', this.transport, 'TCP retransmits every byte; use blackhole with a duration, or latency')
+      if (!Number.isInteger(burstMs) || !Number.isInteger(everyMs) || burstMs < 1 || everyMs <= burstMs) throw new RangeError('burst-loss needs integer ms with 0 < burstMs < everyMs')
+      for (const stream of streams(direction)) await this.putToxic(`burst_loss_${stream}`, 'burst_loss', stream, { period: everyMs, duration: burstMs, offset: since % everyMs })
+      this.emit('burst-loss', 'apply', tag, { burstMs, everyMs, direction }, since)
+    })
   }
 
   /**
@@ -265,19 +285,23 @@ export class Leg {
    * data passes (RST on connections made while it is on), and every redial is too, until heal().
    */
   async reset (tag: FaultTag = {}): Promise<void> {
-    const since = this.clock.now()
-    requireTransport('reset', this.transport)
-    for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 })
-    this.emit('reset', 'apply', tag, undefined, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      requireTransport('reset', this.transport)
+      for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 })
+      this.emit('reset', 'apply', tag, undefined, since)
+    })
   }
 
   /** QUIC only: moves the leg's flows to a new upstream source port (a NAT rebinding; QUIC path migration). */
   async rebind (tag: FaultTag = {}): Promise<void> {
-    const since = this.clock.now()
-    requireTransport('rebind', this.transport)
-    await this.putToxic('rebind', 'rebind', 'upstream', {})
-    await this.dropToxic('rebind')
-    this.emit('rebind', 'apply', tag, undefined, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      requireTransport('rebind', this.transport)
+      await this.putToxic('rebind', 'rebind', 'upstream', {})
+      await this.dropToxic('rebind')
+      this.emit('rebind', 'apply', tag, undefined, since)
+    })
   }
 
   /** Asks an endpoint to close the leg through its control API (a graceful close, not a network fault). */
@@ -291,11 +315,26 @@ export class Leg {
 
   /** Removes every toxic of the leg's proxy and enables it. */
   async heal (tag: FaultTag = {}): Promise<void> {
-    const since = this.clock.now()
-    // one listing: each toxic in it exists, so it is deleted without asking again
-    for (const toxic of await this.toxics()) await this.deleteToxic(toxic.name)
-    await this.setEnabled(true)
-    this.emit('heal', 'heal', tag, undefined, since)
+    await this.inTurn(async () => {
+      const since = this.clock.now()
+      // one listing: each toxic in it exists, so it is deleted without asking again
+      for (const toxic of await this.toxics()) await this.deleteToxic(toxic.name)
+      await this.setEnabled(true)
+      this.emit('heal', 'heal', tag, undefined, since)
+    })
+  }
+
+  /**
+   * Runs one action's engine calls after the previous action's have finished. Two faults of a
+   * scenario may hold one leg at once (a random blackhole and a bearing-of stall), and their heals
+   * can fall in the same millisecond: each lists the toxics and deletes what it saw, so without
+   * turns the second delete met 404 "toxic not found" and its fault counted as not applied. An
+   * action's `since` is taken inside its turn, so the history says when it was sent to the engine.
+   */
+  private async inTurn (action: () => Promise<void>): Promise<void> {
+    const mine = this.turn.then(action, action)
+    this.turn = mine.catch(() => { /* the caller gets this action's error; the next one still runs */ })
+    await mine
   }
 
   /** The toxics the proxy has now, as the engine reports them. */

@@ -190,6 +190,23 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
       expect(entries[0]?.params).to.deep.equal({ direction: 'both' })
     })
 
+    // two faults of a scenario on one leg (a random blackhole and a bearing-of stall) ending in the
+    // same millisecond: each heal listed the toxics, and the second one's delete met 404 "toxic not
+    // found" (field-shaped seed 88, a power run). The leg now takes its engine calls one at a time.
+    it('overlapping faults on one leg: actions applied and healed at once take effect one after the other', async () => {
+      const leg = makeLeg()
+      await Promise.all([leg.blackhole('both', { fault: 'f1' }), leg.stall('both', { fault: 'f2' }), leg.latency(20, 0, { fault: 'f3' })])
+      expect((await leg.toxics()).length).to.equal(6)
+      await Promise.all([leg.heal({ fault: 'f1' }), leg.heal({ fault: 'f2' }), leg.latency(0, 0, { fault: 'f3' })])
+      expect(await leg.toxics()).to.deep.equal([])
+      expect(await probe.ping(), 'echo after the heals').to.be.a('number')
+      expect(entries.map((e) => `${e.fault ?? ''}:${e.action}/${e.phase}`)).to.deep.equal([
+        'f1:blackhole/apply', 'f2:stall/apply', 'f3:latency/apply', 'f1:heal/heal', 'f2:heal/heal', 'f3:latency/heal'
+      ])
+      const ts = entries.map(e => e.ts)
+      expect(ts, 'each recorded when it was sent, in order').to.deep.equal([...ts].sort((a, b) => a - b))
+    })
+
     it('close asks the node through closeVia; without it, close fails and records nothing', async () => {
       let asked = 0
       await makeLeg({ closeVia: async () => { asked++ } }).close({ fault: 'x' })
