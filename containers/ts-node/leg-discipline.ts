@@ -19,6 +19,8 @@
  *     leg leaves us listing the peer in a mesh it does not list us in (a phantom
  *     mesh member, zig-libp2p class 1), and nothing else sends it again while the
  *     peer stays connected; a GRAFT or PRUNE the peer already had is a no-op;
+ *   - and on every later stream to a peer a GRAFT for each topic whose mesh lists the peer: the peer
+ *     may have seen its last leg to us close, and dropped us, while we saw no disconnect;
  *   - a leg that stays up but carries nothing (no round trip for 2 s) is aborted, so its
  *     stream reopens on the other leg as above (wedge-probe.ts; zig-libp2p class 7);
  *   - an inbound stream failing while another leg survives does not drop the peer;
@@ -187,6 +189,8 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
 
   observer.onOutboundOpened((peerId, placement) => {
     const peer = peerId.toString()
+    // a later stream to the peer, whether our reopen or gossipsub's own on a new leg after the old ones closed
+    const reopened = hadStream.has(peer)
     hadStream.add(peer)
     // oldest first: what the dead stream may have lost, then what waited for this one
     const closed = closedAt.get(peer) ?? Date.now()
@@ -198,13 +202,16 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const queue = held.get(peer)
     held.delete(peer)
     for (const rpc of queue ?? []) write(peer, rpc)
+    const meshGrafts = reopened ? graftsForMeshOf(peer) : undefined
+    if (meshGrafts != null) write(peer, meshGrafts.rpc)
     const pending = reopening.get(peer)
     if (pending != null) {
       reopening.delete(peer)
       events.emit('subscribe_replayed', {
         peer, leg: placement.leg.id, stream: placement.key, topics: [...gossip.subscriptions],
         closedStream: pending.from, reopenMs: Date.now() - pending.since,
-        resentMessages: lost.length, resentControl: lostControl.length, heldRpcs: queue?.length ?? 0
+        resentMessages: lost.length, resentControl: lostControl.length, heldRpcs: queue?.length ?? 0,
+        replayedGrafts: meshGrafts?.topics.length ?? 0
       })
     }
     placement.stream.addEventListener('close', () => {
@@ -214,6 +221,21 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     // opened on a leg that closed meanwhile: its close event has passed, so act now
     if (placement.leg.status !== 'open') dropIfLegGone(peer)
   })
+
+  /**
+   * A GRAFT for every topic whose mesh lists the peer, sent on every stream to it after the first
+   * (our reopen, or gossipsub's own open on a new leg after the old ones closed): the peer may
+   * have seen its last leg to us close (its wedge probe fired first, and our new leg came up after)
+   * and dropped us from its meshes, while we never saw a disconnect and still list it. Nothing
+   * else repairs that one-sided listing while the peer's mesh holds Dlo others (field-shaped
+   * seeds 95 and 99: 9-12 s). A GRAFT for a mesh that already lists us is a no-op.
+   */
+  const graftsForMeshOf = (peer: string): { rpc: Record<string | symbol, unknown>, topics: string[] } | undefined => {
+    const topics = [...gossip.mesh.entries()].filter(([, peers]) => peers.has(peer)).map(([topic]) => topic)
+    if (topics.length === 0) return undefined
+    const graft = topics.map(topicID => ({ topicID }))
+    return { topics, rpc: { subscriptions: [], messages: [], control: { graft, prune: [], ihave: [], iwant: [], idontwant: [] }, [RESENT_CONTROL]: true } }
+  }
 
   /** The first news of a stream's end fixes the window its tail is re-sent from. */
   const markClosed = (peer: string): void => {

@@ -93,6 +93,8 @@ export interface SubscribeReplayedEvent extends EventBase {
   resentControl?: number
   /** RPCs that waited for this stream (optional) */
   heldRpcs?: number
+  /** topics whose mesh lists the peer, GRAFTed again on this stream (the peer may have dropped us at its own disconnect) (optional) */
+  replayedGrafts?: number
 }
 
 export interface MsgPublishedEvent extends EventBase {

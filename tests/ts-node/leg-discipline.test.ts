@@ -39,12 +39,19 @@ for (const transport of ['quic', 'tcp'] as Transport[]) {
       const replay = a.events.filter(eventOfType('subscribe_replayed')).find(e => e.ts >= closedAt)!
       expect(replay.reopenMs, 'reopen delay (ms)').to.be.below(1000)
       expect(replay.closedStream).to.equal(aStream.stream)
+      // B stays in A's meshes across the reopen, so A GRAFTs them again (a no-op for B, which kept A)
+      expect(replay.replayedGrafts, 'meshes GRAFTed again on the new stream').to.be.at.least(1)
       console.log(`      reopen delay ${String(replay.reopenMs)} ms (${transport})`)
 
       await sleep(4 * slotMs) // observation window: 4 slots of deliveries after the close
       const [sa2, sb2] = await Promise.all([status(a), status(b)])
       // the stream NOT on the closed leg keeps its id
       expect(bearingLeg(sb2)?.stream, "B's outbound stream id").to.equal(bStream.stream)
+      // the replayed GRAFTs left both mesh views as they were: each lists the other
+      for (const [x, y, sx] of [[a, b, sa2], [b, a, sb2]] as const) {
+        const topics = Object.entries(sx.topics).filter(([, t]) => t.mesh.includes(y.node.peerId)).map(([name]) => name)
+        expect(topics, `${x.name} lists ${y.name} in its meshes`).to.not.be.empty
+      }
       // A's stream moved off the closed leg
       expect(bearingLeg(sa2)?.leg).to.not.equal(aStream.leg)
       const end = Date.now() - slotMs

@@ -6,7 +6,8 @@
  * us in (a phantom mesh member), and the heartbeat does not repair it while
  * the peer's mesh is full enough. The correct node re-sends the GRAFT/PRUNE
  * written on a stream shortly before its close on the reopened stream
- * (leg-discipline.ts); this mutant drops exactly those re-sends.
+ * (leg-discipline.ts), and GRAFTs again every mesh that lists the peer there (the peer may
+ * have dropped us at a disconnect we did not see); this mutant drops exactly those re-sends.
  */
 // a symbol from a module without imports: the harness reads this list without loading libp2p
 import { RESENT_CONTROL } from '../recent-sends.ts'
