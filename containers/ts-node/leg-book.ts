@@ -20,6 +20,17 @@ export function transportOf (addr: string): Transport {
   return addr.includes('/quic') ? 'quic' : 'tcp'
 }
 
+/**
+ * How long one redial attempt may take. A dial begun during an outage waits in QUIC's own handshake
+ * backoff (the Initial is sent again after about 1, 2, 4 s) well past the outage's end: in field-shaped
+ * (seeds 105 and 109) a node's redial begun inside a stall failed only 7 s later, 4 s after the stall
+ * had healed, and the node had no leg to that peer for 4 slots. A handshake takes milliseconds on
+ * loopback and under a second at a 300 ms RTT; the next attempt follows within `redial.maxMs`.
+ * The first dial at start keeps the long bound (a loaded machine boots slowly).
+ */
+export const REDIAL_ATTEMPT_MS = 2000
+const FIRST_DIAL_MS = 10_000
+
 interface PeerDialState {
   entry: PeerEntry
   /** `<addr>/p2p/<peerId>`, parsed once per configured peer: a redial storm re-parsed it (and the peer id in it) every attempt */
@@ -132,7 +143,8 @@ export class LegBook {
     try {
       // parsed inside the try: a bad address stays a failed dial (error event, redial), as before
       state.target ??= multiaddr(`${addr}/p2p/${peerId}`)
-      const conn = await this.node.dial(state.target, { force: true, signal: AbortSignal.timeout(10_000) })
+      // scheduleRedial counts attempts before dialing: 0 only for the first dial at start
+      const conn = await this.node.dial(state.target, { force: true, signal: AbortSignal.timeout(state.attempt > 0 ? REDIAL_ATTEMPT_MS : FIRST_DIAL_MS) })
       state.attempt = 0
       return conn
     } catch (err) {

@@ -33,6 +33,8 @@ import type { LegBook } from './leg-book.ts'
 import type { StreamObserver } from './stream-observer.ts'
 import { streamKey } from './stream-observer.ts'
 import { RecentSends, RESENT_CONTROL } from './recent-sends.ts'
+import { currentControl } from './current-control.ts'
+import type { WaitingRpc } from './current-control.ts'
 
 const MAX_HELD_RPCS = 1024
 /**
@@ -197,11 +199,11 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const lost = sent.takeUnconfirmed(peer, placement.stream, closed)
     const lostControl = sentControl.takeUnconfirmed(peer, placement.stream, closed)
     closedAt.delete(peer)
-    for (const control of lostControl) write(peer, control)
+    const staleControl = lostControl.filter(control => !writeIfCurrent(peer, control)).length
     if (lost.length > 0) write(peer, { subscriptions: [], messages: lost })
     const queue = held.get(peer)
     held.delete(peer)
-    for (const rpc of queue ?? []) write(peer, rpc)
+    for (const rpc of queue ?? []) writeIfCurrent(peer, rpc)
     const meshGrafts = reopened ? graftsForMeshOf(peer) : undefined
     if (meshGrafts != null) write(peer, meshGrafts.rpc)
     const pending = reopening.get(peer)
@@ -210,7 +212,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       events.emit('subscribe_replayed', {
         peer, leg: placement.leg.id, stream: placement.key, topics: [...gossip.subscriptions],
         closedStream: pending.from, reopenMs: Date.now() - pending.since,
-        resentMessages: lost.length, resentControl: lostControl.length, heldRpcs: queue?.length ?? 0,
+        resentMessages: lost.length, resentControl: lostControl.length - staleControl, heldRpcs: queue?.length ?? 0,
         replayedGrafts: meshGrafts?.topics.length ?? 0
       })
     }
@@ -235,6 +237,12 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     if (topics.length === 0) return undefined
     const graft = topics.map(topicID => ({ topicID }))
     return { topics, rpc: { subscriptions: [], messages: [], control: { graft, prune: [], ihave: [], iwant: [], idontwant: [] }, [RESENT_CONTROL]: true } }
+  }
+
+  /** Writes an RPC that waited with only its still-current GRAFTs/PRUNEs (current-control.ts); false when nothing was left. */
+  const writeIfCurrent = (peer: string, rpc: unknown): boolean => {
+    const current = currentControl(rpc as WaitingRpc, topic => gossip.mesh.get(topic)?.has(peer) === true)
+    return current !== undefined && write(peer, current)
   }
 
   /** The first news of a stream's end fixes the window its tail is re-sent from. */

@@ -23,7 +23,8 @@ export async function applyAction (leg: Leg, action: FaultActionSpec, tag: Fault
     await heal()
     log?.debug({ fault: tag.fault, leg: leg.name, action: action.kind }, 'fault healed')
   }
-  await def.apply(action, { leg, tag, signal, healAfter })
+  // its heal ends what this fault holds, not another fault's on the same leg (fault-holds.ts)
+  await def.apply(action, { leg, tag: { ...tag, ownOnly: true }, signal, healAfter })
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Proxy, ToxicType } from 'toxiproxy-node-client'
 import type { FaultAction, FaultEntry, LegName, TransportName } from '../history/types.ts'
 import type { FaultActionKind } from '../scenario/types.ts'
 import { ACTION_RULES, narrowerTransports, supportsTransport } from './action-rules.ts'
+import { DOWN, FaultHolds } from './fault-holds.ts'
 import type { LatencySpec } from './actions/latency.ts'
 
 export type Direction = 'upstream' | 'downstream' | 'both'
@@ -39,6 +40,12 @@ export interface FaultTag {
   mustHit?: boolean
   /** FaultEntry.legDeathWithinMs */
   legDeathWithinMs?: number
+  /**
+   * heal()/up() of a scenario fault: end only what this fault holds, leaving what another live
+   * fault on the leg holds too (fault-holds.ts). Without it (a library call, the `up` action,
+   * clean-up) they end every fault on the leg.
+   */
+  ownOnly?: boolean
 }
 
 /** Constructor input of a Leg. */
@@ -107,6 +114,8 @@ export class Leg {
   private readonly label: string
   /** the engine calls of the action before this one (see inTurn) */
   private turn: Promise<unknown> = Promise.resolve()
+  /** which faults hold each toxic, and the leg down */
+  private readonly holds = new FaultHolds()
 
   constructor (options: LegOptions) {
     this.name = options.name
@@ -142,15 +151,18 @@ export class Leg {
   async down (tag: FaultTag = {}): Promise<void> {
     await this.inTurn(async () => {
       const since = this.clock.now()
+      this.holds.hold(DOWN, this.owner(tag))
       await this.setEnabled(false)
       this.emit('down', 'apply', tag, undefined, since)
     })
   }
 
+  /** Ends a down (with `ownOnly`, this fault's: the leg comes up when no other fault holds it down). */
   async up (tag: FaultTag = {}): Promise<void> {
     await this.inTurn(async () => {
       const since = this.clock.now()
-      await this.setEnabled(true)
+      if (tag.ownOnly !== true) this.holds.clear(DOWN)
+      if (tag.ownOnly !== true || this.holds.release(DOWN, this.owner(tag))) await this.setEnabled(true)
       this.emit('up', 'heal', tag, undefined, since)
     })
   }
@@ -174,7 +186,7 @@ export class Leg {
         if (i < plan.times) await this.clock.sleep(plan.upMs, signal)
       }
     } finally {
-      if (isDown) await this.up({ ...tag, fault: `${base}#aborted` })
+      if (isDown) await this.up({ ...tag, ownOnly: false, fault: `${base}#aborted` })
     }
   }
 
@@ -186,8 +198,8 @@ export class Leg {
     await this.inTurn(async () => {
       const since = this.clock.now()
       for (const stream of streams(direction)) {
-        if (this.transport === 'tcp') await this.putToxic(`blackhole_${stream}`, 'bandwidth', stream, { rate: 0 })
-        else await this.putToxic(`blackhole_${stream}`, 'blackhole', stream, {})
+        if (this.transport === 'tcp') await this.putToxic(`blackhole_${stream}`, 'bandwidth', stream, { rate: 0 }, this.owner(tag))
+        else await this.putToxic(`blackhole_${stream}`, 'blackhole', stream, {}, this.owner(tag))
       }
       this.emit('blackhole', 'apply', tag, { direction }, since)
     })
@@ -209,7 +221,7 @@ export class Leg {
       for (const stream of streams(direction)) {
         if (ms === 0 && jitterMs === 0) await this.dropToxic(`latency_${stream}`)
         // on QUIC always said, so an update in place from reordered to in order does not keep the old 1
-        else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs, ...(this.transport === 'quic' ? { reorder: reorder ? 1 : 0 } : {}) })
+        else await this.putToxic(`latency_${stream}`, 'latency', stream, { latency: ms, jitter: jitterMs, ...(this.transport === 'quic' ? { reorder: reorder ? 1 : 0 } : {}) }, this.owner(tag))
       }
       this.emit('latency', ms === 0 && jitterMs === 0 ? 'heal' : 'apply', tag, { ms, jitterMs, direction, ...(reorder ? { reorder } : {}) }, since)
     })
@@ -224,7 +236,7 @@ export class Leg {
       if (!(p >= 0 && p <= 1)) throw new RangeError('loss probability must be in [0, 1]')
       for (const stream of streams(direction)) {
         if (p === 0) await this.dropToxic(`loss_${stream}`)
-        else await this.putToxic(`loss_${stream}`, 'loss', stream, { probability: p })
+        else await this.putToxic(`loss_${stream}`, 'loss', stream, { probability: p }, this.owner(tag))
       }
       this.emit('loss', p === 0 ? 'heal' : 'apply', tag, { p, direction }, since)
     })
@@ -237,7 +249,7 @@ export class Leg {
       const { direction = 'both', ...tag } = options
       requireTransport('bandwidth', this.transport)
       if (!Number.isInteger(rateKBps) || rateKBps <= 0) throw new RangeError('bandwidth must be a positive integer KB/s (rate 0 is blackhole())')
-      for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps })
+      for (const stream of streams(direction)) await this.putToxic(`bandwidth_${stream}`, 'bandwidth', stream, { rate: rateKBps }, this.owner(tag))
       this.emit('bandwidth', 'apply', tag, { rateKBps, direction }, since)
     })
   }
@@ -257,8 +269,8 @@ export class Leg {
       const { maxBytes = STALL_MAX_BYTES, ...tag } = options
       if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new RangeError('stall maxBytes must be a positive integer')
       for (const stream of streams(direction)) {
-        if (this.transport === 'tcp') await this.putToxic(`stall_${stream}`, 'bandwidth', stream, { rate: 0 })
-        else await this.putToxic(`stall_${stream}`, 'size_limit', stream, { bytes: maxBytes })
+        if (this.transport === 'tcp') await this.putToxic(`stall_${stream}`, 'bandwidth', stream, { rate: 0 }, this.owner(tag))
+        else await this.putToxic(`stall_${stream}`, 'size_limit', stream, { bytes: maxBytes }, this.owner(tag))
       }
       this.emit('stall', 'apply', tag, this.transport === 'quic' ? { direction, maxBytes } : { direction }, since)
     })
@@ -275,7 +287,7 @@ export class Leg {
       const { direction = 'both', ...tag } = options
       if (this.transport !== 'quic') throw new UnsupportedFaultError('burst-loss', this.transport, 'TCP retransmits every byte; use blackhole with a duration, or latency')
       if (!Number.isInteger(burstMs) || !Number.isInteger(everyMs) || burstMs < 1 || everyMs <= burstMs) throw new RangeError('burst-loss needs integer ms with 0 < burstMs < everyMs')
-      for (const stream of streams(direction)) await this.putToxic(`burst_loss_${stream}`, 'burst_loss', stream, { period: everyMs, duration: burstMs, offset: since % everyMs })
+      for (const stream of streams(direction)) await this.putToxic(`burst_loss_${stream}`, 'burst_loss', stream, { period: everyMs, duration: burstMs, offset: since % everyMs }, this.owner(tag))
       this.emit('burst-loss', 'apply', tag, { burstMs, everyMs, direction }, since)
     })
   }
@@ -288,7 +300,7 @@ export class Leg {
     await this.inTurn(async () => {
       const since = this.clock.now()
       requireTransport('reset', this.transport)
-      for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 })
+      for (const stream of streams('both')) await this.putToxic(`reset_${stream}`, 'reset_peer', stream, { timeout: 0 }, this.owner(tag))
       this.emit('reset', 'apply', tag, undefined, since)
     })
   }
@@ -298,7 +310,7 @@ export class Leg {
     await this.inTurn(async () => {
       const since = this.clock.now()
       requireTransport('rebind', this.transport)
-      await this.putToxic('rebind', 'rebind', 'upstream', {})
+      await this.putToxic('rebind', 'rebind', 'upstream', {}, this.owner(tag))
       await this.dropToxic('rebind')
       this.emit('rebind', 'apply', tag, undefined, since)
     })
@@ -313,13 +325,21 @@ export class Leg {
     this.emit('close', 'apply', tag, closed !== undefined && closed.waitedMs > 0 ? { waitedForRedialMs: closed.waitedMs } : undefined, closed?.at ?? since)
   }
 
-  /** Removes every toxic of the leg's proxy and enables it. */
+  /**
+   * Removes every toxic of the leg's proxy and enables it; with `ownOnly`, only the toxics this
+   * fault placed that no other live fault holds, and enables the leg if this fault held it down
+   * and nothing else does.
+   */
   async heal (tag: FaultTag = {}): Promise<void> {
     await this.inTurn(async () => {
       const since = this.clock.now()
-      // one listing: each toxic in it exists, so it is deleted without asking again
-      for (const toxic of await this.toxics()) await this.deleteToxic(toxic.name)
-      await this.setEnabled(true)
+      if (tag.ownOnly === true) await this.endOwn(this.owner(tag))
+      else {
+        // one listing: each toxic in it exists, so it is deleted without asking again
+        for (const toxic of await this.toxics()) await this.deleteToxic(toxic.name)
+        this.holds.clearAll()
+        await this.setEnabled(true)
+      }
       this.emit('heal', 'heal', tag, undefined, since)
     })
   }
@@ -337,6 +357,17 @@ export class Leg {
     await mine
   }
 
+  private async endOwn (fault: string): Promise<void> {
+    const present = new Set((await this.toxics()).map(t => t.name))
+    for (const key of this.holds.heldBy(fault)) {
+      if (!this.holds.release(key, fault)) continue
+      if (key === DOWN) await this.setEnabled(true)
+      else if (present.has(key)) await this.deleteToxic(key)
+    }
+  }
+
+  private owner (tag: FaultTag): string { return tag.fault ?? this.label }
+
   /** The toxics the proxy has now, as the engine reports them. */
   async toxics (): Promise<ToxicJson[]> {
     const res = await this.proxy.api.get(`${this.proxy.getPath()}/toxics`)
@@ -348,7 +379,8 @@ export class Leg {
   }
 
   /** Adds the toxic, or updates it in place when it exists (a second latency() changes the first). */
-  private async putToxic (name: string, type: string, stream: Stream, attributes: Record<string, number>): Promise<void> {
+  private async putToxic (name: string, type: string, stream: Stream, attributes: Record<string, number>, holder: string): Promise<void> {
+    this.holds.hold(name, holder)
     const existing = (await this.toxics()).find((t) => t.name === name)
     if (existing !== undefined && existing.type === type) {
       await this.proxy.api.post(`${this.proxy.getPath()}/toxics/${encodeURIComponent(name)}`, { attributes, toxicity: 1 })
@@ -361,6 +393,7 @@ export class Leg {
 
   /** Removes the toxic if the proxy has it. */
   private async dropToxic (name: string): Promise<void> {
+    this.holds.clear(name)
     if ((await this.toxics()).some((t) => t.name === name)) await this.deleteToxic(name)
   }
 

@@ -207,6 +207,37 @@ for (const transport of ['tcp', 'quic'] as const satisfies readonly TransportNam
       expect(ts, 'each recorded when it was sent, in order').to.deep.equal([...ts].sort((a, b) => a - b))
     })
 
+    // field-shaped: about 1.5 heals a run used to end another fault on the same leg early
+    it('a scenario fault\'s heal (ownOnly) ends its own toxics and leaves another live fault\'s in place', async () => {
+      const leg = makeLeg()
+      await leg.blackhole('both', { fault: 'f1', ownOnly: true })
+      await leg.stall('both', { fault: 'f2', ownOnly: true, maxBytes: 64 })
+      await leg.latency(20, 0, { fault: 'f3', ownOnly: true })
+      await leg.latency(30, 0, { fault: 'f4', ownOnly: true }) // the same toxic, now held by two faults
+      await leg.heal({ fault: 'f1', ownOnly: true })
+      expect((await leg.toxics()).map(t => t.name).sort()).to.deep.equal(['latency_downstream', 'latency_upstream', 'stall_downstream', 'stall_upstream'])
+      await leg.heal({ fault: 'f3', ownOnly: true })
+      expect((await leg.toxics()).map(t => t.name).sort(), 'f4 still holds the latency').to.deep.equal(['latency_downstream', 'latency_upstream', 'stall_downstream', 'stall_upstream'])
+      await leg.heal({ fault: 'f2', ownOnly: true })
+      await leg.heal({ fault: 'f4', ownOnly: true })
+      expect(await leg.toxics()).to.deep.equal([])
+      expect(await probe.ping(), 'echo once every fault ended').to.be.a('number')
+      expect(entries.filter(e => e.phase === 'heal').map(e => e.fault)).to.deep.equal(['f1', 'f3', 'f2', 'f4'])
+    })
+
+    it('a flap inside a longer down (a bearing storm) leaves the leg down until the storm ends; a plain up ends every down', async () => {
+      const leg = makeLeg()
+      await leg.down({ fault: 'storm', ownOnly: true })
+      await leg.flap({ times: 1, downMs: 10, upMs: 0 }, { fault: 'flap', ownOnly: true })
+      expect(await probe.ping(300), 'still down: the storm holds it').to.equal(undefined)
+      await leg.heal({ fault: 'storm', ownOnly: true })
+      expect(await probe.ping(), 'up when the storm ends').to.be.a('number')
+      await leg.down({ fault: 'd1', ownOnly: true })
+      await leg.down({ fault: 'd2', ownOnly: true })
+      await leg.up({ fault: 'u' })
+      expect(await probe.ping(), 'the up action ends both downs').to.be.a('number')
+    })
+
     it('close asks the node through closeVia; without it, close fails and records nothing', async () => {
       let asked = 0
       await makeLeg({ closeVia: async () => { asked++ } }).close({ fault: 'x' })

@@ -17,6 +17,7 @@ export const up: LegAction<UpSpec> = {
   },
   fromFile: bare('up'),
   async apply (_a, { leg, tag }) {
-    await leg.up(tag)
+    // ends every down of the leg, not one fault's own
+    await leg.up({ ...tag, ownOnly: false })
   }
 }
