@@ -199,7 +199,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const lost = sent.takeUnconfirmed(peer, placement.stream, closed)
     const lostControl = sentControl.takeUnconfirmed(peer, placement.stream, closed)
     closedAt.delete(peer)
-    const staleControl = lostControl.filter(control => !writeIfCurrent(peer, control)).length
+    const resentControl = lostControl.filter(control => writeIfCurrent(peer, control)).length
     if (lost.length > 0) write(peer, { subscriptions: [], messages: lost })
     const queue = held.get(peer)
     held.delete(peer)
@@ -212,7 +212,7 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
       events.emit('subscribe_replayed', {
         peer, leg: placement.leg.id, stream: placement.key, topics: [...gossip.subscriptions],
         closedStream: pending.from, reopenMs: Date.now() - pending.since,
-        resentMessages: lost.length, resentControl: lostControl.length - staleControl, heldRpcs: queue?.length ?? 0,
+        resentMessages: lost.length, resentControl, heldRpcs: queue?.length ?? 0,
         replayedGrafts: meshGrafts?.topics.length ?? 0
       })
     }
@@ -234,9 +234,8 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
    */
   const graftsForMeshOf = (peer: string): { rpc: Record<string | symbol, unknown>, topics: string[] } | undefined => {
     const topics = [...gossip.mesh.entries()].filter(([, peers]) => peers.has(peer)).map(([topic]) => topic)
-    if (topics.length === 0) return undefined
-    const graft = topics.map(topicID => ({ topicID }))
-    return { topics, rpc: { subscriptions: [], messages: [], control: { graft, prune: [], ihave: [], iwant: [], idontwant: [] }, [RESENT_CONTROL]: true } }
+    const rpc = meshControlOf({ control: { graft: topics.map(topicID => ({ topicID })) } })
+    return rpc === undefined ? undefined : { topics, rpc }
   }
 
   /** Writes an RPC that waited with only its still-current GRAFTs/PRUNEs (current-control.ts); false when nothing was left. */
