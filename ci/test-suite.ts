@@ -12,8 +12,11 @@
  *
  * MESHFLAP_TEST_JOBS=1 runs everything in one serial mocha, as before. Arguments after `--`
  * (npm test -- --grep foo) go to both phases. Exit status: non-zero when either phase failed.
+ *
+ * A failing phase's mocha summary ("N failing" and each failure) is printed again at the very end:
+ * a CI log is often read from its tail, and the parallel phase's failures sit 20 minutes above it.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -38,10 +41,23 @@ function jobsFromEnv (raw: string | undefined): number {
   return n
 }
 
-function mocha (args: string[]): number {
-  const r = spawnSync('mocha', args, { cwd: ROOT, stdio: 'inherit' })
-  if (r.signal != null) process.kill(process.pid, r.signal) // Ctrl-C: end as mocha did
-  return r.status ?? 1
+/** Runs one mocha phase, its output passed through as it comes; resolves to its status and its failure summary. */
+function mocha (args: string[]): Promise<{ status: number, failures: string }> {
+  return new Promise(resolve => {
+    const child = spawn('mocha', args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => { process.stdout.write(chunk); out += chunk.toString() })
+    child.on('close', (code, signal) => {
+      if (signal != null) process.kill(process.pid, signal) // Ctrl-C: end as mocha did
+      resolve({ status: code ?? 1, failures: failureSummary(out) })
+    })
+  })
+}
+
+/** Mocha's closing "N failing" block and everything after it, or '' when nothing failed. */
+export function failureSummary (mochaOutput: string): string {
+  const at = mochaOutput.search(/^[ \t]*\d+ failing\b/m)
+  return at < 0 ? '' : mochaOutput.slice(at).trimEnd()
 }
 
 if (process.argv[1] != null && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -49,15 +65,20 @@ if (process.argv[1] != null && import.meta.url === pathToFileURL(process.argv[1]
   const extra = process.argv.slice(2)
   const { parallel, serial } = splitSuite()
   const started = Date.now()
-  let failed = false
+  const phases: Array<{ name: string, status: number, failures: string }> = []
   if (jobs === 1) {
-    failed = mocha([...extra, ...parallel, ...serial]) !== 0
+    phases.push({ name: 'all files', ...await mocha([...extra, ...parallel, ...serial]) })
   } else {
     console.log(`[test] ${parallel.length} files, ${jobs} at a time; then ${serial.length} files one at a time (suite: serial)`)
-    failed = mocha(['--parallel', '--jobs', String(jobs), ...extra, ...parallel]) !== 0
-    console.log(`[test] parallel phase done after ${((Date.now() - started) / 60_000).toFixed(1)} min${failed ? ' (failures above)' : ''}; serial phase:`)
-    failed = (mocha([...extra, ...serial]) !== 0) || failed
+    const first = { name: 'parallel phase', ...await mocha(['--parallel', '--jobs', String(jobs), ...extra, ...parallel]) }
+    phases.push(first)
+    console.log(`[test] parallel phase done after ${((Date.now() - started) / 60_000).toFixed(1)} min${first.status !== 0 ? ' (failures above)' : ''}; serial phase:`)
+    phases.push({ name: 'serial phase', ...await mocha([...extra, ...serial]) })
   }
-  console.log(`[test] ${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 60_000).toFixed(1)} min`)
-  process.exit(failed ? 1 : 0)
+  const failed = phases.filter(p => p.status !== 0)
+  for (const p of failed) {
+    console.log(`\n[test] ${p.name} failed (exit ${p.status}); its failures again:\n${p.failures === '' ? '(mocha printed no failure summary: see its output above)' : p.failures}`)
+  }
+  console.log(`[test] ${failed.length > 0 ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 60_000).toFixed(1)} min`)
+  process.exit(failed.length > 0 ? 1 : 0)
 }

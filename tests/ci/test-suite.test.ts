@@ -6,7 +6,7 @@
 import { expect } from 'chai'
 import { globSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { splitSuite, SERIAL_MARKER } from '../../ci/test-suite.ts'
+import { failureSummary, splitSuite, SERIAL_MARKER } from '../../ci/test-suite.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 
 const USES_ENGINE = /dockerOrSkip|probeEngine|dockerClient\(|ensureImage\(/
@@ -32,5 +32,12 @@ describe('npm test: the parallel and the serial phase', () => {
     expect(SERIAL_MARKER.test('// suite: serial — shares the engine')).to.equal(true)
     expect(SERIAL_MARKER.test('// suite: serial')).to.equal(false)
     expect(SERIAL_MARKER.test(' * // suite: serial — in a comment block')).to.equal(false)
+  })
+
+  it('finds the failure summary to print again at the end, or nothing when all passed', () => {
+    const passed = '  ok\n\n  12 passing (3s)\n'
+    expect(failureSummary(passed)).to.equal('')
+    const failing = '  12 passing (3s)\n  1 failing\n\n  1) suite\n       test:\n     AssertionError: no\n'
+    expect(failureSummary(failing)).to.equal('  1 failing\n\n  1) suite\n       test:\n     AssertionError: no')
   })
 })
