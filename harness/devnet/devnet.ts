@@ -156,8 +156,13 @@ export class Devnet implements AsyncDisposable {
     return node
   }
 
+  /**
+   * The nodes that are up, in the scenario's order. Never in the order they came up: that order
+   * varies from run to run, and the seeded draws of random targets index into this list, so the
+   * same seed drew other nodes and legs in every run (quorum-32 seed 32: five runs, five storms).
+   */
   nodes (): DevnetNode[] {
-    return [...this.nodesByName.values()]
+    return this.scenario.nodes.map(spec => this.nodesByName.get(spec.name)).filter((n): n is DevnetNode => n !== undefined)
   }
 
   /** One harness leg, e.g. leg('A>B') = A's outbound leg to B. */

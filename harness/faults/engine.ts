@@ -13,6 +13,7 @@
  */
 import { Toxiproxy } from 'toxiproxy-node-client'
 import type { Proxy } from 'toxiproxy-node-client'
+import { proxyPortRangeHere, withDrawnPort } from './proxy-port.ts'
 import { ToxiproxyServer } from './toxiproxy-server.ts'
 import { UdpProxyServer } from './udp-proxy/udp-proxy-server.ts'
 
@@ -70,11 +71,33 @@ export function connectFaultEngine (started: EngineEndpoint, pid?: number): Faul
     proxyHost: started.proxyHost,
     client,
     pid,
-    createProxy: async (name, listen, upstream) => await client.createProxy({ name, listen, upstream, enabled: true }),
+    createProxy: async (name, listen, upstream) => started.kind === 'toxiproxy'
+      ? await createTcpProxy(client, name, listen, upstream)
+      : await client.createProxy({ name, listen, upstream, enabled: true }),
     proxyNames: async () => Object.keys(await client.getAll()),
     stop: dispose,
     dispose,
     [Symbol.asyncDispose]: dispose
+  }
+}
+
+/** draws of a port before a TCP proxy's creation gives up (each taken port is one draw) */
+const PORT_DRAWS = 20
+
+/**
+ * A toxiproxy proxy whose port 0 is drawn outside the ephemeral range (proxy-port.ts says why):
+ * a drawn port another socket holds fails the create with HTTP 500, and the next draw is tried.
+ */
+export async function createTcpProxy (client: Toxiproxy, name: string, listen: string, upstream: string, random: () => number = Math.random): Promise<Proxy> {
+  const range = proxyPortRangeHere()
+  for (let draw = 1; ; draw++) {
+    const port = withDrawnPort(listen, range, random)
+    try {
+      return await client.createProxy({ name, listen: port, upstream, enabled: true })
+    } catch (err) {
+      const taken = port !== listen && /status code 500\b/.test(String((err as Error).message))
+      if (!taken || draw >= PORT_DRAWS) throw err
+    }
   }
 }
 

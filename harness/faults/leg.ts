@@ -11,7 +11,8 @@
  * (and why TCP's blackhole is a bandwidth of 0) is in harness/faults/README.md.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Proxy, ToxicType } from 'toxiproxy-node-client'
+import { Proxy } from 'toxiproxy-node-client'
+import type { ToxicType } from 'toxiproxy-node-client'
 import type { FaultAction, FaultEntry, LegName, TransportName } from '../history/types.ts'
 import type { FaultActionKind } from '../scenario/types.ts'
 import { ACTION_RULES, narrowerTransports, supportsTransport } from './action-rules.ts'
@@ -374,8 +375,19 @@ export class Leg {
     return res.data as ToxicJson[]
   }
 
+  /**
+   * Enables or disables the proxy. Sent directly rather than through the client, whose error drops
+   * the engine's answer: a failed `up` must say why (toxiproxy: the port could not be bound again).
+   */
   private async setEnabled (enabled: boolean): Promise<void> {
-    this.proxy = await this.proxy.update({ enabled, listen: this.proxy.listen, upstream: this.proxy.upstream })
+    const res = await fetch(this.proxy.getPath(), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ enabled, listen: this.proxy.listen, upstream: this.proxy.upstream })
+    })
+    const text = await res.text()
+    if (!res.ok) throw new Error(`the ${this.transport} engine could not ${enabled ? 'enable' : 'disable'} the proxy of leg ${this.name} on ${this.proxy.listen} (HTTP ${res.status}: ${text.trim() === '' ? 'no reason given' : text.trim()})`)
+    this.proxy = new Proxy(this.proxy.getToxiproxy(), JSON.parse(text))
   }
 
   /** Adds the toxic, or updates it in place when it exists (a second latency() changes the first). */

@@ -112,6 +112,24 @@ describe('oracles: streams-survive', () => {
     expect(short.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
   })
 
+  // a `close` fault names the connections it closed (dialerLeg / listenerLeg): a stream on one of them ends with it
+  const closedAt = (ms: number, dialerLeg: string, listenerLeg: string): History => {
+    const close = { kind: 'fault', ts: GENESIS + ms, fault: 'faults[7]#1', action: 'close', phase: 'apply', leg: 'A>B', selector: 'random (any leg)', dialerLeg, listenerLeg }
+    return [...loadHistory('non-bearing-stream-killed'), close as unknown as History[number]].sort((a, b) => a.ts - b.ts)
+  }
+
+  it('a stream on a connection a close fault closed is that fault\'s doing, however late its end heard (a lost QUIC close)', () => {
+    // A>B closed at +0.5 s: instant, its slot of grace long over when A's stream on it ends at +2.7 s
+    const v = streamsSurvive(closedAt(500, 'ac1', 'bc2'), { kind: 'streams-survive', graceMs: 1000 })
+    expect(v.findings.filter(f => f.leg === 'A>B'), v.summary).to.deep.equal([])
+    // the control: a close of other connections on the same leg (an earlier dial) explains nothing here
+    const control = streamsSurvive(closedAt(500, 'ac0', 'bc0'), { kind: 'streams-survive', graceMs: 1000 })
+    expect(control.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+    // and a close after the stream had already ended explains nothing either
+    const after = streamsSurvive(closedAt(2800, 'ac1', 'bc2'), { kind: 'streams-survive', graceMs: 1000 })
+    expect(after.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+  })
+
   // a QUIC or TCP leg blocked for d ms retransmits on a backed-off timer: it may carry nothing for up to ~d after the heal
   const recovering = (idleMs: number | undefined, action = 'down'): History => {
     const history = loadHistory('non-bearing-stream-killed').map(e => e.kind === 'run_start'
