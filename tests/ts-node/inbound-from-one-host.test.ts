@@ -1,3 +1,4 @@
+// suite: serial — 7 nodes dial 84 QUIC legs at once: beside another devnet their wedge probes (no round trip in 2 s) closed legs at boot (CI, 2026-12-02)
 /**
  * Every leg reaches a node through a fault proxy, so all its peers dial it from one host. js-libp2p
  * refuses a host's 6th inbound connection within a second by default (inboundConnectionThreshold):
