@@ -35,6 +35,7 @@ import { streamKey } from './stream-observer.ts'
 import { RecentSends, RESENT_CONTROL } from './recent-sends.ts'
 import { currentControl } from './current-control.ts'
 import type { WaitingRpc } from './current-control.ts'
+import { smallFirst } from './small-first.ts'
 
 const MAX_HELD_RPCS = 1024
 /**
@@ -200,10 +201,11 @@ export function installLegDiscipline (gossip: GossipInternals, legs: LegBook, ob
     const lostControl = sentControl.takeUnconfirmed(peer, placement.stream, closed)
     closedAt.delete(peer)
     const resentControl = lostControl.filter(control => writeIfCurrent(peer, control)).length
-    if (lost.length > 0) write(peer, { subscriptions: [], messages: lost })
     const queue = held.get(peer)
     held.delete(peer)
-    for (const rpc of queue ?? []) writeIfCurrent(peer, rpc)
+    // small first (small-first.ts): attestations must not wait behind the blocks of those seconds
+    const waiting: WaitingRpc[] = [...(lost.length > 0 ? [{ subscriptions: [], messages: lost }] : []), ...(queue ?? []) as WaitingRpc[]]
+    for (const rpc of smallFirst(waiting)) writeIfCurrent(peer, rpc)
     const meshGrafts = reopened ? graftsForMeshOf(peer) : undefined
     if (meshGrafts != null) write(peer, meshGrafts.rpc)
     const pending = reopening.get(peer)
