@@ -144,7 +144,7 @@ export class Leg {
   async retarget (upstream: string): Promise<void> {
     await this.inTurn(async () => {
       if (upstream === this.proxy.upstream) return
-      this.proxy = await this.proxy.update({ enabled: this.proxy.enabled, listen: this.proxy.listen, upstream })
+      await this.updateProxy({ enabled: this.proxy.enabled, upstream }, 'point')
     })
   }
 
@@ -375,18 +375,22 @@ export class Leg {
     return res.data as ToxicJson[]
   }
 
-  /**
-   * Enables or disables the proxy. Sent directly rather than through the client, whose error drops
-   * the engine's answer: a failed `up` must say why (toxiproxy: the port could not be bound again).
-   */
   private async setEnabled (enabled: boolean): Promise<void> {
+    await this.updateProxy({ enabled, upstream: this.proxy.upstream }, enabled ? 'enable' : 'disable')
+  }
+
+  /**
+   * Updates the proxy (its listen address kept). Sent directly rather than through the client, whose
+   * error drops the engine's answer: a failed `up` must say why (toxiproxy: the port could not be bound again).
+   */
+  private async updateProxy (fields: { enabled: boolean, upstream: string }, what: string): Promise<void> {
     const res = await fetch(this.proxy.getPath(), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ enabled, listen: this.proxy.listen, upstream: this.proxy.upstream })
+      body: JSON.stringify({ ...fields, listen: this.proxy.listen })
     })
     const text = await res.text()
-    if (!res.ok) throw new Error(`the ${this.transport} engine could not ${enabled ? 'enable' : 'disable'} the proxy of leg ${this.name} on ${this.proxy.listen} (HTTP ${res.status}: ${text.trim() === '' ? 'no reason given' : text.trim()})`)
+    if (!res.ok) throw new Error(`the ${this.transport} engine could not ${what} the proxy of leg ${this.name} on ${this.proxy.listen} (HTTP ${res.status}: ${text.trim() === '' ? 'no reason given' : text.trim()})`)
     this.proxy = new Proxy(this.proxy.getToxiproxy(), JSON.parse(text))
   }
 
