@@ -26,18 +26,28 @@ export function transportOf (addr: string): Transport {
  * (seeds 105 and 109) a node's redial begun inside a stall failed only 7 s later, 4 s after the stall
  * had healed, and the node had no leg to that peer for 4 slots. A handshake takes milliseconds on
  * loopback and under a second at a 300 ms RTT; the next attempt follows within `redial.maxMs`.
- * The first dial at start keeps the long bound (a loaded machine boots slowly).
+ * The first dial to a peer keeps the long bound (a loaded machine boots slowly). A dial to a peer
+ * already configured (POST /v1/dial again, as the `simultaneous-dial` fault does mid-run) is a
+ * redial and gets the short one: in field-shaped (seed 104) such a dial waited out the 10 s and
+ * the pair held one leg for 10 slots, where a failed 2 s attempt is followed by a redial.
  */
 export const REDIAL_ATTEMPT_MS = 2000
-const FIRST_DIAL_MS = 10_000
+export const FIRST_DIAL_MS = 10_000
 
 interface PeerDialState {
   entry: PeerEntry
   /** `<addr>/p2p/<peerId>`, parsed once per configured peer: a redial storm re-parsed it (and the peer id in it) every attempt */
   target?: Multiaddr
   attempt: number
+  /** no dial to this peer was made before (the long bound applies to its first attempt) */
+  firstEver: boolean
   dialing: boolean
   timer?: NodeJS.Timeout
+}
+
+/** scheduleRedial counts attempts before dialing: attempt 0 is an addPeer's own dial */
+function dialBoundMs (state: PeerDialState): number {
+  return state.attempt === 0 && state.firstEver ? FIRST_DIAL_MS : REDIAL_ATTEMPT_MS
 }
 
 export class LegBook {
@@ -100,7 +110,7 @@ export class LegBook {
   async addPeer (entry: PeerEntry): Promise<Connection> {
     const prior = this.peers.get(entry.peerId)
     if (prior != null) clearTimeout(prior.timer)
-    const state: PeerDialState = { entry, attempt: 0, dialing: false }
+    const state: PeerDialState = { entry, attempt: 0, firstEver: prior == null, dialing: false }
     this.peers.set(entry.peerId, state)
     return await this.dial(state)
   }
@@ -143,8 +153,7 @@ export class LegBook {
     try {
       // parsed inside the try: a bad address stays a failed dial (error event, redial), as before
       state.target ??= multiaddr(`${addr}/p2p/${peerId}`)
-      // scheduleRedial counts attempts before dialing: 0 only for the first dial at start
-      const conn = await this.node.dial(state.target, { force: true, signal: AbortSignal.timeout(state.attempt > 0 ? REDIAL_ATTEMPT_MS : FIRST_DIAL_MS) })
+      const conn = await this.node.dial(state.target, { force: true, signal: AbortSignal.timeout(dialBoundMs(state)) })
       state.attempt = 0
       return conn
     } catch (err) {

@@ -15,13 +15,17 @@
  *   coverage       every slot of the shortfall is stalled, or every direction late into the aggregator in it is
  *   no-decay       the slot of the loss and the k slots it had to come back in are stalled, or this direction in them
  *   reopen-within  the stall took most of the reopen delay, and the delay without it is within the bound
- *   streams-survive, a node that crashed or never became ready: never explained
+ *   streams-survive the stream's leg was given up for silence (no round trip, idle timeout) and the
+ *                  harness (QUIC legs: its UDP proxy carries them) or most nodes stalled for at least
+ *                  half of that silence (environment-silence.ts); any other close: never
+ *   a node that crashed or never became ready: never explained
  */
 import type { Expectation } from './expectation.ts'
 import { intervalsDuring, stalledSlot, stalledSlotOrDirection, type Environment, type EnvironmentInterval } from './environment.ts'
 import { arrivals } from './coverage.ts'
 import { heardValidators } from './subnet-interest.ts'
 import { measure } from './intervals.ts'
+import { silenceExplains } from './environment-silence.ts'
 import { healthFindings } from './node-health.ts'
 import { MAX_FINDINGS } from './verdict-parts.ts'
 import { slotAt, slotDeadline, slotStart, type RunIndex } from './run-index.ts'
@@ -87,7 +91,7 @@ export function environmentExplains (f: Finding, e: Expectation, env: Environmen
       // the stall took most of the delay, and without it the reopen was in time
       return during.length > 0 && stalledMs * 2 >= to - from && to - from - stalledMs <= e.ms ? during : undefined
     }
-    case 'streams-survive': return undefined
+    case 'streams-survive': return silenceExplains(f, env, ix)
   }
   return undefined
 }

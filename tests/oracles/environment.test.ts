@@ -252,3 +252,59 @@ describe('oracles: environment on a recorded stall', () => {
     expect(judge(two, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
   })
 })
+
+describe('oracles: environment and streams-survive (a leg given up for silence)', () => {
+  const survive: Expectation[] = [{ kind: 'streams-survive', graceMs: 1000 }]
+  const WEDGED = 'wedged: no round trip on the leg in 2000 ms'
+  /**
+   * C>D is down +2.0..+5.0 s; at +4.0 s A gives up the unfaulted leg A>B for silence (its own end) and
+   * B hears the close (`farEnd`), so A's stream to B dies on a leg no fault touched.
+   */
+  function givenUp (reason: string, farEnd = 'closed', transport: 'quic' | 'tcp' = 'quic'): History {
+    const b = new HistoryBuilder({ ...OPTIONS, transport })
+    b.mesh(-1500)
+    for (let s = 0; s < 2; s++) b.slot(s)
+    b.fault('faults[0]', 'down', 'apply', 'C>D', 2000)
+    for (let s = 2; s < 4; s++) b.slot(s)
+    b.closeLeg('A>B', 4000, reason, ['dialer'])
+    b.closeLeg('A>B', 4050, farEnd, ['listener'])
+    b.fault('faults[0]', 'down', 'heal', 'C>D', 5000)
+    for (let s = 4; s < 8; s++) b.slot(s)
+    b.end(8200)
+    return b.build()
+  }
+  // the harness stalled 700 + 600 ms of the 2 s before the give-up (+2.0..+4.0 s)
+  const harnessStalled = [{ source: 'harness', atMs: 2900, lateMs: 700 }, { source: 'harness', atMs: 3900, lateMs: 600 }]
+
+  it('the harness (carrying every QUIC leg) stalled for most of the silence: unknown (environment), both ends\' findings', () => {
+    expect(judge(givenUp(WEDGED), survive)[0]?.status, 'without the probe it fails').to.equal('fail')
+    const v = judge(withSched(givenUp(WEDGED), harnessStalled), survive)[0]
+    expect(v?.status, v?.summary).to.equal('unknown')
+    expect(v?.environment?.explained).to.equal(2)
+    expect(v?.environment?.what).to.match(/^the harness stalled up to 700 ms/)
+  })
+
+  it('a QUIC idle timeout ("timed out") is silence over the scenario\'s idle timeout; with none recorded, nothing says how long', () => {
+    const stalls = [1100, 1700, 2300, 2900, 3500, 3900].map(atMs => ({ source: 'harness', atMs, lateMs: 500 }))
+    const withIdle = (h: History, ms: number): History => h.map(e => e.kind === 'run_start' ? { ...e, resolved: { quic: { maxIdleTimeoutMs: ms } } } : e)
+    // 2.9 s of the 4 s before the close stalled
+    expect(judge(withSched(withIdle(givenUp('error: timed out'), 4000), stalls), survive)[0]?.status).to.equal('unknown')
+    // of a 10 s idle timeout the same stalls are under half
+    expect(judge(withSched(withIdle(givenUp('error: timed out'), 10_000), stalls), survive)[0]?.status).to.equal('fail')
+    expect(judge(withSched(givenUp('error: timed out'), stalls), survive)[0]?.status).to.equal('fail')
+  })
+
+  it('negative control: a stall covering under half the silence explains nothing', () => {
+    expect(judge(withSched(givenUp(WEDGED), [{ source: 'harness', atMs: 3900, lateMs: 600 }]), survive)[0]?.status).to.equal('fail')
+  })
+
+  it('negative control: a close that is not for silence (torn down with another leg, PR #278) stays a fail under any stall', () => {
+    expect(judge(withSched(givenUp('closed', 'closed'), harnessStalled), survive)[0]?.status).to.equal('fail')
+  })
+
+  it('negative control: a TCP leg does not pass through the harness, so a stall of the harness alone explains nothing', () => {
+    expect(judge(withSched(givenUp(WEDGED, 'closed', 'tcp'), harnessStalled), survive)[0]?.status).to.equal('fail')
+    const most = ['A', 'B', 'C'].flatMap(source => [{ source, atMs: 2900, lateMs: 700 }, { source, atMs: 3900, lateMs: 600 }])
+    expect(judge(withSched(givenUp(WEDGED, 'closed', 'tcp'), most), survive)[0]?.status, 'most nodes stalled: any transport').to.equal('unknown')
+  })
+})

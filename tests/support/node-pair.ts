@@ -22,6 +22,7 @@ export interface PairOptions {
   policies?: ['leg-aware' | 'stock', 'leg-aware' | 'stock']
   slotMs?: number
   redial?: Partial<NodeConfig['redial']>
+  quic?: Partial<NodeConfig['quic']>
   impls?: [ImplName, ImplName]
   seed?: number
 }
@@ -61,7 +62,7 @@ export class NodePair implements AsyncDisposable {
         name, index, seed: opts.seed ?? 7, listen: [listen], peers: [],
         gossipPolicy: opts.policies?.[index] ?? opts.policy ?? 'leg-aware',
         redial: { enabled: true, minMs: 100, maxMs: 1000, ...opts.redial },
-        quic: { maxIdleTimeoutMs: 2000, keepAliveIntervalMs: 500, handshakeTimeoutMs: 5000 },
+        quic: { maxIdleTimeoutMs: 2000, keepAliveIntervalMs: 500, handshakeTimeoutMs: 5000, ...opts.quic },
         gossip: { D: 8, Dlo: 6, Dhi: 12, Dlazy: 6, heartbeatMs: 700 },
         duties: { genesisMs, slotMs, validators, subnets: 4, forkDigest: '12345678', paddingBytes: 64 },
         control: { host: '127.0.0.1', port: 0 },

@@ -1,0 +1,59 @@
+/**
+ * When a stream on an unfaulted leg died because the machine stood still, not because of another
+ * leg: the `streams-survive` part of environment-excuse.ts.
+ *
+ * A node may give a leg up when nothing comes back on it for a while (the TS node's wedge probe:
+ * "wedged: no round trip on the leg in 2000 ms"; a QUIC idle timeout: "timed out"). If, for at least
+ * half of that silent time, the path itself was stalled, the silence was the machine's:
+ *   - the harness stalled, and the leg is QUIC: the harness's UDP proxy forwards every QUIC datagram,
+ *     so while its timers do not run no datagram of any QUIC leg moves;
+ *   - or more than half of the run's nodes stalled at once (any transport).
+ * Measured in a power run: field-shaped seed 102 (8 nodes on 2 cores), the harness ran its timers
+ * 459, 677 and 389 ms late within the 2 s before N2 and N1 both gave up the unfaulted leg N2>N1.
+ *
+ *   close - silent ───────────── close
+ *   harness  [=459=]   [==677==][=389=]     1.26 s of 2 s stalled: explained
+ *
+ * A close for any other reason (a stream torn down because another leg closed: PR #278) is never
+ * explained, nor a silence the stalls cover less than half of.
+ */
+import { intervalsDuring, type Environment, type EnvironmentInterval } from './environment.ts'
+import { measure } from './intervals.ts'
+import { quicIdleTimeoutMs, type GossipStream, type RunIndex } from './run-index.ts'
+import type { Finding } from './verdict.ts'
+
+/** A close reason that says the node heard nothing on the leg for a while. */
+const SILENCE = /no round trip|wedged|timed out|idle timeout/i
+
+/** The environment intervals that explain the finding's stream close, or undefined. */
+export function silenceExplains (f: Finding, env: Environment, ix: RunIndex): EnvironmentInterval[] | undefined {
+  const s = ix.streams.find(x => x.node === f.node && x.id === f.stream)
+  if (s === undefined || s.closeMs === undefined || s.leg === undefined) return undefined
+  const gaveUp = givenUpForSilence(s, ix)
+  if (gaveUp === undefined) return undefined
+  const silentMs = Number(/in (\d+) ms/.exec(gaveUp.reason)?.[1] ?? quicIdleTimeoutMs(ix.start) ?? NaN)
+  if (!(silentMs > 0)) return undefined
+  const from = gaveUp.atMs - silentMs
+  const quic = ix.start.legs.find(l => l.name === s.leg)?.transport === 'quic'
+  const holdsTheLeg = (i: EnvironmentInterval): boolean => (i.harness && quic) || i.nodes.length * 2 > ix.nodes.length
+  const during = intervalsDuring(env, from, gaveUp.atMs).filter(holdsTheLeg)
+  return during.length > 0 && measure(during, from, gaveUp.atMs) * 2 >= silentMs ? during : undefined
+}
+
+/**
+ * Why and when the stream's leg was given up, when it was for silence: the stream's own close reason, its
+ * connection's, or the close of the same leg at the other end before it (the end that gives up first
+ * aborts the connection; the far end then reports only "closed", at once or, when that one packet is
+ * lost, at its own idle timeout: field-shaped seed 102, 1.5 s later under a stalled harness).
+ */
+function givenUpForSilence (s: GossipStream, ix: RunIndex): { reason: string, atMs: number } | undefined {
+  const closeMs = s.closeMs as number
+  if (SILENCE.test(s.closeReason ?? '')) return { reason: s.closeReason as string, atMs: closeMs }
+  const own = [...ix.connections.values()].find(c => c.node === s.node && c.id === s.connection)
+  if (SILENCE.test(own?.closeReason ?? '')) return { reason: own?.closeReason as string, atMs: own?.closeMs ?? closeMs }
+  const since = own?.openMs ?? s.openMs
+  const within = quicIdleTimeoutMs(ix.start) ?? ix.slotMs
+  const farEnd = [...ix.connections.values()].find(c => c.leg === s.leg && c.node !== s.node && c.closeMs !== undefined &&
+    c.closeMs >= since && c.closeMs <= closeMs && closeMs - c.closeMs <= within && SILENCE.test(c.closeReason ?? ''))
+  return farEnd === undefined ? undefined : { reason: farEnd.closeReason as string, atMs: farEnd.closeMs as number }
+}
