@@ -70,6 +70,7 @@ export function buildProgram (): Command {
     .option('--out <dir>', 'parent folder of run directories', 'runs')
     .option('--external-command <cmd...>', 'process runtime: command of impl "external" nodes (config path appended)')
     .option('--external-image <image>', 'docker and swarm runtimes: image of impl "external" nodes (swarm: present on every swarm node)')
+    .option('--no-environment-rerun', 'keep a run that came out unknown (environment: the machine stalled) instead of running it once more')
     .action(async (files: string[], opts) => { process.exitCode = await runCommand(files, opts) })
 
   program.command('list')

@@ -12,7 +12,7 @@ export function printRunResult (out: NodeJS.WritableStream, r: RunResult, dir: s
     for (const f of v.findings.slice(0, 6)) lines.push(`       - ${f.message}`)
     if (v.findings.length > 6) lines.push(`       ... ${v.findings.length - 6} more in results.json`)
   }
-  if (isEnvironmentUnknown(r)) lines.push(`  unknown (environment: ${environmentWhat(r)}): the machine stalled, not the code; gate, matrix and the e2e tests rerun such a run once`)
+  if (isEnvironmentUnknown(r)) lines.push(`  unknown (environment: ${environmentWhat(r)}): the machine stalled, not the code; run, gate, matrix and the e2e tests rerun such a run once`)
   lines.push(`  report: ${dir}/report.html`)
   if (r.status !== 'pass') lines.push(`  reproduce: ${r.reproduce}`)
   out.write(lines.join('\n') + '\n')

@@ -5,7 +5,8 @@ import type { TransportName } from '../history/types.ts'
 import type { RuntimeName } from '../runtime/runtime.ts'
 import { nodesPerProcessProblem } from '../runtime/nodes-per-process.ts'
 import { runScenario } from '../runner/run-scenario.ts'
-import type { RunResult } from '../runner/run-scenario.ts'
+import type { RunOptions, RunResult } from '../runner/run-scenario.ts'
+import { runWithEnvironmentRerun } from '../runner/environment-rerun.ts'
 import { collectVersions } from '../runner/versions.ts'
 import { DevnetSetupError } from '../devnet/devnet.ts'
 import { EXIT } from './exit-codes.ts'
@@ -32,6 +33,8 @@ export interface RunFlags {
   out: string
   externalCommand?: string[]
   externalImage?: string
+  /** false (--no-environment-rerun): a run that came out unknown (environment) is not run once more */
+  environmentRerun?: boolean
 }
 
 export async function runCommand (files: string[], flags: RunFlags): Promise<number> {
@@ -66,7 +69,7 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
         const line = new ProgressLine(process.stderr, `${scenario.name} seed ${seed}`)
         let result: RunResult
         try {
-          result = await runScenario(scenario, {
+          const options: RunOptions = {
             runtime: flags.runtime,
             nodesPerProcess: flags.nodesPerProcess,
             outDir: flags.out,
@@ -76,7 +79,14 @@ export async function runCommand (files: string[], flags: RunFlags): Promise<num
             overrides: { ...overrides, seed },
             onProgress: state => { line.update(state) },
             onNote: message => { line.note(message) }
-          })
+          }
+          result = flags.environmentRerun === false
+            ? await runScenario(scenario, options)
+            : (await runWithEnvironmentRerun(scenario, options, stalled => {
+                line.done()
+                printRunResult(process.stdout, stalled, relative(process.cwd(), stalled.dir))
+                process.stdout.write(`  running it once more (same seed): a run the machine stalled judged nothing; --no-environment-rerun keeps the first\n`)
+              })).result
         } catch (err) {
           line.done()
           // no engine, no swarm, an engine that is no manager: nothing was started, nothing judged (exit 2)

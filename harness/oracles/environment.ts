@@ -58,6 +58,13 @@ export interface Stall extends Interval {
    * machine's doing), as opposed to a process busy in its own event loop (its own doing).
    */
   descheduled: boolean
+  /**
+   * The wall clock moved on between two of the process's windows by more than the window its own
+   * (monotonic) clock measured: the machine itself stood still (a paused or snapshotted VM, a
+   * suspended host) or the wall clock was stepped. Timers cannot see it, so it has no lateness of
+   * its own; the slot clocks, which run on wall time, jumped past whole slots.
+   */
+  frozen?: boolean
 }
 
 /** Where the harness or a majority of nodes stalled at once. */
@@ -121,8 +128,45 @@ export function environmentOf (history: History, ix: RunIndex = indexHistory(his
       if (late !== undefined && late > ix.slotMs / 10) busy.push({ fromMs: at - late, toMs: at })
     }
   }
+  for (const f of freezes(history, boundMs)) {
+    if (pausedOnPurpose(f.source, f.fromMs, f.toMs)) continue
+    stalls.push(f)
+    if (f.source === HARNESS) busy.push({ fromMs: f.fromMs, toMs: f.toMs })
+  }
   stalls.sort((a, b) => a.fromMs - b.fromMs)
   return { boundMs, busy: union(busy), probed: [...probed].sort(), stalls, intervals: environmentIntervals(ix, stalls), slots: slotLateness(ix) }
+}
+
+/**
+ * Where a process's wall clock ran ahead of its own monotonic clock by over the bound: between two of
+ * its lateness windows more wall time passed than the later window measured. Measured in CI (a 7-slot
+ * run on 2 cores): the harness's and all three nodes' windows were 200-206 ms long by their own
+ * clocks, yet their entries jumped from +3.1 s to +24.4 s of wall time while the kernel logged "crng
+ * reseeded due to virtual machine fork"; the nodes' slot clocks (wall time) skipped slots 4-6 and the
+ * aggregator saw no attestation in them. The jump lies somewhere between the two entries, so the
+ * stall is that whole span. A node's gap across its own exit and restart is not one.
+ */
+function freezes (history: History, boundMs: number): Stall[] {
+  const samples = new Map<string, Array<{ ts: number, windowMs: number }>>()
+  const restarts = new Map<string, number[]>()
+  for (const e of history) {
+    const source = e.kind === 'harness_sched' ? HARNESS : e.kind === 'node' && e.type === 'sched' ? e.node : undefined
+    const windowMs = source === undefined ? undefined : num((e as { windowMs?: unknown }).windowMs)
+    if (source !== undefined && windowMs !== undefined) listOf(samples, source).push({ ts: e.ts, windowMs })
+    if (e.kind === 'node_exit' || (e.kind === 'node' && e.type === 'ready')) listOf(restarts, e.node).push(e.ts)
+  }
+  const out: Stall[] = []
+  for (const [source, list] of samples) {
+    list.sort((a, b) => a.ts - b.ts)
+    for (let i = 1; i < list.length; i++) {
+      const before = list[i - 1]!
+      const after = list[i]!
+      const missingMs = after.ts - before.ts - after.windowMs
+      if (missingMs <= boundMs || (restarts.get(source) ?? []).some(t => t >= before.ts && t <= after.ts)) continue
+      out.push({ source, fromMs: before.ts, toMs: after.ts, lateMs: missingMs, descheduled: true, frozen: true })
+    }
+  }
+  return out
 }
 
 /** Harness stalls, plus the times more than half of the run's nodes were stalled together. */
@@ -145,7 +189,8 @@ function environmentIntervals (ix: RunIndex, stalls: readonly Stall[]): Environm
     const withHarness = overlapping.some(s => s.source === HARNESS)
     const worstMs = Math.max(0, ...overlapping.map(s => s.lateMs))
     const who = [withHarness ? 'the harness' : '', nodes.length > 0 ? `node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')}` : ''].filter(x => x !== '').join(' and ')
-    return { ...i, harness: withHarness, nodes, worstMs, what: `${who} stalled up to ${Math.round(worstMs)} ms at ${when(ix, i.fromMs)}` }
+    const froze = overlapping.some(s => s.frozen === true) ? ' (the wall clock jumped past their own clocks: the machine stood still)' : ''
+    return { ...i, harness: withHarness, nodes, worstMs, what: `${who} stalled up to ${Math.round(worstMs)} ms${froze} at ${when(ix, i.fromMs)}` }
   })
 }
 
@@ -235,6 +280,12 @@ function firstPublish (ix: RunIndex, publisher: string, slot: number): number | 
     if (e.type === 'msg_published' && e.slot === slot && (first === undefined || e.ts < first)) first = e.ts
   }
   return first
+}
+
+function listOf<T> (map: Map<string, T[]>, key: string): T[] {
+  const list = map.get(key) ?? []
+  map.set(key, list)
+  return list
 }
 
 function num (v: unknown): number | undefined {

@@ -7,11 +7,16 @@
  *     coverage findings are unknown (environment: nodes A, B, C, D stalled ...), not fail;
  *     the same history without the lateness windows fails (the control);
  *   node A alone stopped   -> only A's directions late, most others flowed: fail.
+ *   `meshflap run` stopped whole (harness, nodes, proxies) -> unknown (environment), run once more,
+ *     the rerun counts; --no-environment-rerun keeps the stalled run (the control).
  *
  * TCP, because a QUIC leg whose both ends stop for longer than its idle timeout is closed
  * on resume, which is a later, different finding.
  */
 import { expect } from 'chai'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Devnet } from '../../harness/devnet/devnet.ts'
 import type { History } from '../../harness/history/types.ts'
@@ -73,5 +78,66 @@ describe('environment judgement on real stalls', function () {
     expect(gap?.status, gap?.summary).to.equal('fail')
     expect(gap?.findings.every(f => f.direction?.includes('A') === true), 'only directions from or to A').to.equal(true)
     expect(environmentUnknown(verdicts)).to.equal(false)
+  })
+})
+
+describe('meshflap run on a real stall: a run the machine stalled is run once more', function () {
+  this.timeout(180_000)
+  const BIN = join(PROJECT_ROOT, 'harness', 'cli', 'bin.js')
+  let dir: string
+  let file: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'meshflap-env-rerun-'))
+    file = join(dir, 'stall.yaml')
+    await writeFile(file, [
+      'name: environment-rerun',
+      'description: 4 TS nodes over TCP, no faults; the test stops the whole run (harness and nodes) across slot 3',
+      'seed: 5', 'validators: 32', 'nodes: { count: 4, aggregators: [D] }', 'transport: tcp',
+      'slotMs: 1000', 'slots: 6', 'genesisDelayMs: 1000',
+      'expectations: [{ delivery-gap: { maxSlots: 1 } }, { coverage: { from-slot: 0 } }]', ''
+    ].join('\n'))
+  })
+  after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  /**
+   * `meshflap run` in its own process group; at +2.5 s after genesis (0.5 s after the progress line says
+   * slot 2) the whole group, the harness with every node and proxy, is stopped for 1.8 s, once.
+   */
+  async function stalledCli (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+    const child = spawn(process.execPath, [BIN, 'run', file, '--out', join(dir, 'runs-' + String(Date.now())), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    let stdout = ''
+    let stderr = ''
+    let stopped = false
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      if (stopped || !/slot 2\/6/.test(stderr)) return
+      stopped = true
+      setTimeout(() => {
+        process.kill(-child.pid!, 'SIGSTOP')
+        setTimeout(() => { process.kill(-child.pid!, 'SIGCONT') }, 1800)
+      }, 500)
+    })
+    const code = await new Promise<number | null>(resolve => { child.on('exit', c => { resolve(c) }) })
+    return { code, stdout, stderr }
+  }
+
+  it('unknown (environment), then the rerun passes: exit 0, both runs printed, the stalled one named', async () => {
+    const r = await stalledCli([])
+    const show = `stdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-2000)}`
+    expect(r.stdout, show).to.match(/^\?\?\?\? environment-rerun \(seed 5/)
+    expect(r.stdout, show).to.match(/unknown \(environment: the harness and nodes A, B, C, D stalled up to \d+ ms/)
+    expect(r.stdout, show).to.include('running it once more (same seed)')
+    expect(r.stdout, show).to.match(/\nPASS environment-rerun \(seed 5/)
+    expect(r.code, show).to.equal(0)
+  })
+
+  it('negative control: --no-environment-rerun keeps the stalled run, unknown and exit 1', async () => {
+    const r = await stalledCli(['--no-environment-rerun'])
+    const show = `stdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-2000)}`
+    expect(r.stdout, show).to.match(/^\?\?\?\? environment-rerun \(seed 5/)
+    expect(r.stdout, show).to.not.include('running it once more')
+    expect(r.code, show).to.equal(1)
   })
 })

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai'
 import { join } from 'node:path'
-import type { History } from '../../harness/history/types.ts'
+import type { History, HistoryEntry, RunStart } from '../../harness/history/types.ts'
 import { readHistory } from '../../harness/report/read-history.ts'
 import { PROJECT_ROOT } from '../../harness/util/paths.ts'
 import { environmentOf } from '../../harness/oracles/environment.ts'
@@ -250,6 +250,42 @@ describe('oracles: environment on a recorded stall', () => {
     expect(judge(bare, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
     const two = recorded.filter(e => !(e.kind === 'node' && e.type === 'sched' && (e.node === 'C' || e.node === 'D')))
     expect(judge(two, expectations).map(v => v.status)).to.deep.equal(['fail', 'fail'])
+  })
+})
+
+describe('oracles: environment on a recorded machine freeze', () => {
+  // the starter scenario (3 TS nodes, QUIC, 7 slots) in a fresh-clone CI run: the whole VM stood still for 21 s
+  // (the kernel logged "crng reseeded due to virtual machine fork"). No timer ran late by its process's own
+  // monotonic clock (every window 200-206 ms), but every entry jumped from +3.1 s to +24.4 s of wall time, the
+  // nodes' slot clocks skipped slots 4-6 and the aggregator C saw nothing in them.
+  let recorded: History
+  let expectations: Expectation[] // the run's own: reopen-within 1000 ms, coverage from slot 0 back within 1 slot after each fault
+  before(async () => {
+    recorded = await readHistory(join(PROJECT_ROOT, 'fixtures', 'histories', 'machine-froze-ci.ndjson'))
+    expectations = ((recorded.find((e): e is RunStart => e.kind === 'run_start'))!.resolved as { expectations: Expectation[] }).expectations
+  })
+
+  it('the jump in wall time is a stall of every process: coverage 0/32 in slots 4-6 is unknown (environment), reopen-within still passes', () => {
+    const env = environmentOf(recorded)
+    expect(env.stalls.filter(s => s.frozen === true).map(s => s.source).sort()).to.deep.equal(['A', 'B', 'C', 'harness'])
+    expect(env.stalls.filter(s => s.frozen !== true)).to.deep.equal([])
+    const verdicts = judge(recorded, expectations)
+    expect(verdicts.map(v => v.status)).to.deep.equal(['pass', 'unknown'])
+    expect(verdicts[1]?.findings[0]?.message).to.contain('slot 4 coverage=0/32 late=32')
+    expect(verdicts[1]?.environment?.what).to.match(/^the harness and nodes A, B, C stalled up to 212\d\d ms \(the wall clock jumped past their own clocks: the machine stood still\) at \+3\.\d{3}s \(slot 3\)$/)
+  })
+
+  it('negative control: one node\'s jump alone (no harness, no majority) explains nothing, and without the probes the history fails', () => {
+    const oneNode = recorded.filter(e => e.kind !== 'harness_sched' && !(e.kind === 'node' && e.type === 'sched' && e.node !== 'C'))
+    expect(judge(oneNode, expectations).map(v => v.status)).to.deep.equal(['pass', 'fail'])
+    const bare = recorded.filter(e => e.kind !== 'harness_sched' && !(e.kind === 'node' && e.type === 'sched'))
+    expect(judge(bare, expectations).map(v => v.status)).to.deep.equal(['pass', 'fail'])
+  })
+
+  it('negative control: a node\'s gap across its own exit and restart is no freeze', () => {
+    const genesis = (recorded.find((e): e is RunStart => e.kind === 'run_start'))!.genesisMs
+    const restartedA: History = [...recorded, { kind: 'node', node: 'A', seq: 99_999, ts: genesis + 10_000, type: 'ready' } as HistoryEntry].sort((a, b) => a.ts - b.ts)
+    expect(environmentOf(restartedA).stalls.filter(s => s.frozen === true).map(s => s.source).sort()).to.deep.equal(['B', 'C', 'harness'])
   })
 })
 

@@ -127,6 +127,8 @@ describe('the package: pack, install into an empty project, run', function () {
   })
 
   it('npx meshflap init writes the starter and the next command, refuses to overwrite; npx meshflap run and its mocha suite pass', async () => {
+    // a clean slate, so that a second try (tests/support/machine-freeze.ts) starts as the first did
+    for (const written of ['meshflap', 'test', '.github', 'runs']) await rm(join(project, written), { recursive: true, force: true })
     const init = await run('npx', ['meshflap', 'init'], project, env, 60_000)
     expect(init.code, show(init)).to.equal(0)
     expect(init.stdout).to.include('wrote meshflap/devnet.yaml\nwrote test/meshflap.test.mts\nwrote .github/workflows/meshflap.yml')
