@@ -43,6 +43,8 @@ export class FaultScheduler {
   private readonly options: FaultSchedulerOptions
   private readonly running = new Set<Promise<void>>()
   private readonly timers: NodeJS.Timeout[] = []
+  /** leg -> until when (unix ms, as planned) a fault applied to it holds it: random draws skip held legs */
+  private readonly heldUntil = new Map<LegName, number>()
   applied = 0
 
   constructor (devnet: Devnet, plan: PlannedFault[], options: FaultSchedulerOptions) {
@@ -89,13 +91,13 @@ export class FaultScheduler {
       })
     }
     try {
-      let { snapshot, resolution } = await this.decide(planned, planned.id)
+      let { snapshot, resolution } = await this.decide(planned, planned.id, due)
       await sleep(Math.max(0, due - Date.now()), undefined, { signal })
       if (resolution.unresolved.length > 0) {
         // a stream-placement selector can miss a moment of churn (the stream it names is being
         // reopened after an earlier fault): decided once more from fresh status, same seed
         await sleep(REDECIDE_AFTER_MS, undefined, { signal })
-        const again = await this.decide(planned, `${planned.id} (decided again)`)
+        const again = await this.decide(planned, `${planned.id} (decided again)`, due)
         if (again.resolution.unresolved.length < resolution.unresolved.length) ({ snapshot, resolution } = again)
       }
       for (const u of resolution.unresolved) failed(u.reason, u.selector, undefined, u.severalBearingLegs)
@@ -118,13 +120,22 @@ export class FaultScheduler {
     }
   }
 
-  /** The target decided from live status (same seed, so the same choice on the same status). */
-  private async decide (planned: PlannedFault, label: string): Promise<{ snapshot: StatusSnapshot, resolution: TargetResolution }> {
+  /** The target decided from live status (same seed, so the same choice on the same status and the same faults in force). */
+  private async decide (planned: PlannedFault, label: string, due: number): Promise<{ snapshot: StatusSnapshot, resolution: TargetResolution }> {
     const snapshot = await this.devnet.snapshot()
     const liveLegsOnly = legAction((planned.action as FaultActionSpec).kind)?.needsConnection === true
-    const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed), { liveLegsOnly })
+    const heldLegs = new Set([...this.heldUntil].filter(([, until]) => until > due).map(([leg]) => leg))
+    const resolution = resolveTarget(planned.target as Target, snapshot, seededRng(planned.rngSeed), { liveLegsOnly, heldLegs })
+    // held from the moment it is decided: a fault due within RESOLVE_AHEAD_MS of this one is decided before this one applies
+    this.hold(resolution.legs, due, planned.durationMs)
     this.devnet.logResolution(planned.target as Target, resolution, label)
     return { snapshot, resolution }
+  }
+
+  /** The legs a fault with a duration holds from `due` until its planned heal (instant actions hold nothing). */
+  private hold (legs: readonly TargetedLeg[], due: number, durationMs: number | undefined): void {
+    if (durationMs === undefined) return
+    for (const t of legs) this.heldUntil.set(t.leg, Math.max(this.heldUntil.get(t.leg) ?? 0, due + durationMs))
   }
 
   /**

@@ -72,6 +72,13 @@ export function selectorText (target: Target, pair?: readonly [string, string]):
 export interface ResolveOptions {
   /** `random`: draw among the legs whose dialer has a live connection (all of them when none has) */
   liveLegsOnly?: boolean
+  /**
+   * `random`: legs another fault holds right now (down, stalled, lossy, mid-flap): the draw skips
+   * them (all of them held: draws among all). A random fault landing on a leg another fault already
+   * holds would rescue or mask it: a flap on a stalled leg closes it, and the wedged stream a
+   * correct node must detect gets reopened by the flap instead.
+   */
+  heldLegs?: ReadonlySet<LegName>
 }
 
 export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rng, options: ResolveOptions = {}): TargetResolution {
@@ -96,9 +103,12 @@ export function resolveTarget (target: Target, snapshot: StatusSnapshot, rng: Rn
         ? [[target.pair[0], target.pair[1]], [target.pair[1], target.pair[0]]]
         : snapshot.nodes.flatMap(d => peersOf(snapshot, d).map((l): [string, string] => [d, l]))
       const live = options.liveLegsOnly === true ? all.filter(([d, l]) => ends.dialerConnection(d, l) !== undefined) : all
-      const candidates = live.length > 0 ? live : all
+      const usable = live.length > 0 ? live : all
+      const free = usable.filter(([d, l]) => options.heldLegs?.has(`${d}>${l}`) !== true)
+      const candidates = free.length > 0 ? free : usable
       const [dialer, listener] = candidates[pickIndex(rng, candidates.length)] as [string, string]
-      const of = candidates === all ? `${all.length} leg(s)` : `the ${live.length} of ${all.length} leg(s) with a live connection`
+      const why = [usable.length < all.length ? 'with a live connection' : '', candidates.length < usable.length ? 'no other fault holds' : ''].filter(w => w !== '').join(' and ')
+      const of = why === '' ? `${all.length} leg(s)` : `the ${candidates.length} of ${all.length} leg(s) ${why}`
       out.legs.push(ends.leg(dialer, listener, selectorText(target), `drawn from ${of} by the seed`))
       return out
     }

@@ -8,6 +8,7 @@ import { resolveTarget, selectorText } from '../../harness/scenario/resolve-targ
 import { seededRng } from '../../harness/scenario/seeded-rng.ts'
 import { statusSnapshot, type LegView, type StatusView } from '../../harness/scenario/status-snapshot.ts'
 import type { Target } from '../../harness/scenario/types.ts'
+import type { LegName } from '../../harness/history/types.ts'
 
 const nodes = [{ name: 'A', peerId: 'pA' }, { name: 'B', peerId: 'pB' }, { name: 'C', peerId: 'pC' }]
 const conn = (id: string, peer: string, direction: 'outbound' | 'inbound', gossip: Array<'outbound' | 'inbound'> = [], openedAt = 1): LegView => ({
@@ -120,6 +121,19 @@ describe('scenario: resolveTarget', () => {
     expect(resolveTarget({ kind: 'random' }, noCB, seededRng(1), { liveLegsOnly: true }).legs[0]?.why).to.equal('drawn from the 5 of 6 leg(s) with a live connection by the seed')
     const none = statusSnapshot(nodes, [status('A', []), status('B', []), status('C', [])])
     expect(resolveTarget({ kind: 'random' }, none, seededRng(1), { liveLegsOnly: true }).legs, 'none live: drawn from all').to.have.length(1)
+  })
+
+  it('random skips the legs another fault holds (a stalled or downed leg is not flapped on top); all held: drawn from all', () => {
+    const pick = (seed: number, held: LegName[]): string => resolveTarget({ kind: 'random' }, snap, seededRng(seed), { heldLegs: new Set(held) }).legs.map(l => l.leg).join()
+    const held: LegName[] = ['A>B', 'B>A', 'C>A']
+    const drawn = new Set(Array.from({ length: 200 }, (_, i) => pick(i, held)))
+    expect([...drawn].sort()).to.deep.equal(['A>C', 'B>C', 'C>B'])
+    expect(pick(7, held), 'fixed by the seed and the legs held').to.equal(pick(7, held))
+    expect(resolveTarget({ kind: 'random' }, snap, seededRng(1), { heldLegs: new Set(held) }).legs[0]?.why).to.equal('drawn from the 3 of 6 leg(s) no other fault holds by the seed')
+    const all: LegName[] = ['A>B', 'B>A', 'A>C', 'C>A', 'B>C', 'C>B']
+    expect(new Set(Array.from({ length: 200 }, (_, i) => pick(i, all))).size, 'every leg held: drawn from all').to.equal(6)
+    // a pair's two legs: the free one
+    expect(new Set(Array.from({ length: 40 }, (_, i) => resolveTarget({ kind: 'random', pair: ['A', 'B'] }, snap, seededRng(i), { heldLegs: new Set<LegName>(['A>B']) }).legs[0]?.leg))).to.deep.equal(new Set(['B>A']))
   })
 
   it('role-of-random: distinct nodes drawn from the seed, the role for every peer of each', () => {
