@@ -85,7 +85,8 @@ export function environmentExplains (f: Finding, e: Expectation, env: Environmen
       if (f.slot === undefined) return undefined
       return everySlot(range(f.slot, f.slot + e.withinSlots), s => inDirection(env, ix, s, f.direction))
     }
-    case 'reopen-within': {
+    case 'reopen-within':
+    case 'unwedge-within': {
       const during = intervalsDuring(env, from, to)
       const stalledMs = measure(during, from, to)
       // the stall took most of the delay, and without it the reopen was in time

@@ -7,6 +7,7 @@
  *   scenario YAML                                   Expectation
  *   - streams-survive                               { kind: 'streams-survive', graceMs: slotMs }
  *   - reopen-within: { ms: 1000 }                   { kind: 'reopen-within', ms: 1000 }
+ *   - unwedge-within: { ms: 4000 }                  { kind: 'unwedge-within', ms: 4000 }
  *   - delivery-gap: { maxSlots: 1 }                 { kind: 'delivery-gap', maxMs: slotMs }
  *   - coverage: { from-slot: 1 }                    { kind: 'coverage', fromSlot: 1 }
  *   - coverage: { within-slots-after-fault: 1 }     { kind: 'coverage', fromSlot: 0, withinSlotsAfterFault: 1 }
@@ -30,6 +31,12 @@ export interface ReopenWithinExpectation {
   ms: number
   /** a fault's window is [apply, heal + graceMs] (as streams-survive) */
   graceMs: number
+}
+
+/** An outbound gossip stream a stall wedged has a successor on another live leg to the same peer within `ms`. */
+export interface UnwedgeWithinExpectation {
+  kind: 'unwedge-within'
+  ms: number
 }
 
 /** No publisher->receiver delivery gap longer than `maxMs` while the pair had a live leg. */
@@ -86,6 +93,7 @@ export interface BlockDeliveryExpectation {
 export type Expectation =
   | StreamsSurviveExpectation
   | ReopenWithinExpectation
+  | UnwedgeWithinExpectation
   | DeliveryGapExpectation
   | CoverageExpectation
   | NoDecayExpectation
@@ -96,13 +104,14 @@ export type Expectation =
 
 export type ExpectationKind = Expectation['kind']
 
-export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'delivery-gap', 'coverage', 'no-decay', 'latency', 'legs-settle', 'mesh-consistent', 'block-delivery']
+export const EXPECTATION_KINDS: readonly ExpectationKind[] = ['streams-survive', 'reopen-within', 'unwedge-within', 'delivery-gap', 'coverage', 'no-decay', 'latency', 'legs-settle', 'mesh-consistent', 'block-delivery']
 
 /** The verdict title for an expectation, e.g. "delivery-gap <= 1000 ms". */
 export function expectationTitle (e: Expectation): string {
   switch (e.kind) {
     case 'streams-survive': return 'streams-survive'
     case 'reopen-within': return `reopen-within ${e.ms} ms`
+    case 'unwedge-within': return `unwedge-within ${e.ms} ms: a stream a stall wedged moves to another leg`
     case 'delivery-gap': return `delivery-gap <= ${e.maxMs} ms`
     case 'coverage': {
       const target = e.min === undefined ? 'quorum' : `${e.min}`

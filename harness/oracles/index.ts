@@ -8,6 +8,7 @@
  *   judge.ts ............. judge(history, expectations): one verdict each, exceptions -> unknown
  *   streams-survive.ts ... no stream on an unfaulted leg closes during a fault
  *   reopen-within.ts ..... a stream a fault closed reopens on a surviving leg in time
+ *   unwedge-within.ts .... a stream a stall wedged moves to another leg in time
  *   delivery-gap.ts ...... no publisher->receiver gap over the bound while the pair had a live leg
  *   coverage-quorum.ts ... quorum every slot (or again within k slots of a fault)
  *   no-decay.ts .......... no +0/-N coverage loss that outlasts k slots while a path existed
@@ -40,6 +41,8 @@ export { judge, judgeOne } from './judge.ts'
 export { streamsSurvive, streamDirection, describeStream, judgedUntil } from './streams-survive.ts'
 export { reopenWithin } from './reopen-within.ts'
 export type { ReopenCase } from './reopen-within.ts'
+export { unwedgeWithin } from './unwedge-within.ts'
+export type { UnwedgeCase } from './unwedge-within.ts'
 export { deliveryGap } from './delivery-gap.ts'
 export type { DirectionGap } from './delivery-gap.ts'
 export { coverageQuorum, exemptSlots } from './coverage-quorum.ts'

@@ -8,6 +8,7 @@
  *
  *   history ──indexHistory──> RunIndex ──┬─ streamsSurvive ──> Verdict
  *                                        ├─ reopenWithin
+ *                                        ├─ unwedgeWithin
  *                                        ├─ deliveryGap
  *                                        ├─ coverageQuorum
  *                                        ├─ noDecay
@@ -45,6 +46,7 @@ import { reopenWithin } from './reopen-within.ts'
 import { indexHistory, type RunIndex } from './run-index.ts'
 import { streamsSurvive } from './streams-survive.ts'
 import { unappliedFaults } from './unapplied-faults.ts'
+import { unwedgeWithin } from './unwedge-within.ts'
 import type { Verdict } from './verdict.ts'
 import { unhonouredConfig, unknownWhenUnhonoured } from './unhonoured-config.ts'
 
@@ -57,6 +59,7 @@ function oracleFor (history: History, e: Expectation, ix: RunIndex, legs: LegLiv
   switch (e.kind) {
     case 'streams-survive': return streamsSurvive(history, e, ix)
     case 'reopen-within': return reopenWithin(history, e, ix, legs)
+    case 'unwedge-within': return unwedgeWithin(history, e, ix, legs)
     case 'delivery-gap': return deliveryGap(history, e, ix, legs)
     case 'coverage': return coverageQuorum(history, e, ix)
     case 'no-decay': return noDecay(history, e, ix, legs)

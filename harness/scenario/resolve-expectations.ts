@@ -36,6 +36,7 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
       case 'legs-settle': return { kind: item, withinSlots: DEFAULTS.legsSettleWithinSlots }
       case 'mesh-consistent': return meshConsistent(DEFAULTS.meshConsistentHeartbeats, ctx)
       case 'reopen-within': issues.push({ path, message: 'reopen-within needs a time', expected: '{ reopen-within: { ms: 1000 } } or { reopen-within: { slots: 1 } }' }); return undefined
+      case 'unwedge-within': issues.push({ path, message: 'unwedge-within needs a time', expected: '{ unwedge-within: { ms: 4000 } } or { unwedge-within: { slots: 4 } }' }); return undefined
       case 'delivery-gap': issues.push({ path, message: 'delivery-gap needs a bound', expected: '{ delivery-gap: { maxMs: 1000 } } or { delivery-gap: { maxSlots: 1 } }' }); return undefined
       case 'block-delivery': return blockDelivery({}, path, ctx, issues)
       case 'latency': issues.push({ path, message: 'latency needs a bound', expected: '{ latency: { p50Ms: 100, p99Ms: 300 } } (either or both)' }); return undefined
@@ -52,6 +53,13 @@ function resolveOne (item: ExpectationFile, path: FieldPath, ctx: ExpectationCon
         return undefined
       }
       return { kind, ms: p.ms ?? Math.round((p.slots ?? 0) * ctx.slotMs), graceMs: p.graceMs ?? ctx.slotMs }
+    }
+    case 'unwedge-within': {
+      if ((p.ms === undefined) === (p.slots === undefined)) {
+        issues.push({ path: here, message: p.ms === undefined ? 'unwedge-within has neither ms nor slots' : 'unwedge-within has both ms and slots', expected: 'one of ms or slots' })
+        return undefined
+      }
+      return { kind, ms: p.ms ?? Math.round((p.slots ?? 0) * ctx.slotMs) }
     }
     case 'delivery-gap': {
       const maxMs = p.maxMs ?? Math.round((p.maxSlots ?? 0) * ctx.slotMs)

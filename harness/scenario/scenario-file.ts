@@ -80,11 +80,12 @@ export interface FaultFile {
   'leg-death-within'?: SpanFile
 }
 
-export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent' | 'block-delivery'
+export type ExpectationName = 'streams-survive' | 'coverage' | 'no-decay' | 'reopen-within' | 'unwedge-within' | 'delivery-gap' | 'latency' | 'legs-settle' | 'mesh-consistent' | 'block-delivery'
 
 export interface ExpectationParamsFile {
   'streams-survive'?: { graceMs?: number } | null
   'reopen-within'?: { ms?: number, slots?: number, graceMs?: number }
+  'unwedge-within'?: { ms?: number, slots?: number }
   'delivery-gap'?: { maxMs?: number, maxSlots?: number }
   coverage?: { 'from-slot'?: number, 'within-slots-after-fault'?: number, min?: number } | null
   'no-decay'?: { 'within-slots'?: number } | null
