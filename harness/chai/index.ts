@@ -7,6 +7,7 @@
  *   expect(devnet).to.keepStreamsAcross()                 // streams-survive, every fault so far
  *   expect(devnet).to.keepStreamsAcross('my flap')        //   only the fault labelled so (and its repetitions, 'my flap#2')
  *   expect(devnet).to.reopenWithin(1000)                  // reopen-within
+ *   expect(devnet).to.unwedgeWithin(5000)                 // unwedge-within (a stream a stall wedged moves)
  *   expect(devnet).to.holdQuorum({ from: 1 })             // coverage
  *   expect(devnet).to.deliverWithin(1000, { from: 'A', to: 'B' })   // delivery-gap (one direction, or all)
  *
@@ -45,6 +46,8 @@ declare global {
       keepStreamsAcross: (faultLabel?: string) => Assertion
       /** every outbound gossip stream a fault closed reopens to the same peer within `ms` while another leg survived */
       reopenWithin: (ms: number) => Assertion
+      /** every outbound gossip stream a stall wedged has a successor to the same peer on another live leg within `ms` */
+      unwedgeWithin: (ms: number) => Assertion
       /** every aggregator reaches quorum (or `min`) every slot from `from` */
       holdQuorum: (options?: HoldQuorumOptions) => Assertion
       /** no publisher->receiver delivery gap longer than `ms` while the pair had a live leg */
@@ -91,7 +94,7 @@ function judgeOne (history: HistoryEntry[], expectation: Expectation): Verdict {
   return judge(history, [expectation])[0]!
 }
 
-/** The chai plugin: `chai.use(meshflapChai)`. Adds the four assertions above; registers nothing else. */
+/** The chai plugin: `chai.use(meshflapChai)`. Adds the five assertions above; registers nothing else. */
 export function meshflapChai (chai: unknown): void {
   const { Assertion } = chai as ChaiStatic
   Assertion.addMethod('keepStreamsAcross', function (this: AssertionThis, faultLabel?: string) {
@@ -104,6 +107,10 @@ export function meshflapChai (chai: unknown): void {
   Assertion.addMethod('reopenWithin', function (this: AssertionThis, ms: number) {
     const subject = subjectOf(this._obj)
     check(this, subject, judgeOne(subject.history, { kind: 'reopen-within', ms, graceMs: slotMsOf(subject.history) }))
+  })
+  Assertion.addMethod('unwedgeWithin', function (this: AssertionThis, ms: number) {
+    const subject = subjectOf(this._obj)
+    check(this, subject, judgeOne(subject.history, { kind: 'unwedge-within', ms }))
   })
   Assertion.addMethod('holdQuorum', function (this: AssertionThis, options: HoldQuorumOptions = {}) {
     const subject = subjectOf(this._obj)

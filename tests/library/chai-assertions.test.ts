@@ -8,6 +8,7 @@ import * as chai from 'chai'
 import { meshflapChai } from 'meshflap/chai'
 import type { HistoryEntry } from 'meshflap'
 import { loadHistory, truncate } from '../oracles/support/load-history.ts'
+import { HistoryBuilder } from '../oracles/support/history-builder.ts'
 
 chai.use(meshflapChai)
 const { expect } = chai
@@ -85,6 +86,27 @@ describe('meshflap/chai on recorded histories', () => {
     it('fails when the reopen took longer than the bound', () => {
       // bearing-reopened reopens 5 ms after the close
       expect(failure(() => { expect(reopened).to.reopenWithin(4) })).to.match(/^reopen-within 4 ms: failed: 3 finding\(s\)/)
+    })
+  })
+
+  describe('unwedgeWithin (unwedge-within)', () => {
+    // A's stream to B on A>B, a stall on A>B from +1.3 s to +7.3 s (written by hand: tests/oracles/unwedge-within.test.ts)
+    const stalled = (moved: boolean): HistoryEntry[] => {
+      const b = new HistoryBuilder({ scenario: 'unwedge', slots: 10, validatorCount: 4, nodes: [{ name: 'A', validators: [0, 1] }, { name: 'B', validators: [2, 3], aggregator: true }] })
+      b.mesh(-1500)
+      b.fault('faults[0]', 'stall', 'apply', 'A>B', 1300)
+      if (moved) { b.closeLeg('A>B', 3500, 'wedged: no round trip on the leg in 2000 ms'); b.openStream('A', 'B', 'B>A', 3600) }
+      b.fault('faults[0]', 'stall', 'heal', 'A>B', 7300)
+      b.end(10_200)
+      return [...b.build()]
+    }
+
+    it('passes when the wedged stream moved to the other leg in time; fails when it stayed, naming stream, leg and limit', () => {
+      expect(stalled(true)).to.unwedgeWithin(5000)
+      const msg = failure(() => { expect(stalled(false)).to.unwedgeWithin(5000) })
+      expect(msg).to.match(/^unwedge-within 5000 ms: a stream a stall wedged moves to another leg: failed: 1 finding\(s\)/)
+      expect(msg).to.include('on leg A>B wedged at +1.300s (slot 1)')
+      expect(failure(() => { expect(stalled(true)).to.unwedgeWithin(2000) })).to.include('2300 ms later (limit 2000 ms)')
     })
   })
 
