@@ -21,42 +21,20 @@
  */
 import { intervalsDuring, type Environment, type EnvironmentInterval } from './environment.ts'
 import { measure } from './intervals.ts'
-import { connectionKey, quicIdleTimeoutMs, type GossipStream, type RunIndex } from './run-index.ts'
+import { silenceBefore } from './leg-silence.ts'
+import type { RunIndex } from './run-index.ts'
 import type { Finding } from './verdict.ts'
-
-/** A close reason that says the node heard nothing on the leg for a while. */
-const SILENCE = /no round trip|wedged|timed out|idle timeout/i
 
 /** The environment intervals that explain the finding's stream close, or undefined. */
 export function silenceExplains (f: Finding, env: Environment, ix: RunIndex): EnvironmentInterval[] | undefined {
   const s = ix.streams.find(x => x.node === f.node && x.id === f.stream)
   if (s === undefined || s.closeMs === undefined || s.leg === undefined) return undefined
-  const gaveUp = givenUpForSilence(s, ix)
-  if (gaveUp === undefined) return undefined
-  const silentMs = Number(/in (\d+) ms/.exec(gaveUp.reason)?.[1] ?? quicIdleTimeoutMs(ix.start) ?? NaN)
-  if (!(silentMs > 0)) return undefined
-  const from = gaveUp.atMs - silentMs
+  const silence = silenceBefore(s, ix)
+  if (silence === undefined) return undefined
+  const { fromMs: from, silentMs, gaveUp } = silence
   const quic = ix.start.legs.find(l => l.name === s.leg)?.transport === 'quic'
   // every environment interval is a harness stall or a majority of nodes stalled (environment.ts)
   const holdsTheLeg = (i: EnvironmentInterval): boolean => quic || !i.harness
   const during = intervalsDuring(env, from, gaveUp.atMs).filter(holdsTheLeg)
   return during.length > 0 && measure(during, from, gaveUp.atMs) * 2 >= silentMs ? during : undefined
-}
-
-/**
- * Why and when the stream's leg was given up, when it was for silence: the stream's own close reason, its
- * connection's, or the close of the same leg at the other end before it (the end that gives up first
- * aborts the connection; the far end then reports only "closed", at once or, when that one packet is
- * lost, at its own idle timeout: field-shaped seed 102, 1.5 s later under a stalled harness).
- */
-function givenUpForSilence (s: GossipStream, ix: RunIndex): { reason: string, atMs: number } | undefined {
-  const closeMs = s.closeMs as number
-  if (SILENCE.test(s.closeReason ?? '')) return { reason: s.closeReason as string, atMs: closeMs }
-  const own = ix.connections.get(connectionKey(s.node, s.connection))
-  if (SILENCE.test(own?.closeReason ?? '')) return { reason: own?.closeReason as string, atMs: own?.closeMs ?? closeMs }
-  const since = own?.openMs ?? s.openMs
-  const within = quicIdleTimeoutMs(ix.start) ?? ix.slotMs
-  const farEnd = [...ix.connections.values()].find(c => c.leg === s.leg && c.node !== s.node && c.closeMs !== undefined &&
-    c.closeMs >= since && c.closeMs <= closeMs && closeMs - c.closeMs <= within && SILENCE.test(c.closeReason ?? ''))
-  return farEnd === undefined ? undefined : { reason: farEnd.closeReason as string, atMs: farEnd.closeMs as number }
 }

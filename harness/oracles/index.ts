@@ -24,6 +24,8 @@
  *   node-health.ts ....... never-ready / crashed nodes as findings with their last log lines
  *   environment.ts ....... where the harness or most nodes stalled (timer lateness), per-slot lateness
  *   environment-excuse.ts  a fail every finding of which such a stall explains -> unknown (environment)
+ *   environment-silence.ts a stream on an unfaulted leg given up for silence while the path stood still -> unknown (environment)
+ *   leg-silence.ts ....... when the silence a leg was given up for began
  *   leg-death.ts ......... apply -> leg_close per end of every downed leg, per node and implementation
  *   leg-death-excuse.ts .. a fail inside a leg death slower than its bound (declared, or 2 x QUIC idle timeout) -> unknown
  *   leg-death-required.ts  a fault with `leg-death-within` seen dying too late: passes -> unknown (node cannot detect)
@@ -35,7 +37,7 @@ export type { Finding, Verdict, VerdictStatus } from './verdict.ts'
 export { EXPECTATION_KINDS, expectationTitle } from './expectation.ts'
 export type {
   BlockDeliveryExpectation, CoverageExpectation, DeliveryGapExpectation, Expectation, ExpectationKind, LatencyExpectation, LegsSettleExpectation, MeshConsistentExpectation, NoDecayExpectation, ReopenWithinExpectation,
-  StreamsSurviveExpectation
+  StreamsSurviveExpectation, UnwedgeWithinExpectation
 } from './expectation.ts'
 export { judge, judgeOne } from './judge.ts'
 export { streamsSurvive, streamDirection, describeStream, judgedUntil } from './streams-survive.ts'

@@ -18,6 +18,7 @@ import type { History, LegName } from '../history/types.ts'
 import type { StreamsSurviveExpectation } from './expectation.ts'
 import { faultHits, untouchedNote } from './fault-hits.ts'
 import { recoveryTailMs, type FaultWindow } from './fault-windows.ts'
+import { silenceBefore } from './leg-silence.ts'
 import { healthFindings } from './node-health.ts'
 import { indexHistory, quicIdleTimeoutMs, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
 import type { Finding, Verdict } from './verdict.ts'
@@ -69,6 +70,20 @@ function closedByFault (ix: RunIndex, connection: string | undefined, closeMs: n
   return ix.faults.some(f => f.action === 'close' && f.phase === 'apply' && f.ts <= closeMs && (f.dialerLeg === connection || f.listenerLeg === connection))
 }
 
+/**
+ * The stream's leg was given up for silence (the wedge probe: "no round trip on the leg in 2000 ms";
+ * an idle timeout) and that silence began while a fault held this very leg: the node acted on the
+ * fault on its own leg, however late after the heal it gave up. Measured in a power run (field-shaped
+ * seed 94): a burst loss on N7>N4 until +8.65 s, N4 heard nothing on N7>N4 from +7.70 s and gave it
+ * up at +9.70 s, 48 ms past the slot of grace. A close for any other reason, or a silence that began
+ * only after the fault's heal, grace and recovery tail, stays a finding.
+ */
+function silencedByItsOwnFault (s: GossipStream, ix: RunIndex, windows: readonly FaultWindow[], graceMs: number, idleMs: number | undefined): boolean {
+  const silence = silenceBefore(s, ix)
+  if (silence === undefined) return false
+  return windows.some(w => w.leg === s.leg && w.fromMs <= silence.gaveUp.atMs && silence.fromMs <= w.toMs + graceMs + recoveryTailMs(w, idleMs))
+}
+
 function describeWindow (ix: RunIndex, w: FaultWindow, closeMs: number): string {
   const state = w.fromMs <= closeMs && closeMs <= w.toMs ? 'in force' : 'within grace after its heal'
   return `${w.fault} (${w.action} on ${w.leg}${w.selector !== undefined ? `, ${w.selector}` : ''}) was ${state}, ${span(ix, w.fromMs, w.toMs)}`
@@ -98,6 +113,7 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
     }
     const faultedLegs = new Set<LegName>([...active, ...recovering(s.closeMs)].map(w => w.leg))
     if (faultedLegs.has(s.leg)) continue
+    if (silencedByItsOwnFault(s, ix, windows, params.graceMs, idleMs)) continue
     if (closedByFault(ix, s.connection, s.closeMs)) continue
     const closeMs = s.closeMs
     const blamed = explainingFaults(s.leg, closeMs, active)

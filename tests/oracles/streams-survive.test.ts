@@ -3,6 +3,7 @@ import { expect } from 'chai'
 import { streamsSurvive } from '../../harness/oracles/streams-survive.ts'
 import { loadHistory } from './support/load-history.ts'
 import type { History } from '../../harness/history/types.ts'
+import { HistoryBuilder } from './support/history-builder.ts'
 
 const GENESIS = 1_795_471_780_000
 
@@ -153,5 +154,29 @@ describe('oracles: streams-survive', () => {
     // latency does not block the leg: no tail either
     const slowed = streamsSurvive(recovering(2000, 'latency'), { kind: 'streams-survive', graceMs: 200 })
     expect(slowed.findings.filter(f => f.leg === 'A>B').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+  })
+
+  // field-shaped seed 94 in a power run: a burst loss on N7>N4 until +8.65 s; N4 heard nothing on N7>N4 from +7.70 s
+  // and gave it up at +9.70 s ("wedged: no round trip on the leg in 2000 ms") while a down on N4>N7 was in force
+  const silencedAfter = (burstHealMs: number, reason: string): History => {
+    const b = new HistoryBuilder({ scenario: 'silence', slots: 14, validatorCount: 4, nodes: [{ name: 'A', validators: [0, 1] }, { name: 'B', validators: [2, 3], aggregator: true }] })
+    b.mesh(-1500)
+    b.fault('faults[4]#1', 'burst-loss', 'apply', 'B>A', 5600, 'random (any leg)', { burstMs: 300, everyMs: 1000 })
+    b.fault('faults[4]#1', 'burst-loss', 'heal', 'B>A', burstHealMs)
+    b.fault('faults[6]#1', 'down', 'apply', 'A>B', 8700, 'bearing-of: A (A,B)')
+    b.closeLeg('B>A', 9700, reason)
+    b.fault('faults[6]#1', 'up', 'heal', 'A>B', 12_700)
+    b.end(14_200)
+    return b.build()
+  }
+
+  it('a leg given up for a silence that began while a fault held that very leg is that fault\'s doing, however late after the heal', () => {
+    const v = streamsSurvive(silencedAfter(8650, 'wedged: no round trip on the leg in 2000 ms'), { kind: 'streams-survive', graceMs: 1000 })
+    expect(v.findings.filter(f => f.leg === 'B>A'), v.summary).to.deep.equal([])
+    // negative controls: a close that is no silence (torn down: PR #278), or a silence that began after the heal and its grace
+    const torn = streamsSurvive(silencedAfter(8650, 'closed'), { kind: 'streams-survive', graceMs: 1000 })
+    expect(torn.findings.filter(f => f.leg === 'B>A').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
+    const later = streamsSurvive(silencedAfter(6500, 'wedged: no round trip on the leg in 2000 ms'), { kind: 'streams-survive', graceMs: 1000 })
+    expect(later.findings.filter(f => f.leg === 'B>A').map(f => f.node).sort()).to.deep.equal(['A', 'B'])
   })
 })
