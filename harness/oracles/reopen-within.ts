@@ -18,7 +18,7 @@ import type { ReopenWithinExpectation } from './expectation.ts'
 import { faultHits, untouchedNote } from './fault-hits.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { healthFindings } from './node-health.ts'
-import { indexHistory, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
+import { indexHistory, otherLegOf, slotAt, span, streamEndGoneBy, when, type GossipStream, type RunIndex } from './run-index.ts'
 import { describeStream, judgedUntil, streamDirection } from './streams-survive.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
@@ -55,8 +55,8 @@ export function reopenWithin (history: History, params: ReopenWithinExpectation,
     const closed = s.closeMs
     const w = ix.faultWindows.find(f => f.leg === s.leg && f.fromMs <= closed && closed <= f.toMs + params.graceMs)
     if (w === undefined) continue
-    if ([s.node, s.peer].some(n => { const e = ix.exits.get(n); return e !== undefined && e.ts <= closed })) continue
-    const other: LegName = s.leg === `${s.node}>${s.peer}` ? `${s.peer}>${s.node}` : `${s.node}>${s.peer}`
+    if (streamEndGoneBy(ix, s, closed)) continue
+    const other = otherLegOf(s)
     // the surviving leg: live when the stream closed (or within a moment of it: both ends see the close at slightly different times)
     if (!legs.liveAt(other, closed) && !legs.liveAt(other, closed + 1)) { noSurvivor++; continue }
     const held = outbound.find(n => n.node === s.node && n.peer === s.peer && n.id !== s.id && n.leg === other &&

@@ -53,6 +53,16 @@ export interface GossipStream {
   seenBy?: string
 }
 
+/** The pair's other leg: B>A for a stream riding A>B, and the reverse. */
+export function otherLegOf (s: Pick<GossipStream, 'node' | 'peer' | 'leg'>): LegName {
+  return s.leg === `${s.node}>${s.peer}` ? `${s.peer}>${s.node}` : `${s.node}>${s.peer}`
+}
+
+/** Either end of the stream (its node or its peer) had exited by `t`. */
+export function streamEndGoneBy (ix: Pick<RunIndex, 'exits'>, s: Pick<GossipStream, 'node' | 'peer'>, t: number): boolean {
+  return [s.node, s.peer].some(n => { const e = ix.exits.get(n); return e !== undefined && e.ts <= t })
+}
+
 export interface RunIndex {
   start: RunStart
   end: RunEnd | undefined

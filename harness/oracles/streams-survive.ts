@@ -20,7 +20,7 @@ import { faultHits, untouchedNote } from './fault-hits.ts'
 import { recoveryTailMs, type FaultWindow } from './fault-windows.ts'
 import { silenceBefore } from './leg-silence.ts'
 import { healthFindings } from './node-health.ts'
-import { indexHistory, quicIdleTimeoutMs, slotAt, span, when, type GossipStream, type RunIndex } from './run-index.ts'
+import { indexHistory, quicIdleTimeoutMs, slotAt, span, streamEndGoneBy, when, type GossipStream, type RunIndex } from './run-index.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
 
@@ -105,8 +105,7 @@ export function streamsSurvive (history: History, params: StreamsSurviveExpectat
     if (active.length === 0) continue
     closesInWindows++
     // a crashed peer or node takes its streams with it; node health reports that
-    const crashed = [s.node, s.peer].some(n => { const e = ix.exits.get(n); return e !== undefined && e.ts <= s.closeMs! })
-    if (crashed) continue
+    if (streamEndGoneBy(ix, s, s.closeMs)) continue
     if (s.leg === undefined) {
       unknown.push(`${describeStream(s)} closed at ${when(ix, s.closeMs)} on connection ${s.connection}, which no leg_open names`)
       continue

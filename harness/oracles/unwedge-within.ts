@@ -20,7 +20,7 @@ import type { History, LegName } from '../history/types.ts'
 import type { UnwedgeWithinExpectation } from './expectation.ts'
 import { LegLiveness } from './leg-liveness.ts'
 import { healthFindings } from './node-health.ts'
-import { indexHistory, slotAt, when, type GossipStream, type RunIndex } from './run-index.ts'
+import { indexHistory, otherLegOf, slotAt, streamEndGoneBy, when, type GossipStream, type RunIndex } from './run-index.ts'
 import { describeStream, judgedUntil, streamDirection } from './streams-survive.ts'
 import type { Finding, Verdict } from './verdict.ts'
 import { verdictOf } from './verdict-parts.ts'
@@ -53,8 +53,8 @@ export function unwedgeWithin (history: History, params: UnwedgeWithinExpectatio
     const t0 = w.fromMs
     const wedged = outbound.filter(s => s.leg === w.leg && s.openMs <= t0 && (s.closeMs === undefined || s.closeMs > t0))
     for (const s of wedged) {
-      if ([s.node, s.peer].some(n => { const e = ix.exits.get(n); return e !== undefined && e.ts <= t0 + params.ms })) continue
-      const other: LegName = s.leg === `${s.node}>${s.peer}` ? `${s.peer}>${s.node}` : `${s.node}>${s.peer}`
+      if (streamEndGoneBy(ix, s, t0 + params.ms)) continue
+      const other = otherLegOf(s)
       if (!legs.liveAt(other, t0)) { noSurvivor++; continue }
       const base = { node: s.node, peer: s.peer, stream: s.id, leg: w.leg, fault: w.fault, stalledMs: t0 }
       const elsewhere = (n: GossipStream): boolean => n.node === s.node && n.peer === s.peer && n.id !== s.id && n.leg !== undefined && n.leg !== w.leg
